@@ -1,0 +1,85 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { CloudFacts, DescribeClusterOutput, DescribeNodegroupOutput } from "./offline-cloud";
+
+/** A problem with a facts file, naming the file and the field. */
+export class FactsError extends Error {
+    constructor(file: string, field: string, problem: string) {
+        super(`${file}: ${field}: ${problem}`);
+        this.name = "FactsError";
+    }
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads `field` (a dotted path) of `doc`, failing with the file and field named when it is missing or mistyped. */
+function requireField(file: string, doc: Json, field: string, type: "string" | "number" | "object" | "array"): unknown {
+    let value: unknown = doc;
+    for (const part of field.split(".")) value = isObject(value) ? value[part] : undefined;
+    const ok =
+        type === "array" ? Array.isArray(value) : type === "object" ? isObject(value) : typeof value === type;
+    if (!ok) throw new FactsError(file, field, `expected ${type === "array" ? "a list" : `a ${type}`}, found ${JSON.stringify(value) ?? "nothing"}`);
+    return value;
+}
+
+function checkCluster(file: string, doc: Json): DescribeClusterOutput {
+    for (const field of ["cluster.name", "cluster.arn", "cluster.version", "cluster.endpoint", "cluster.certificateAuthority.data", "cluster.resourcesVpcConfig.clusterSecurityGroupId", "cluster.resourcesVpcConfig.vpcId"]) {
+        requireField(file, doc, field, "string");
+    }
+    requireField(file, doc, "cluster.kubernetesNetworkConfig", "object");
+    return doc as unknown as DescribeClusterOutput;
+}
+
+function checkNodegroup(file: string, doc: Json): DescribeNodegroupOutput {
+    for (const field of ["nodegroup.nodegroupName", "nodegroup.nodegroupArn", "nodegroup.clusterName", "nodegroup.amiType", "nodegroup.nodeRole", "nodegroup.status", "nodegroup.version", "nodegroup.releaseVersion"]) {
+        requireField(file, doc, field, "string");
+    }
+    for (const field of ["nodegroup.scalingConfig.minSize", "nodegroup.scalingConfig.maxSize", "nodegroup.scalingConfig.desiredSize"]) {
+        requireField(file, doc, field, "number");
+    }
+    requireField(file, doc, "nodegroup.subnets", "array");
+    return doc as unknown as DescribeNodegroupOutput;
+}
+
+/**
+ * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one) and
+ * `aws eks describe-nodegroup` outputs (any number), exactly as the AWS CLI prints them. A file may also hold a list
+ * of such documents.
+ */
+export function loadCloudFacts(location: string): CloudFacts {
+    if (!fs.existsSync(location)) throw new FactsError(location, "(file)", "no such file or folder");
+    const files = fs.statSync(location).isDirectory()
+        ? fs
+              .readdirSync(location)
+              .filter((name) => name.endsWith(".json"))
+              .sort()
+              .map((name) => path.join(location, name))
+        : [location];
+    let cluster: DescribeClusterOutput | undefined;
+    const nodegroups: Record<string, DescribeNodegroupOutput> = {};
+    for (const file of files) {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+        } catch (error) {
+            throw new FactsError(file, "(document)", `not valid JSON: ${(error as Error).message}`);
+        }
+        for (const doc of Array.isArray(parsed) ? parsed : [parsed]) {
+            if (isObject(doc) && "cluster" in doc) {
+                if (cluster) throw new FactsError(file, "cluster", "a second describe-cluster document; give one cluster");
+                cluster = checkCluster(file, doc);
+            } else if (isObject(doc) && "nodegroup" in doc) {
+                const ng = checkNodegroup(file, doc);
+                nodegroups[ng.nodegroup.nodegroupName] = ng;
+            } else {
+                throw new FactsError(file, "(document)", 'expected `aws eks describe-cluster` ({"cluster": ...}) or `aws eks describe-nodegroup` ({"nodegroup": ...}) output');
+            }
+        }
+    }
+    if (!cluster) throw new FactsError(location, "cluster", "no describe-cluster document found");
+    return { cluster, nodegroups };
+}

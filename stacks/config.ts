@@ -1,0 +1,107 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parsePools, type PoolConfig } from "./config-pools";
+import { parseIdentityConfig, IDENTITY_KEYS, type IdentityConfig } from "./config-identities";
+import { ConfigObject, Problems, rules } from "./validate";
+
+/** The Pulumi project name; config keys are `eks-al2023-migration:<key>`. */
+export const PROJECT = "eks-al2023-migration";
+
+/** The cutover phases, in order. See `stacks/phases.ts` for what each one does to the node groups. */
+export const CUTOVER_PHASES = ["prepare", "canary", "shift", "drain", "decommission"] as const;
+export type CutoverPhase = (typeof CUTOVER_PHASES)[number];
+
+/** The whole validated stack configuration: the only thing the rest of the program reads. */
+export interface StackConfig {
+    /** The existing EKS cluster whose worker nodes move to AL2023. */
+    readonly clusterName: string;
+    /** The AL2023 node pools, each optionally replacing one AL2 managed node group. */
+    readonly pools: readonly PoolConfig[];
+    /** Workload identities (IRSA, Pod Identity) and the Kubernetes access used to bind them. */
+    readonly identity: IdentityConfig;
+    /** The cutover phase of every pool that does not set its own `phase`. @default "prepare" */
+    readonly cutoverPhase: CutoverPhase;
+    /** Allow moving forward more than one phase in one `pulumi up`. @default false */
+    readonly cutoverAllowSkip: boolean;
+    /** How long the drain may wait for pods to leave the AL2 nodes before `pulumi up` fails. @default 20 */
+    readonly drainTimeoutMinutes: number;
+    /** Protect node groups from deletion (`protect` resource option); on in prod. @default false */
+    readonly protectNodeGroups: boolean;
+    /** Tags added to every AWS resource the stack creates. @default {} */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Top-level keys handled here; the area parsers own theirs. */
+const CORE_KEYS = [
+    "clusterName",
+    "pools",
+    "cutoverPhase",
+    "cutoverAllowSkip",
+    "drainTimeoutMinutes",
+    "protectNodeGroups",
+    "tags",
+] as const;
+
+/**
+ * Validates raw stack config (key without the project prefix → value, objects already parsed from JSON) into a
+ * StackConfig. Every problem is collected and thrown once as a ConfigError naming key, value and what is allowed.
+ */
+export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
+    const problems = new Problems();
+    const root = ConfigObject.from("", raw, problems);
+    if (root === undefined) {
+        problems.throwIfAny();
+        throw new Error("unreachable: a non-object config was reported above");
+    }
+    root.onlyKeys([...CORE_KEYS, ...IDENTITY_KEYS]);
+
+    const clusterName = root.string("clusterName", { ...rules.eksClusterName, required: true });
+    const pools = parsePools(root, problems);
+    const identity = parseIdentityConfig(root, problems);
+    const cutoverPhase = root.oneOf("cutoverPhase", CUTOVER_PHASES) ?? "prepare";
+    const cutoverAllowSkip = root.boolean("cutoverAllowSkip") ?? false;
+    const drainTimeoutMinutes = root.integer("drainTimeoutMinutes", 1, 360, "minutes") ?? 20;
+    const protectNodeGroups = root.boolean("protectNodeGroups") ?? false;
+    const tags = root.stringMap("tags") ?? {};
+
+    problems.throwIfAny();
+    return {
+        clusterName: clusterName!,
+        pools,
+        identity,
+        cutoverPhase,
+        cutoverAllowSkip,
+        drainTimeoutMinutes,
+        protectNodeGroups,
+        tags,
+    };
+}
+
+/** Keys whose values are always text, even when they look like a number (a cluster named "2024"). */
+const STRING_KEYS: readonly string[] = ["clusterName", "cutoverPhase"];
+
+/**
+ * Reads every `eks-al2023-migration:*` key of the current stack (including unknown ones, so typos are reported)
+ * and validates them. Values that hold JSON (objects and lists set in Pulumi.<stack>.yaml) are parsed first.
+ */
+export function readConfig(): StackConfig {
+    const prefix = `${PROJECT}:`;
+    const raw: Record<string, unknown> = {};
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith(prefix)) continue;
+        const key = fullKey.slice(prefix.length);
+        raw[key] = STRING_KEYS.includes(key) ? text : parseConfigValue(text);
+    }
+    return parseConfig(raw);
+}
+
+/**
+ * Pulumi hands every config value to the program as a string; structured values (and numbers and booleans) arrive
+ * as JSON text. Plain strings that are not JSON stay strings.
+ */
+export function parseConfigValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
