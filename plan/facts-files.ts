@@ -20,14 +20,26 @@ function isObject(value: unknown): value is Json {
 function requireField(file: string, doc: Json, field: string, type: "string" | "number" | "object" | "array"): unknown {
     let value: unknown = doc;
     for (const part of field.split(".")) value = isObject(value) ? value[part] : undefined;
-    const ok =
-        type === "array" ? Array.isArray(value) : type === "object" ? isObject(value) : typeof value === type;
-    if (!ok) throw new FactsError(file, field, `expected ${type === "array" ? "a list" : `a ${type}`}, found ${JSON.stringify(value) ?? "nothing"}`);
+    const ok = type === "array" ? Array.isArray(value) : type === "object" ? isObject(value) : typeof value === type;
+    if (!ok)
+        throw new FactsError(
+            file,
+            field,
+            `expected ${type === "array" ? "a list" : `a ${type}`}, found ${JSON.stringify(value) ?? "nothing"}`,
+        );
     return value;
 }
 
 function checkCluster(file: string, doc: Json): DescribeClusterOutput {
-    for (const field of ["cluster.name", "cluster.arn", "cluster.version", "cluster.endpoint", "cluster.certificateAuthority.data", "cluster.resourcesVpcConfig.clusterSecurityGroupId", "cluster.resourcesVpcConfig.vpcId"]) {
+    for (const field of [
+        "cluster.name",
+        "cluster.arn",
+        "cluster.version",
+        "cluster.endpoint",
+        "cluster.certificateAuthority.data",
+        "cluster.resourcesVpcConfig.clusterSecurityGroupId",
+        "cluster.resourcesVpcConfig.vpcId",
+    ]) {
         requireField(file, doc, field, "string");
     }
     requireField(file, doc, "cluster.kubernetesNetworkConfig", "object");
@@ -35,10 +47,23 @@ function checkCluster(file: string, doc: Json): DescribeClusterOutput {
 }
 
 function checkNodegroup(file: string, doc: Json): DescribeNodegroupOutput {
-    for (const field of ["nodegroup.nodegroupName", "nodegroup.nodegroupArn", "nodegroup.clusterName", "nodegroup.amiType", "nodegroup.nodeRole", "nodegroup.status", "nodegroup.version", "nodegroup.releaseVersion"]) {
+    for (const field of [
+        "nodegroup.nodegroupName",
+        "nodegroup.nodegroupArn",
+        "nodegroup.clusterName",
+        "nodegroup.amiType",
+        "nodegroup.nodeRole",
+        "nodegroup.status",
+        "nodegroup.version",
+        "nodegroup.releaseVersion",
+    ]) {
         requireField(file, doc, field, "string");
     }
-    for (const field of ["nodegroup.scalingConfig.minSize", "nodegroup.scalingConfig.maxSize", "nodegroup.scalingConfig.desiredSize"]) {
+    for (const field of [
+        "nodegroup.scalingConfig.minSize",
+        "nodegroup.scalingConfig.maxSize",
+        "nodegroup.scalingConfig.desiredSize",
+    ]) {
         requireField(file, doc, field, "number");
     }
     requireField(file, doc, "nodegroup.subnets", "array");
@@ -70,13 +95,18 @@ export function loadCloudFacts(location: string): CloudFacts {
         }
         for (const doc of Array.isArray(parsed) ? parsed : [parsed]) {
             if (isObject(doc) && "cluster" in doc) {
-                if (cluster) throw new FactsError(file, "cluster", "a second describe-cluster document; give one cluster");
+                if (cluster)
+                    throw new FactsError(file, "cluster", "a second describe-cluster document; give one cluster");
                 cluster = checkCluster(file, doc);
             } else if (isObject(doc) && "nodegroup" in doc) {
                 const ng = checkNodegroup(file, doc);
                 nodegroups[ng.nodegroup.nodegroupName] = ng;
             } else {
-                throw new FactsError(file, "(document)", 'expected `aws eks describe-cluster` ({"cluster": ...}) or `aws eks describe-nodegroup` ({"nodegroup": ...}) output');
+                throw new FactsError(
+                    file,
+                    "(document)",
+                    'expected `aws eks describe-cluster` ({"cluster": ...}) or `aws eks describe-nodegroup` ({"nodegroup": ...}) output',
+                );
             }
         }
     }

@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
 export interface DescribeClusterOutput {
@@ -97,13 +97,24 @@ export function nodeGroupInvokeResult(output: DescribeNodegroupOutput): Record<s
         instanceTypes: ng.instanceTypes ?? [],
         labels: ng.labels ?? {},
         launchTemplates: ng.launchTemplate
-            ? [{ id: ng.launchTemplate.id ?? "", name: ng.launchTemplate.name ?? "", version: ng.launchTemplate.version ?? "" }]
+            ? [
+                  {
+                      id: ng.launchTemplate.id ?? "",
+                      name: ng.launchTemplate.name ?? "",
+                      version: ng.launchTemplate.version ?? "",
+                  },
+              ]
             : [],
         nodeRoleArn: ng.nodeRole,
         region: ng.nodegroupArn.split(":")[3],
         releaseVersion: ng.releaseVersion,
         remoteAccesses: ng.remoteAccess
-            ? [{ ec2SshKey: ng.remoteAccess.ec2SshKey ?? "", sourceSecurityGroupIds: ng.remoteAccess.sourceSecurityGroups ?? [] }]
+            ? [
+                  {
+                      ec2SshKey: ng.remoteAccess.ec2SshKey ?? "",
+                      sourceSecurityGroupIds: ng.remoteAccess.sourceSecurityGroups ?? [],
+                  },
+              ]
             : [],
         resources: [
             {
@@ -180,6 +191,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         readonly facts: CloudFacts,
         /** Outputs of the stack's last deployment, as a StackReference to this stack reads them. */
         readonly previousOutputs: Record<string, unknown> = {},
+        /** Outputs of other stacks by full name (`acme/eks-al2023-migration/dev`); others have none. */
+        readonly otherStacks: Readonly<Record<string, Record<string, unknown>>> = {},
     ) {}
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -201,6 +214,17 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                 }
                 return nodeGroupInvokeResult(output);
             }
+            case "aws:eks/getNodeGroups:getNodeGroups": {
+                const clusterName = args.inputs.clusterName;
+                if (clusterName !== this.facts.cluster.cluster.name) {
+                    throw new Error(`ResourceNotFoundException: No cluster found for name: ${clusterName}.`);
+                }
+                const names = Object.values(this.facts.nodegroups)
+                    .filter((output) => output.nodegroup.clusterName === clusterName)
+                    .map((output) => output.nodegroup.nodegroupName)
+                    .sort();
+                return { id: clusterName, clusterName, names, region: this.region() };
+            }
             case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
                 const issuer = this.facts.cluster.cluster.identity?.oidc?.issuer ?? "";
                 const known = this.facts.oidcProviderUrls ?? [issuer.replace(/^https:\/\//, "")];
@@ -212,8 +236,17 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             }
             case "aws:ssm/getParameter:getParameter": {
                 const value = this.facts.ssmParameters?.[args.inputs.name];
-                if (value === undefined) throw new Error(`reading SSM Parameter (${args.inputs.name}): ParameterNotFound`);
-                return { id: args.inputs.name, name: args.inputs.name, arn: "", type: "String", value, insecureValue: value, version: 1 };
+                if (value === undefined)
+                    throw new Error(`reading SSM Parameter (${args.inputs.name}): ParameterNotFound`);
+                return {
+                    id: args.inputs.name,
+                    name: args.inputs.name,
+                    arn: "",
+                    type: "String",
+                    value,
+                    insecureValue: value,
+                    version: 1,
+                };
             }
             default:
                 throw new Error(`OfflineCloud: no answer for invoke ${args.token}; add it to plan/offline-cloud.ts`);
@@ -259,21 +292,42 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         const inputs = args.inputs as Record<string, unknown>;
         switch (args.type) {
             case "aws:ec2/launchTemplate:LaunchTemplate":
-                return { arn: `arn:${partition}:ec2:${this.region()}:${account}:launch-template/${id}`, latestVersion: 1, defaultVersion: 1 };
+                return {
+                    arn: `arn:${partition}:ec2:${this.region()}:${account}:launch-template/${id}`,
+                    latestVersion: 1,
+                    defaultVersion: 1,
+                };
             case "aws:iam/role:Role": {
                 const roleName = (inputs.name as string | undefined) ?? `${args.name}-${stableSuffix(args.name, 7)}`;
-                return { name: roleName, arn: `arn:${partition}:iam::${account}:role/${roleName}`, uniqueId: `AROA${stableSuffix(roleName, 16).toUpperCase()}` };
+                return {
+                    name: roleName,
+                    arn: `arn:${partition}:iam::${account}:role/${roleName}`,
+                    uniqueId: `AROA${stableSuffix(roleName, 16).toUpperCase()}`,
+                };
             }
             case "aws:iam/policy:Policy":
-                return { arn: `arn:${partition}:iam::${account}:policy/${(inputs.name as string | undefined) ?? args.name}` };
+                return {
+                    arn: `arn:${partition}:iam::${account}:policy/${(inputs.name as string | undefined) ?? args.name}`,
+                };
             case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-                return { arn: `arn:${partition}:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
+                return {
+                    arn: `arn:${partition}:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
+                };
             case "aws:eks/nodeGroup:NodeGroup": {
-                const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? `${(inputs.nodeGroupNamePrefix as string | undefined) ?? args.name}${stableSuffix(args.name, 26)}`;
-                return { nodeGroupName, arn: `arn:${partition}:eks:${this.region()}:${account}:nodegroup/${this.facts.cluster.cluster.name}/${nodeGroupName}/x`, status: "ACTIVE" };
+                const nodeGroupName =
+                    (inputs.nodeGroupName as string | undefined) ??
+                    `${(inputs.nodeGroupNamePrefix as string | undefined) ?? args.name}${stableSuffix(args.name, 26)}`;
+                return {
+                    nodeGroupName,
+                    arn: `arn:${partition}:eks:${this.region()}:${account}:nodegroup/${this.facts.cluster.cluster.name}/${nodeGroupName}/x`,
+                    status: "ACTIVE",
+                };
             }
-            case "pulumi:pulumi:StackReference":
-                return { outputs: this.previousOutputs, secretOutputNames: [] };
+            case "pulumi:pulumi:StackReference": {
+                const name = String(inputs.name);
+                const self = name === `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+                return { outputs: self ? this.previousOutputs : (this.otherStacks[name] ?? {}), secretOutputNames: [] };
+            }
             default:
                 return {};
         }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parsePools, type PoolConfig } from "./config-pools";
+import { checkTags, parsePools, type PoolConfig } from "./config-pools";
 import { parseIdentityConfig, IDENTITY_KEYS, type IdentityConfig } from "./config-identities";
+import { parsePromotionConfig, PROMOTION_KEYS, type PromotionConfig } from "./promotion-gate";
 import { ConfigObject, Problems, rules } from "./validate";
 
 /** The Pulumi project name; config keys are `eks-al2023-migration:<key>`. */
@@ -28,6 +29,8 @@ export interface StackConfig {
     readonly protectNodeGroups: boolean;
     /** Tags added to every AWS resource the stack creates. @default {} */
     readonly tags: Readonly<Record<string, string>>;
+    /** Refuse a cutover phase that another stack (dev) has not completed; set in prod. @default none */
+    readonly promotion?: PromotionConfig;
 }
 
 /** Top-level keys handled here; the area parsers own theirs. */
@@ -52,7 +55,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         problems.throwIfAny();
         throw new Error("unreachable: a non-object config was reported above");
     }
-    root.onlyKeys([...CORE_KEYS, ...IDENTITY_KEYS]);
+    root.onlyKeys([...CORE_KEYS, ...IDENTITY_KEYS, ...PROMOTION_KEYS]);
 
     const clusterName = root.string("clusterName", { ...rules.eksClusterName, required: true });
     const pools = parsePools(root, problems);
@@ -62,6 +65,8 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     const drainTimeoutMinutes = root.integer("drainTimeoutMinutes", 1, 360, "minutes") ?? 20;
     const protectNodeGroups = root.boolean("protectNodeGroups") ?? false;
     const tags = root.stringMap("tags") ?? {};
+    checkTags("tags", tags, problems);
+    const promotion = parsePromotionConfig(root);
 
     problems.throwIfAny();
     return {
@@ -73,6 +78,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         drainTimeoutMinutes,
         protectNodeGroups,
         tags,
+        ...(promotion !== undefined && { promotion }),
     };
 }
 

@@ -44,10 +44,10 @@ export async function useOfflineCloud(
  * stack outputs. After it resolves, `cloud.resources` holds every declared resource.
  */
 export async function runProgram<T>(program: () => Promise<T>): Promise<Record<string, unknown>> {
-    return ((await pulumi.runtime.runInPulumiStack(program as () => Promise<Record<string, unknown>>)) ?? {}) as Record<
-        string,
-        unknown
-    >;
+    const outputs = await pulumi.runtime.runInPulumiStack(program as () => Promise<Record<string, unknown>>);
+    // The stack's outputs resolve before its last RPC lands; wait for it, so the next test's mocks start clean.
+    await pulumi.runtime.disconnect();
+    return (outputs ?? {}) as Record<string, unknown>;
 }
 
 /** Resolves an Output (or plain value) to its value, for assertions. */

@@ -1,0 +1,50 @@
+import * as fs from "node:fs";
+import { builtinModules } from "node:module";
+import * as path from "node:path";
+import * as ts from "typescript";
+
+/** The folders and files whose imports make up the Pulumi program (tests, plan and bench are not part of it). */
+export const PROGRAM_SOURCES = ["index.ts", "components", "stacks"] as const;
+
+const BUILTINS = new Set(builtinModules);
+
+/** Whether a module specifier names an npm package (not a relative path, not a Node built-in). */
+export function isPackageSpecifier(specifier: string): boolean {
+    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return false;
+    return !BUILTINS.has(specifier) && !BUILTINS.has(specifier.split("/")[0]);
+}
+
+/**
+ * The package modules one TypeScript file loads at run time, as written (`@pulumi/aws`, `yaml`,
+ * `@pulumi/kubernetes/yaml/v2`). The file is transpiled the way the program runs (CommonJS), so type-only imports,
+ * which TypeScript erases, are not counted; `require(...)` and `import(...)` with a literal count too.
+ */
+export function packageImports(source: string, fileName = "module.ts"): string[] {
+    const output = ts.transpileModule(source, {
+        fileName,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    const found = new Set<string>();
+    for (const match of output.matchAll(/\b(?:require|import)\(\s*["'`]([^"'`]+)["'`]\s*\)/g)) {
+        if (isPackageSpecifier(match[1])) found.add(match[1]);
+    }
+    return [...found].sort();
+}
+
+/** Every `.ts` file (not `.d.ts`) under `location`, sorted; `location` may be one file. */
+export function typeScriptFiles(location: string): string[] {
+    if (!fs.existsSync(location)) return [];
+    if (!fs.statSync(location).isDirectory()) return location.endsWith(".ts") ? [location] : [];
+    return fs
+        .readdirSync(location, { withFileTypes: true })
+        .flatMap((entry) => typeScriptFiles(path.join(location, entry.name)))
+        .filter((file) => !file.endsWith(".d.ts"))
+        .sort();
+}
+
+/** The package modules the program under `root` imports (index.ts, components/, stacks/), sorted and unique. */
+export function programPackageImports(root: string): string[] {
+    const files = PROGRAM_SOURCES.flatMap((source) => typeScriptFiles(path.join(root, source)));
+    const found = new Set(files.flatMap((file) => packageImports(fs.readFileSync(file, "utf8"), file)));
+    return [...found].sort();
+}

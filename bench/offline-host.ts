@@ -1,0 +1,28 @@
+/**
+ * Preloaded (`node --require`) into `@pulumi/pulumi/cmd/run`, the script Pulumi's Node.js language host starts, so
+ * that the program runs through Pulumi's own loader (ts-node registration, entry point resolution, root stack) with
+ * the offline cloud as the resource monitor instead of an engine. Reads the job from `BENCH_HOST_JOB`; config comes
+ * from `PULUMI_CONFIG` as the language host passes it. Reports what was declared when the process exits.
+ */
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { loadCloudFacts } from "../plan/facts-files";
+import { OfflineCloud } from "../plan/offline-cloud";
+import { PROJECT } from "../stacks/config";
+import { countByType, report } from "./protocol";
+
+/** What the parent asks one language-host child to do. */
+export interface HostJob {
+    readonly stack: string;
+    readonly facts: string;
+    readonly previousOutputs: Record<string, unknown>;
+}
+
+const job = JSON.parse(fs.readFileSync(process.env.BENCH_HOST_JOB ?? "", "utf8")) as HostJob;
+const cloud = new OfflineCloud(loadCloudFacts(job.facts), job.previousOutputs);
+void pulumi.runtime.setMocks(cloud, PROJECT, job.stack, false, "acme");
+process.on("exit", (code) => {
+    if (code !== 0) return;
+    const byType = countByType(cloud.resources);
+    report({ resources: Object.values(byType).reduce((sum, n) => sum + n, 0), byType });
+});

@@ -1,0 +1,238 @@
+/**
+ * `npm run bench`: the program's evaluation cost against the SDK floor, how it grows with pools and service
+ * accounts, and how fast each of Pulumi's TypeScript loaders starts it. Prints a table and writes
+ * bench/results.json. Options: `--runs <n>` (default 5, at least 5 for a result to count), `--program index|stand-in`
+ * (default: index when stacks/stack.ts exists), `--only floor,scale,modes`, `--cpu-prof` (CPU profiles of the program's
+ * evaluations in bin/bench-profiles/, for `node --cpu-prof` analysis in Chrome DevTools).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { configForRuntime } from "../plan/evaluate";
+import { loadCloudFacts } from "../plan/facts-files";
+import { PROJECT } from "../stacks/config";
+import { buildForBench, BUILD_DIR } from "./build";
+import type { EvalJob } from "./eval-child";
+import type { FloorSpec } from "./floor-program";
+import type { HostJob } from "./offline-host";
+import { programPackageImports } from "./imports";
+import { hasGnuTime, measure, summarise, type Command, type Run } from "./measure";
+import { configuredMode, LOADER_MODES, type LoaderMode } from "./modes";
+import { generateScaleStack, SCALE_SIZES, steadyStateOutputs } from "./scale-config";
+import { evaluateTargets, formatTable, type BenchResults } from "./report";
+
+const ROOT = path.resolve(__dirname, "..");
+const STACK = "prod";
+const TIMEOUT_MS = 120_000;
+const TYPECHECK_TIMEOUT_MS = 240_000;
+
+interface Options {
+    readonly runs: number;
+    readonly program: "index" | "stand-in";
+    readonly only: readonly string[];
+    readonly cpuProf: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+    const value = (flag: string) => {
+        const i = argv.indexOf(flag);
+        return i === -1 ? undefined : argv[i + 1];
+    };
+    const runs = Number(value("--runs") ?? 5);
+    if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: "${value("--runs")}" is not a positive integer`);
+    const program = value("--program") ?? (fs.existsSync(path.join(ROOT, "stacks", "stack.ts")) ? "index" : "stand-in");
+    if (program !== "index" && program !== "stand-in") throw new Error(`--program: "${program}": index or stand-in`);
+    return {
+        runs,
+        program,
+        only: (value("--only") ?? "floor,scale,modes").split(","),
+        cpuProf: argv.includes("--cpu-prof"),
+    };
+}
+
+/** The raw config of `Pulumi.<stack>.yaml` (keys without the project prefix), or {} when there is no stack file. */
+function stackConfig(stack: string): Record<string, unknown> {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) return {};
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
+    }
+    return raw;
+}
+
+/** Runs each command `runs` times, interleaved (A B C A B C ...) so drift on a busy machine hits all alike. */
+async function interleaved(commands: readonly Command[], runs: number, label: string): Promise<Run[][]> {
+    const results: Run[][] = commands.map(() => []);
+    for (let i = 0; i < runs; i++) {
+        for (const [j, command] of commands.entries()) results[j].push(await measure(command));
+        process.stderr.write(`  ${label}: run ${i + 1}/${runs}\r`);
+    }
+    process.stderr.write("\n");
+    return results;
+}
+
+/** Writes a JSON job file for a child and returns its path. */
+function writeJob(dir: string, name: string, job: unknown): string {
+    const file = path.join(dir, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(job));
+    return file;
+}
+
+async function main(): Promise<void> {
+    const options = parseOptions(process.argv.slice(2));
+    const started = Date.now();
+    const build = buildForBench(ROOT);
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-bench-"));
+    const sdkModules = programPackageImports(ROOT);
+    const programModule =
+        options.program === "index" ? path.join(build, "index.js") : path.join(build, "bench", "stand-in.js");
+    const child = (script: string, ...args: string[]): Command => ({
+        args: [path.join(build, "bench", script), ...args],
+        cwd: ROOT,
+        timeoutMs: TIMEOUT_MS,
+    });
+    const profileDir = path.join(ROOT, "bin", "bench-profiles");
+    const evalCommand = (name: string, job: EvalJob): Command => {
+        const command = child("eval-child.js", writeJob(work, name, job));
+        const profile = options.cpuProf && "module" in job.program;
+        return profile
+            ? { ...command, args: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...command.args] }
+            : command;
+    };
+    const sdkFloor = child("sdk-floor.js", ...sdkModules);
+
+    /** Evaluates a stack once (reading the resource types and sample inputs), then measures it against its floor. */
+    async function againstFloor(name: string, config: Record<string, unknown>, facts: string, extra: Command[] = []) {
+        const job: EvalJob = {
+            stack: STACK,
+            config,
+            facts,
+            previousOutputs: steadyStateOutputs(config, loadCloudFacts(facts)),
+            program: { module: programModule },
+            samples: true,
+        };
+        const first = await measure(evalCommand(`${name}-sample`, job));
+        const spec: FloorSpec = {
+            sdkModules,
+            resources: Object.entries(first.result.byType ?? {}).map(([type, count]) => ({
+                type,
+                count,
+                inputs: first.result.samples?.[type] ?? {},
+            })),
+        };
+        const floorJob: EvalJob = { ...job, program: { floor: spec }, samples: false };
+        const runs = await interleaved(
+            [...extra, evalCommand(name, { ...job, samples: false }), evalCommand(`${name}-floor`, floorJob)],
+            options.runs,
+            name,
+        );
+        const [evaluation, floor] = runs.slice(extra.length).map(summarise);
+        return {
+            evaluation,
+            floor,
+            byType: first.result.byType ?? {},
+            extra: runs.slice(0, extra.length).map(summarise),
+        };
+    }
+
+    const results: BenchResults = {
+        machine: {
+            cpus: os.cpus().length,
+            node: process.version,
+            rssFrom: hasGnuTime ? "/usr/bin/time" : "child maxRSS",
+        },
+        program: options.program,
+        runs: options.runs,
+        sdkModules,
+        configuredMode: configuredMode(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")),
+        scale: [],
+        modes: [],
+    };
+
+    if (options.only.includes("floor")) {
+        process.stderr.write(`SDK floor (${sdkModules.join(", ")}) and the ${STACK} stack (${options.program})\n`);
+        const prodFacts = path.join(ROOT, "facts", STACK);
+        const prod = await againstFloor(STACK, stackConfig(STACK), prodFacts, [sdkFloor]);
+        results.floor = prod.extra[0];
+        results.prod = { evaluation: prod.evaluation, floor: prod.floor, byType: prod.byType };
+    }
+
+    if (options.only.includes("scale")) {
+        const template = loadCloudFacts(path.join(ROOT, "facts", STACK));
+        for (const size of SCALE_SIZES) {
+            const stack = generateScaleStack(size, template, stackConfig(STACK));
+            const facts = writeJob(work, `facts-${size.pools}-${size.serviceAccounts}`, [
+                stack.facts.cluster,
+                ...Object.values(stack.facts.nodegroups),
+            ]);
+            process.stderr.write(`scale: ${size.pools} pools, ${size.serviceAccounts} service accounts\n`);
+            const measured = await againstFloor(`scale-${size.pools}-${size.serviceAccounts}`, stack.config, facts);
+            results.scale.push({
+                size,
+                evaluation: measured.evaluation,
+                floor: measured.floor,
+                byType: measured.byType,
+            });
+        }
+    }
+
+    if (options.only.includes("modes")) {
+        process.stderr.write("TypeScript loaders, through @pulumi/pulumi/cmd/run as the language host starts it\n");
+        const prodFacts = path.join(ROOT, "facts", STACK);
+        const previousOutputs = steadyStateOutputs(stackConfig(STACK), loadCloudFacts(prodFacts));
+        const hostJob: HostJob = { stack: STACK, facts: prodFacts, previousOutputs };
+        const hostJobFile = writeJob(work, "host", hostJob);
+        const entry = (mode: LoaderMode) => {
+            if (options.program === "stand-in")
+                return mode.compiled ? path.join(BUILD_DIR, "bench", "stand-in.js") : "bench/stand-in.ts";
+            return mode.compiled ? `${BUILD_DIR}/` : ".";
+        };
+        /** `node <nodeargs> @pulumi/pulumi/cmd/run <flags> <entry>` as the language host runs it, monitor offline. */
+        const host = (mode: LoaderMode, entryPoint: string): Command => ({
+            args: [
+                ...mode.nodeArgs,
+                "--require",
+                path.join(build, "bench", "offline-host.js"),
+                require.resolve("@pulumi/pulumi/cmd/run", { paths: [ROOT] }),
+                "--monitor=offline",
+                `--project=${PROJECT}`,
+                `--stack=${STACK}`,
+                `--pwd=${ROOT}`,
+                entryPoint,
+            ],
+            env: {
+                ...mode.env,
+                BENCH_HOST_JOB: hostJobFile,
+                BENCH_SDK_MODULES: JSON.stringify(sdkModules),
+                PULUMI_CONFIG: JSON.stringify(configForRuntime(stackConfig(STACK))),
+            },
+            cwd: ROOT,
+            timeoutMs: mode.id === "ts-node" ? TYPECHECK_TIMEOUT_MS : TIMEOUT_MS,
+        });
+        const precompiled = LOADER_MODES.find((mode) => mode.compiled)!;
+        const hostFloor = host(precompiled, path.join(BUILD_DIR, "bench", "sdk-program.js"));
+        const commands = LOADER_MODES.map((mode) => host(mode, entry(mode)));
+        const runs = await interleaved([sdkFloor, hostFloor, ...commands], options.runs, "loaders");
+        results.modesFloor = summarise(runs[0]);
+        results.hostFloor = summarise(runs[1]);
+        results.modes = LOADER_MODES.map((mode, i) => ({
+            id: mode.id,
+            settings: mode.settings,
+            ...summarise(runs[i + 2]),
+        }));
+    }
+
+    results.targets = evaluateTargets(results);
+    results.seconds = Math.round((Date.now() - started) / 1000);
+    fs.writeFileSync(path.join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    fs.rmSync(work, { recursive: true, force: true });
+    process.stdout.write(formatTable(results));
+}
+
+main().catch((error: unknown) => {
+    process.stderr.write(`\nbench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,404 @@
+import type {
+    CoreV1Api,
+    KubeConfig,
+    PolicyV1Api,
+    V1LabelSelector,
+    V1Node,
+    V1Pod,
+    V1PodDisruptionBudget,
+} from "@kubernetes/client-node";
+
+/**
+ * @kubernetes/client-node, loaded when first called. The drain runs inside Pulumi's dynamic provider process from a
+ * serialized closure; a module-level import would be captured as a value, which the closure serializer cannot always
+ * recognise as a package (it then tries to serialize the library and fails), whereas `require` in a body is kept as
+ * it is and resolves from the project's node_modules.
+ */
+export function clientNode(): typeof import("@kubernetes/client-node") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@kubernetes/client-node");
+}
+
+/**
+ * The Kubernetes calls the drain makes: exactly these, so a test can serve them from a fake API server and a reader
+ * can see the RBAC the stack's credentials need (nodes: list, patch; pods: list; pods/eviction: create;
+ * poddisruptionbudgets: list).
+ */
+export interface KubeApi {
+    readonly core: Pick<
+        CoreV1Api,
+        "listNode" | "patchNode" | "listPodForAllNamespaces" | "createNamespacedPodEviction"
+    >;
+    readonly policy: Pick<PolicyV1Api, "listNamespacedPodDisruptionBudget">;
+}
+
+/** The API clients of a loaded KubeConfig. */
+export function kubeApi(kubeConfig: KubeConfig): KubeApi {
+    const k8s = clientNode();
+    return { core: kubeConfig.makeApiClient(k8s.CoreV1Api), policy: kubeConfig.makeApiClient(k8s.PolicyV1Api) };
+}
+
+/** The label EKS puts on every node of a managed node group (F-43). */
+export const NODE_GROUP_LABEL = "eks.amazonaws.com/nodegroup";
+
+/** The label selector of a managed node group's nodes. */
+export function nodeGroupSelector(nodeGroupName: string): string {
+    return `${NODE_GROUP_LABEL}=${nodeGroupName}`;
+}
+
+/** A node that takes new pods: its Ready condition is True and it is not cordoned. */
+export function isReadySchedulable(node: V1Node): boolean {
+    const ready = (node.status?.conditions ?? []).find((c) => c.type === "Ready");
+    return ready?.status === "True" && node.spec?.unschedulable !== true;
+}
+
+/** `namespace/name` of a pod, the way the drain names pods in its results and errors. */
+export function podKey(pod: V1Pod): string {
+    return `${pod.metadata?.namespace ?? ""}/${pod.metadata?.name ?? ""}`;
+}
+
+/** Why the drain leaves a pod alone, or `evict` (what `kubectl drain --ignore-daemonsets` does). */
+export type PodDisposition = "evict" | "daemonset" | "mirror" | "terminated";
+
+/**
+ * What the drain does with a pod: DaemonSet pods stay (their controller ignores cordons and would recreate them),
+ * mirror pods stay (the kubelet owns static pods; the API cannot evict them), finished pods are no obstacle.
+ */
+export function podDisposition(pod: V1Pod): PodDisposition {
+    if ((pod.metadata?.ownerReferences ?? []).some((o) => o.kind === "DaemonSet")) return "daemonset";
+    if ((pod.metadata?.annotations ?? {})["kubernetes.io/config.mirror"] !== undefined) return "mirror";
+    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return "terminated";
+    return "evict";
+}
+
+/** A pod with an emptyDir volume loses that data when evicted (`kubectl drain --delete-emptydir-data`). */
+export function hasEmptyDir(pod: V1Pod): boolean {
+    return (pod.spec?.volumes ?? []).some((v) => v.emptyDir !== undefined);
+}
+
+/** Whether a label selector selects a set of labels (matchLabels and matchExpressions, as the API server does). */
+export function selectorMatches(selector: V1LabelSelector, labels: Record<string, string>): boolean {
+    const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    return (
+        byLabel &&
+        (selector.matchExpressions ?? []).every((e) => {
+            const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+            switch (e.operator) {
+                case "In":
+                    return has && (e.values ?? []).includes(labels[e.key]);
+                case "NotIn":
+                    return !has || !(e.values ?? []).includes(labels[e.key]);
+                case "Exists":
+                    return has;
+                case "DoesNotExist":
+                    return !has;
+                default:
+                    return false;
+            }
+        })
+    );
+}
+
+/** Names of the PodDisruptionBudgets (of the pod's namespace) that cover a pod; a PDB without selector covers none. */
+export function matchingPdbs(pod: V1Pod, pdbs: readonly V1PodDisruptionBudget[]): string[] {
+    const labels = pod.metadata?.labels ?? {};
+    return pdbs
+        .filter((p) => p.metadata?.namespace === pod.metadata?.namespace)
+        .filter((p) => p.spec?.selector !== undefined && selectorMatches(p.spec.selector, labels))
+        .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)
+        .sort();
+}
+
+/** Retry timing of evictions a PodDisruptionBudget refuses (HTTP 429) and of waiting for evicted pods to go. */
+export interface Backoff {
+    /** Wait after the first refusal. @default 2000 */
+    readonly initialMs: number;
+    /** Longest wait between two attempts on one pod. @default 30000 */
+    readonly maxMs: number;
+    /** Growth per refusal. @default 2 */
+    readonly factor: number;
+    /** How often the drain lists the pods still on the nodes. @default 5000 */
+    readonly pollMs: number;
+}
+
+/** The back-off the drain uses unless told otherwise. */
+export const DEFAULT_BACKOFF: Backoff = { initialMs: 2000, maxMs: 30000, factor: 2, pollMs: 5000 };
+
+/** Wait before the next eviction attempt after `refusals` refusals (1 = the first): exponential, capped. */
+export function backoffDelayMs(refusals: number, backoff: Backoff): number {
+    return Math.min(backoff.maxMs, backoff.initialMs * Math.pow(backoff.factor, Math.max(0, refusals - 1)));
+}
+
+/** The status code of a failed Kubernetes call (client-node's ApiException), if any. */
+function statusCode(error: unknown): number | undefined {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return typeof code === "number" ? code : undefined;
+}
+
+/** A failed call in one line: `HTTP 403: nodes is forbidden: ...` (the API's Status message, not the raw body). */
+export function describeApiError(error: unknown): string {
+    const code = statusCode(error);
+    if (code === undefined) return error instanceof Error ? error.message : String(error);
+    const body = (error as { body?: unknown }).body;
+    let message = typeof body === "string" ? body : "";
+    try {
+        const parsed = typeof body === "string" ? (JSON.parse(body) as { message?: unknown }) : undefined;
+        if (typeof parsed?.message === "string") message = parsed.message;
+    } catch {
+        // a non-JSON body is shown as it is
+    }
+    return `HTTP ${code}${message ? `: ${message}` : ""}`;
+}
+
+async function listNodes(api: KubeApi, nodeGroupName: string): Promise<V1Node[]> {
+    try {
+        return (await api.core.listNode({ labelSelector: nodeGroupSelector(nodeGroupName) })).items;
+    } catch (error) {
+        throw new Error(`listing the nodes of node group "${nodeGroupName}": ${describeApiError(error)}`);
+    }
+}
+
+async function setUnschedulable(api: KubeApi, name: string, unschedulable: boolean): Promise<boolean> {
+    // client-node 1.x sends PATCH bodies as JSON Patch unless the Content-Type is set per call.
+    const k8s = clientNode();
+    const options = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+    const body = { spec: { unschedulable: unschedulable ? true : null } };
+    try {
+        await api.core.patchNode({ name, body }, options);
+        return true;
+    } catch (error) {
+        if (statusCode(error) === 404) return false;
+        throw new Error(`${unschedulable ? "cordoning" : "uncordoning"} node ${name}: ${describeApiError(error)}`);
+    }
+}
+
+/** What cordoning did: the nodes this call cordoned, and those that were cordoned before (left to their owner). */
+export interface CordonResult {
+    readonly cordoned: string[];
+    readonly alreadyCordoned: string[];
+}
+
+/** Cordons every node of a managed node group (`spec.unschedulable: true`); nodes already cordoned are not touched. */
+export async function cordonNodeGroup(api: KubeApi, nodeGroupName: string): Promise<CordonResult> {
+    const cordoned: string[] = [];
+    const alreadyCordoned: string[] = [];
+    for (const node of await listNodes(api, nodeGroupName)) {
+        const name = node.metadata?.name ?? "";
+        if (node.spec?.unschedulable === true) alreadyCordoned.push(name);
+        else if (await setUnschedulable(api, name, true)) cordoned.push(name);
+    }
+    return { cordoned: cordoned.sort(), alreadyCordoned: alreadyCordoned.sort() };
+}
+
+/** Uncordons the named nodes (a rollback passes exactly those it cordoned); returns those that still existed. */
+export async function uncordonNodes(api: KubeApi, names: readonly string[]): Promise<string[]> {
+    const uncordoned: string[] = [];
+    for (const name of names) if (await setUnschedulable(api, name, false)) uncordoned.push(name);
+    return uncordoned;
+}
+
+/** Which nodes a cordon owns after cordoning again, and which of its former nodes it must uncordon. */
+export interface CordonHandOver extends CordonResult {
+    /** Nodes cordoned before that are not in the node group any more (uncordon them). */
+    readonly release: string[];
+}
+
+/**
+ * Ownership after a re-cordon: nodes cordoned earlier by us stay ours even though this pass found them cordoned;
+ * earlier nodes outside the node group's current nodes are released.
+ */
+export function handOverCordon(previous: readonly string[], now: CordonResult): CordonHandOver {
+    const kept = previous.filter((n) => now.alreadyCordoned.includes(n));
+    return {
+        cordoned: [...kept, ...now.cordoned].sort(),
+        alreadyCordoned: now.alreadyCordoned.filter((n) => !kept.includes(n)),
+        release: previous.filter((n) => !kept.includes(n) && !now.cordoned.includes(n)).sort(),
+    };
+}
+
+/** What `drainNodeGroup` needs. */
+export interface DrainOptions {
+    /** The AL2 managed node group to empty. */
+    readonly nodeGroupName: string;
+    /** The node group that takes the pods (AL2023); it must have `minReadyNodes` Ready, schedulable nodes. */
+    readonly readyNodeGroupName: string;
+    /** Ready nodes `readyNodeGroupName` needs before anything is evicted. */
+    readonly minReadyNodes: number;
+    /** How long the drain may take before it fails, leaving the rest of the pods where they are. */
+    readonly timeoutMs: number;
+    /** Retry timing. @default DEFAULT_BACKOFF */
+    readonly backoff?: Backoff;
+    /** Milliseconds now, for tests. @default Date.now */
+    readonly clock?: () => number;
+    /** Waits `ms`, for tests. @default a timer */
+    readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** What a drain did. Pods are named `namespace/name`, lists sorted. */
+export interface DrainSummary {
+    /** Nodes this drain cordoned. */
+    readonly cordoned: string[];
+    /** Nodes that were cordoned before (for example by the `shift` phase). */
+    readonly alreadyCordoned: string[];
+    /** Pods evicted (each accepted by the Eviction API and then gone from the node). */
+    readonly evicted: string[];
+    /** Pods left in place, with the reason. */
+    readonly skipped: { pod: string; reason: "daemonset" | "mirror" }[];
+    /** Evicted pods that had emptyDir volumes, whose data is gone. */
+    readonly emptyDirPods: string[];
+}
+
+/** One pod the drain must move. */
+interface Pending {
+    readonly pod: V1Pod;
+    readonly node: string;
+    refusals: number;
+    nextAttemptAt: number;
+    lastRefusal: string;
+    evicted: boolean;
+}
+
+/**
+ * Empties a managed node group through the Eviction API, honouring PodDisruptionBudgets (EKS itself does not when a
+ * node group shrinks: it terminates the node after 15 minutes, F-41). Refuses to start unless the target node group
+ * has `minReadyNodes` Ready nodes; cordons the nodes; evicts every pod but DaemonSet, mirror and finished ones;
+ * retries PDB refusals (HTTP 429) with capped exponential back-off; waits until the evicted pods are gone. On timeout
+ * it throws, naming each pod that could not move and its PDBs; it never deletes a pod or a node. Idempotent: on a
+ * drained node group it only lists.
+ */
+export async function drainNodeGroup(api: KubeApi, options: DrainOptions): Promise<DrainSummary> {
+    const backoff = options.backoff ?? DEFAULT_BACKOFF;
+    const clock = options.clock ?? Date.now;
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+    const start = clock();
+
+    const targets = await listNodes(api, options.readyNodeGroupName);
+    const ready = targets.filter(isReadySchedulable).length;
+    if (ready < options.minReadyNodes) {
+        throw new Error(
+            `drain of node group "${options.nodeGroupName}" refused: node group "${options.readyNodeGroupName}" has ` +
+                `${ready} Ready schedulable node(s) of ${targets.length}, at least ${options.minReadyNodes} needed so ` +
+                `evicted pods have somewhere to go. Nothing was cordoned or evicted.`,
+        );
+    }
+
+    const { cordoned, alreadyCordoned } = await cordonNodeGroup(api, options.nodeGroupName);
+    const nodes = [...cordoned, ...alreadyCordoned].sort();
+    const pending = new Map<string, Pending>();
+    const skipped = new Map<string, "daemonset" | "mirror">();
+    const evicted: string[] = [];
+    const emptyDirPods: string[] = [];
+
+    /** Lists the pods on the nodes; returns the keys present and queues pods not seen before. */
+    const survey = async (): Promise<Set<string>> => {
+        const present = new Set<string>();
+        for (const node of nodes) {
+            let pods: V1Pod[];
+            try {
+                pods = (await api.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
+            } catch (error) {
+                throw new Error(`listing the pods on node ${node}: ${describeApiError(error)}`);
+            }
+            for (const pod of pods) {
+                const key = podKey(pod);
+                const disposition = podDisposition(pod);
+                if (disposition === "daemonset" || disposition === "mirror") skipped.set(key, disposition);
+                if (disposition !== "evict") continue;
+                present.add(key);
+                if (!pending.has(key) && !evicted.includes(key)) {
+                    pending.set(key, { pod, node, refusals: 0, nextAttemptAt: 0, lastRefusal: "", evicted: false });
+                }
+            }
+        }
+        return present;
+    };
+
+    await survey();
+    for (;;) {
+        for (const item of pending.values()) {
+            if (item.evicted || item.nextAttemptAt > clock()) continue;
+            const outcome = await evict(api, item.pod);
+            if (outcome.kind === "refused") {
+                item.refusals += 1;
+                item.lastRefusal = outcome.message;
+                item.nextAttemptAt = clock() + backoffDelayMs(item.refusals, backoff);
+            } else {
+                item.evicted = true;
+            }
+        }
+        const present = await survey();
+        for (const [key, item] of pending) {
+            if (!item.evicted || present.has(key)) continue;
+            pending.delete(key);
+            evicted.push(key);
+            if (hasEmptyDir(item.pod)) emptyDirPods.push(key);
+        }
+        if (pending.size === 0) break;
+        if (clock() - start >= options.timeoutMs) {
+            throw new Error(await timeoutMessage(api, options, [...pending.values()]));
+        }
+        const nextAttempt = Math.min(...[...pending.values()].filter((p) => !p.evicted).map((p) => p.nextAttemptAt));
+        const untilDeadline = start + options.timeoutMs - clock();
+        await sleep(Math.max(1, Math.min(backoff.pollMs, nextAttempt - clock(), untilDeadline)));
+    }
+
+    return {
+        cordoned,
+        alreadyCordoned,
+        evicted: evicted.sort(),
+        skipped: [...skipped.entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([pod, reason]) => ({ pod, reason })),
+        emptyDirPods: emptyDirPods.sort(),
+    };
+}
+
+type EvictionOutcome = { kind: "accepted" } | { kind: "refused"; message: string };
+
+/** Asks the Eviction API to evict a pod: 429 is a refusal (a PDB, or the API's rate limit), 404 means already gone. */
+async function evict(api: KubeApi, pod: V1Pod): Promise<EvictionOutcome> {
+    const name = pod.metadata?.name ?? "";
+    const namespace = pod.metadata?.namespace ?? "";
+    try {
+        await api.core.createNamespacedPodEviction({
+            name,
+            namespace,
+            body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace } },
+        });
+        return { kind: "accepted" };
+    } catch (error) {
+        const code = statusCode(error);
+        if (code === 429) return { kind: "refused", message: describeApiError(error) };
+        if (code === 404) return { kind: "accepted" };
+        throw new Error(`evicting pod ${namespace}/${name}: ${describeApiError(error)}`);
+    }
+}
+
+/** The timeout error: every pod still on the node group, why, and the PDBs that cover it. */
+async function timeoutMessage(api: KubeApi, options: DrainOptions, stuck: Pending[]): Promise<string> {
+    const pdbsByNamespace = new Map<string, V1PodDisruptionBudget[]>();
+    const lines: string[] = [];
+    for (const item of stuck.sort((a, b) => podKey(a.pod).localeCompare(podKey(b.pod)))) {
+        const namespace = item.pod.metadata?.namespace ?? "";
+        if (!pdbsByNamespace.has(namespace)) {
+            const list = await api.policy.listNamespacedPodDisruptionBudget({ namespace }).then(
+                (l) => l.items,
+                () => [],
+            );
+            pdbsByNamespace.set(namespace, list);
+        }
+        const pdbs = matchingPdbs(item.pod, pdbsByNamespace.get(namespace) ?? []);
+        const why = item.evicted
+            ? "eviction accepted, pod still terminating"
+            : `eviction refused ${item.refusals} time(s)${item.lastRefusal ? ` (${item.lastRefusal})` : ""}`;
+        const budget = pdbs.length > 0 ? `PodDisruptionBudget ${pdbs.join(", ")}` : "no PodDisruptionBudget";
+        lines.push(`  - ${podKey(item.pod)} on node ${item.node}: ${why}; ${budget}`);
+    }
+    return (
+        `drain of node group "${options.nodeGroupName}" timed out after ${Math.round(options.timeoutMs / 1000)}s; ` +
+        `${stuck.length} pod(s) could not move:\n${lines.join("\n")}\n` +
+        `The node group was left at its size with its nodes cordoned; no pod or node was deleted. Let the budgets ` +
+        `allow a disruption (more replicas on the new nodes, or a looser PodDisruptionBudget), or raise ` +
+        `drainTimeoutMinutes, then run pulumi up again.`
+    );
+}

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as pulumiservice from "@pulumi/pulumiservice";
+import { ENVIRONMENTS, type DeployConfig, type EnvironmentName } from "./config";
+import { DeployEnvironment } from "./deploy-environment";
+import { GITHUB_OIDC_URL, githubActionsSubjects } from "./trust";
+
+/** What the bootstrap exports, per environment. */
+export interface DeployPipelineOutputs {
+    /** The deploy roles, for the GitHub variables `AWS_ROLE_ARN_<ENV>`. */
+    readonly roleArns: Record<EnvironmentName, pulumi.Output<string>>;
+    /** The Deployments settings ids (`<org>/<project>/<stack>`). */
+    readonly deploymentSettings: Record<EnvironmentName, pulumi.Output<string>>;
+}
+
+/**
+ * Registers GitHub Actions as a trusted OIDC issuer of the Pulumi organization, so `pulumi/auth-actions` can swap a
+ * workflow's GitHub token for a short-lived organization token: only for this repository's previews, merges to the
+ * branch, and jobs in the `production` environment (the same subjects the AWS roles trust).
+ */
+export function githubIssuerArgs(config: DeployConfig): pulumiservice.OidcIssuerArgs {
+    const subjects = [
+        ...new Set(
+            ENVIRONMENTS.flatMap((name) =>
+                githubActionsSubjects(config.repository, config.branch, config.environments[name]),
+            ),
+        ),
+    ].sort();
+    return {
+        organization: config.organization,
+        name: `github-${config.repository.replace("/", "-")}`,
+        url: GITHUB_OIDC_URL,
+        maxExpirationSeconds: 7200,
+        policies: subjects.map((sub) => ({
+            decision: "allow",
+            tokenType: "organization",
+            authorizedPermissions: ["standard"],
+            rules: { sub },
+        })),
+    };
+}
+
+/** Declares the whole bootstrap: one DeployEnvironment per migration stack, and the GitHub issuer in Pulumi Cloud. */
+export function deployPipeline(config: DeployConfig): DeployPipelineOutputs {
+    new pulumiservice.OidcIssuer("github-actions", githubIssuerArgs(config));
+    const roleArns = {} as Record<EnvironmentName, pulumi.Output<string>>;
+    const deploymentSettings = {} as Record<EnvironmentName, pulumi.Output<string>>;
+    for (const name of ENVIRONMENTS) {
+        const environment = new DeployEnvironment(name, { config, environment: config.environments[name] });
+        roleArns[name] = environment.roleArn;
+        deploymentSettings[name] = environment.deploymentSettingsId;
+    }
+    return { roleArns, deploymentSettings };
+}

@@ -1,0 +1,64 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as pulumiservice from "@pulumi/pulumiservice";
+import { PROJECT } from "../stacks/config";
+import type { DeployConfig, EnvironmentConfig } from "./config";
+
+/**
+ * The repository files that make up the migration program: a merge that touches none of them deploys nothing.
+ * Only the stack's own `Pulumi.<stack>.yaml` counts, so a prod config change does not redeploy dev and vice versa.
+ * Left out on purpose: `deploy/` (this bootstrap), `tests/`, `plan/`, `facts/`, docs, `.github/`.
+ */
+export function programPaths(stack: string): string[] {
+    return [
+        "index.ts",
+        "components/**",
+        "stacks/**",
+        "Pulumi.yaml",
+        `Pulumi.${stack}.yaml`,
+        "package.json",
+        "package-lock.json",
+        "tsconfig.json",
+    ];
+}
+
+/** How long a deployment's AWS session lasts: a drain (up to 6 h by config) plus node group rollouts. */
+export const SESSION_DURATION = "2h0m0s";
+
+/**
+ * The Pulumi Deployments settings of one migration stack. dev deploys every merge to the branch; prod never deploys on
+ * merge (`deployCommits: false`): it is deployed by an explicit "Deploy" in Pulumi Cloud once dev is green, and its
+ * program refuses any cutover phase dev has not completed (stacks/promotion-gate.ts). Both preview every pull request.
+ * Credentials: Deployments' own OIDC exchange for the environment's deploy role, so no key is stored anywhere.
+ */
+export function deploymentSettingsArgs(
+    config: DeployConfig,
+    env: EnvironmentConfig,
+    roleArn: pulumi.Input<string>,
+): pulumiservice.DeploymentSettingsArgs {
+    return {
+        organization: config.organization,
+        project: PROJECT,
+        stack: env.name,
+        sourceContext: { git: { branch: `refs/heads/${config.branch}`, repoDir: "." } },
+        vcs: {
+            provider: "github",
+            repository: config.repository,
+            deployCommits: env.name === "dev",
+            previewPullRequests: true,
+            pullRequestTemplate: false,
+            paths: programPaths(env.name),
+        },
+        operationContext: {
+            preRunCommands: ["npm ci"],
+            options: { skipInstallDependencies: true, skipIntermediateDeployments: true },
+            oidc: {
+                aws: {
+                    roleARN: roleArn,
+                    sessionName: `pulumi-deploy-${PROJECT}-${env.name}`,
+                    duration: SESSION_DURATION,
+                },
+            },
+        },
+        cacheOptions: { enable: true },
+    };
+}

@@ -1,0 +1,8 @@
+import { readConfig } from "./stacks/config";
+import { deployStack } from "./stacks/stack";
+
+/**
+ * The Pulumi program. Pulumi calls this function and awaits it; its result becomes the stack outputs. Config is read
+ * and validated, and the cluster is read, before any resource is declared.
+ */
+export = async () => deployStack(readConfig());

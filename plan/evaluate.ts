@@ -1,0 +1,94 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../stacks/config";
+import { OfflineCloud, type CloudFacts, type RecordedResource } from "./offline-cloud";
+
+/** Resource options the plan shows (mocks do not see options, so a stack transformation records them). */
+export interface RecordedOptions {
+    readonly protect: boolean;
+    readonly import?: string;
+    readonly ignoreChanges: readonly string[];
+    readonly dependsOnCount: number;
+}
+
+/** What one offline evaluation of the real program produced. */
+export interface Evaluation {
+    readonly resources: readonly RecordedResource[];
+    /** By `<type>::<name>`. */
+    readonly options: ReadonlyMap<string, RecordedOptions>;
+    readonly outputs: Record<string, unknown>;
+    readonly invokes: OfflineCloud["invokes"];
+    /** What the program threw (a validation or guard error), if it failed. */
+    readonly error?: unknown;
+}
+
+/** The inputs of one offline evaluation. */
+export interface EvaluationRequest {
+    readonly stack: string;
+    /** Stack config, keys without the project prefix, values as written in Pulumi.<stack>.yaml. */
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly facts: CloudFacts;
+    /** The stack's outputs from its last deployment (read by the program through a StackReference to itself). */
+    readonly previousOutputs: Record<string, unknown>;
+    /** Outputs of other stacks the program references (`acme/eks-al2023-migration/dev`). @default {} */
+    readonly otherStacks?: Readonly<Record<string, Record<string, unknown>>>;
+    /** The program to run: `index.ts`'s export. */
+    readonly program: () => Promise<unknown>;
+}
+
+/** Config as the Pulumi CLI hands it to a program: `project:key` → text (JSON for anything but strings). */
+export function configForRuntime(config: Readonly<Record<string, unknown>>): Record<string, string> {
+    const runtime: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        runtime[key.includes(":") ? key : `${PROJECT}:${key}`] =
+            typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return runtime;
+}
+
+/** The key under which a resource's options are recorded. */
+export function optionsKey(type: string, name: string): string {
+    return `${type}::${name}`;
+}
+
+/**
+ * Evaluates the program exactly as `pulumi up` would run it, but against Pulumi's mocks: config from the stack file,
+ * data-source answers from the cluster facts, resources recorded instead of created.
+ */
+export async function evaluateOffline(request: EvaluationRequest): Promise<Evaluation> {
+    const cloud = new OfflineCloud(request.facts, request.previousOutputs, request.otherStacks);
+    pulumi.runtime.setAllConfig(configForRuntime(request.config));
+    await pulumi.runtime.setMocks(cloud, PROJECT, request.stack, false, "acme");
+    const options = new Map<string, RecordedOptions>();
+    let error: unknown;
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            options.set(optionsKey(args.type, args.name), {
+                protect: args.opts.protect === true,
+                import: (args.opts as pulumi.CustomResourceOptions).import,
+                ignoreChanges: args.opts.ignoreChanges ?? [],
+                dependsOnCount: Array.isArray(args.opts.dependsOn)
+                    ? args.opts.dependsOn.length
+                    : args.opts.dependsOn
+                      ? 1
+                      : 0,
+            });
+            return undefined;
+        });
+        try {
+            return (await request.program()) as Record<string, unknown>;
+        } catch (thrown) {
+            // Kept instead of rethrown: a rejected stack would also surface as an unhandled rejection.
+            error = thrown;
+            return {};
+        }
+    });
+    // The stack's outputs resolve before its last RPC lands; wait for it before reading the records.
+    await pulumi.runtime.disconnect();
+    return {
+        resources: cloud.resources,
+        options,
+        outputs: outputs ?? {},
+        invokes: cloud.invokes,
+        ...(error !== undefined && { error }),
+    };
+}

@@ -1,0 +1,135 @@
+import { PolicyPack, type EnforcementLevel, type ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    LAUNCH_TEMPLATE,
+    ebsVolumesEncrypted,
+    hopLimitAtMostTwo,
+    hopLimitTwoAdvisory,
+    imdsV2Required,
+    noPublicIp,
+    noSshKey,
+} from "./rules/launch-template";
+import { NODE_GROUP, al2023AmiType, legacyNeverGrows, noRemoteAccess } from "./rules/node-group";
+import { DEFAULT_PROTECTED_STACKS, nodeGroupProtected } from "./rules/protection";
+import { ROLE, noWildcardPrincipal, oidcTrustScoped, podIdentityTrust } from "./rules/trust-policy";
+
+/** A rule over one resource's inputs: the violation messages, none when the resource complies. */
+type Rule = (inputs: Record<string, unknown>) => string[];
+
+/** A resource policy that runs `rule` on every resource of `type` and reports each message it returns. */
+function resourcePolicy(
+    name: string,
+    description: string,
+    type: string,
+    rule: Rule,
+    enforcementLevel: EnforcementLevel = "mandatory",
+): ResourceValidationPolicy {
+    return {
+        name,
+        description,
+        enforcementLevel,
+        validateResource: (args, reportViolation) => {
+            if (args.type !== type) return;
+            for (const message of rule(args.props)) reportViolation(message);
+        },
+    };
+}
+
+new PolicyPack("eks-al2023-migration-guardrails", {
+    description:
+        "Security and safety rules of the EKS AL2 to AL2023 migration: nodes, node groups, workload identities.",
+    enforcementLevel: "mandatory",
+    policies: [
+        resourcePolicy(
+            "lt-imdsv2-required",
+            "Launch templates require IMDSv2 (httpTokens required).",
+            LAUNCH_TEMPLATE,
+            imdsV2Required,
+        ),
+        resourcePolicy(
+            "lt-imds-hop-limit-max-2",
+            "Launch templates keep the IMDS hop limit at 1 or 2.",
+            LAUNCH_TEMPLATE,
+            hopLimitAtMostTwo,
+        ),
+        resourcePolicy(
+            "lt-imds-hop-limit-2-pods-reach-node-role",
+            "Hop limit 2 lets pods reach IMDS and the node role; use 1 once workloads have IRSA or Pod Identity.",
+            LAUNCH_TEMPLATE,
+            hopLimitTwoAdvisory,
+            "advisory",
+        ),
+        resourcePolicy(
+            "lt-ebs-encrypted",
+            "Every EBS volume of a launch template is encrypted.",
+            LAUNCH_TEMPLATE,
+            ebsVolumesEncrypted,
+        ),
+        resourcePolicy("lt-no-ssh-key", "Launch templates set no SSH key pair.", LAUNCH_TEMPLATE, noSshKey),
+        resourcePolicy(
+            "lt-no-public-ip",
+            "Launch template network interfaces get no public IP.",
+            LAUNCH_TEMPLATE,
+            noPublicIp,
+        ),
+        resourcePolicy(
+            "ng-al2023-ami-type",
+            "New node groups run AL2023 (or a custom AMI); AL2 only on the adopted legacy node group.",
+            NODE_GROUP,
+            al2023AmiType,
+        ),
+        resourcePolicy("ng-no-remote-access", "Node groups have no remoteAccess (SSH).", NODE_GROUP, noRemoteAccess),
+        resourcePolicy(
+            "ng-legacy-never-grows",
+            "The adopted AL2 node group only shrinks or disappears once the cutover has started.",
+            NODE_GROUP,
+            legacyNeverGrows,
+        ),
+        resourcePolicy(
+            "iam-no-wildcard-principal",
+            "Role trust policies name their principals (no *).",
+            ROLE,
+            noWildcardPrincipal,
+        ),
+        resourcePolicy(
+            "iam-oidc-trust-scoped",
+            "OIDC-trusted roles: sts:AssumeRoleWithWebIdentity only, :sub and :aud pinned with StringEquals.",
+            ROLE,
+            oidcTrustScoped,
+        ),
+        resourcePolicy(
+            "iam-pod-identity-trust",
+            "Pod Identity roles trust only pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession.",
+            ROLE,
+            podIdentityTrust,
+        ),
+        {
+            name: "stack-node-groups-protected",
+            description: "In protected stacks (default: prod) every EKS node group has the protect option.",
+            enforcementLevel: "mandatory",
+            configSchema: {
+                properties: {
+                    protectedStacks: {
+                        type: "array",
+                        items: { type: "string" },
+                        default: [...DEFAULT_PROTECTED_STACKS],
+                    },
+                },
+            },
+            validateStack: (args, reportViolation) => {
+                const protectedStacks =
+                    args.getConfig<{ protectedStacks?: string[] }>().protectedStacks ?? DEFAULT_PROTECTED_STACKS;
+                for (const resource of args.resources) {
+                    const view = {
+                        type: resource.type,
+                        name: resource.name,
+                        urn: resource.urn,
+                        protect: resource.opts.protect,
+                        props: resource.props,
+                    };
+                    for (const message of nodeGroupProtected(view, protectedStacks))
+                        reportViolation(message, resource.urn);
+                }
+            },
+        },
+    ],
+});

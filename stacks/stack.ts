@@ -1,0 +1,279 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NodeGroupCordon, NodeGroupDrain } from "../components/drain/node-group-drain";
+import { clusterKubeconfig, contextKubeconfig } from "../components/kubernetes-access";
+import { NodeLaunchTemplate } from "../components/launch-template";
+import { LegacyNodeGroup } from "../components/legacy-node-group";
+import { Al2023NodeGroup } from "../components/node-group";
+import { NodeRole } from "../components/node-role";
+import { WorkloadIdentities, type WorkloadIdentityOutput } from "../components/workload-identities";
+import { lookupClusterFacts, type ClusterFacts } from "./cluster-facts";
+import type { StackConfig } from "./config";
+import { poolWarnings, type PoolConfig } from "./config-pools";
+import {
+    CUTOVER_OUTPUT,
+    legacySizeAtAdoption,
+    poolCutoverRecord,
+    readPoolNodeGroups,
+    readPreviousCutover,
+    type CutoverRecord,
+} from "./cutover-state";
+import { guardCutover, nextStep, type GateResult, type NextStep, type PoolCutoverFacts } from "./guards";
+import { effectivePhase, ignoreDesiredSizeChanges, phaseKey, planPhase, type PhasePlan } from "./phases";
+import { checkPromotion, readDevCutover } from "./promotion-gate";
+import { ConfigError } from "./validate";
+
+/** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */
+export interface PoolOutputs {
+    readonly phase: string;
+    readonly al2023: {
+        readonly nodeGroupName: pulumi.Output<string>;
+        readonly amiType?: string;
+        readonly customAmi?: string;
+        readonly instanceTypes: readonly string[];
+        readonly scaling: PhasePlan["al2023"]["scaling"];
+        readonly launchTemplateId: pulumi.Output<string>;
+        readonly launchTemplateVersion: pulumi.Output<number>;
+    };
+    readonly legacy?: {
+        readonly nodeGroupName: string;
+        readonly present: boolean;
+        readonly amiType?: string;
+        readonly sizeAtAdoption?: PhasePlan["al2023"]["scaling"];
+        readonly scaling?: PhasePlan["al2023"]["scaling"];
+        readonly noScheduleTaint: boolean;
+        readonly cordoned: boolean;
+        readonly drained: boolean;
+        readonly protected: boolean;
+    };
+    readonly gate?: GateResult;
+    readonly next: pulumi.Output<NextStep>;
+}
+
+/** The stack outputs. `cutover` is read back by the next deployment (phase order, size at adoption). */
+export interface StackOutputs {
+    readonly cluster: { readonly name: string; readonly kubernetesVersion: string };
+    readonly [CUTOVER_OUTPUT]: pulumi.Output<CutoverRecord>;
+    readonly pools: Readonly<Record<string, PoolOutputs>>;
+    readonly serviceAccounts: pulumi.Output<WorkloadIdentityOutput[]>;
+    readonly warnings: readonly string[];
+}
+
+/** Where the cluster facts come from: an existing cluster by default. */
+export type ClusterSource = (clusterName: string) => Promise<ClusterFacts>;
+
+/** One pool with everything read about it before any resource is declared. */
+interface PoolContext extends PoolCutoverFacts {
+    readonly plan: PhasePlan;
+    /** The live AL2 node group, all of it (adoption copies its inputs). */
+    readonly liveLegacy?: aws.eks.GetNodeGroupResult;
+}
+
+/**
+ * Reads the cluster, the last deployment's cutover record and the live node groups, runs every guard, and only then
+ * declares resources: per pool a launch template, an AL2023 node group and (while a cutover runs) the adopted AL2 node
+ * group with its cordon and drain; then the workload identities. Returns the stack outputs.
+ */
+export async function deployStack(
+    config: StackConfig,
+    clusterSource: ClusterSource = lookupClusterFacts,
+): Promise<StackOutputs> {
+    const warnings = [...poolWarnings(config.pools)];
+    const cluster = await clusterSource(config.clusterName);
+    const previous = await readPreviousCutover();
+
+    const pools: PoolContext[] = await Promise.all(
+        config.pools.map(async (pool, poolIndex) => {
+            const phase = effectivePhase(pool, config.cutoverPhase);
+            const previousPool = previous.pools[pool.name];
+            const live = await readPoolNodeGroups(cluster.name, pool, phase, previousPool);
+            const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
+            const context: PoolCutoverFacts = {
+                pool,
+                poolIndex,
+                phase,
+                ...(previousPool !== undefined && { previous: previousPool }),
+                ...(live.legacy !== undefined && { legacyLive: live.legacy }),
+                ...(live.al2023 !== undefined && { al2023Live: live.al2023 }),
+                ...(legacyAtAdoption !== undefined && { legacyAtAdoption }),
+                acceptReducedCapacity: pool.acceptReducedCapacity,
+            };
+            return {
+                ...context,
+                ...(live.legacy !== undefined && { liveLegacy: live.legacy }),
+                plan: planPhase(phase, pool, legacyAtAdoption),
+            };
+        }),
+    );
+
+    const findings = guardCutover({ pools, previous, allowSkip: config.cutoverAllowSkip, cluster });
+    if (findings.problems.length > 0) throw new ConfigError(findings.problems);
+    warnings.push(...findings.warnings);
+
+    if (config.promotion !== undefined) {
+        const required = await readDevCutover(pulumi.getOrganization(), config.promotion.requireStack);
+        checkPromotion(
+            pools.map((p) => ({ pool: p.pool.name, phase: p.phase, key: phaseKey(p.pool, p.poolIndex) })),
+            required.cutover,
+            config.promotion,
+            required.stackName,
+        );
+    }
+
+    // Validates the identities (OIDC provider lookup, trust-policy quota) before declaring anything of its own; it
+    // runs before the pools so that a failure leaves nothing declared.
+    const identities = await WorkloadIdentities.create("workloads", {
+        identity: config.identity,
+        cluster,
+        tags: config.tags,
+    });
+
+    for (const warning of warnings) pulumi.log.warn(warning);
+
+    const kubeconfig = drainKubeconfig(config, cluster);
+    const sharedNodeRole = pools.some((p) => needsCreatedNodeRole(p.pool))
+        ? new NodeRole("nodes", { cluster, tags: config.tags })
+        : undefined;
+
+    const poolOutputs: Record<string, PoolOutputs> = {};
+    const records: Record<string, pulumi.Output<ReturnType<typeof poolCutoverRecord>>> = {};
+    for (const context of pools) {
+        const { outputs, record } = declarePool(context, {
+            config,
+            cluster,
+            kubeconfig,
+            nodeRoleArn: context.pool.nodeRoleArn ?? context.liveLegacy?.nodeRoleArn ?? sharedNodeRole!.arn,
+            gate: findings.gates[context.pool.name]?.required ? findings.gates[context.pool.name] : undefined,
+        });
+        poolOutputs[context.pool.name] = outputs;
+        records[context.pool.name] = record;
+    }
+
+    return {
+        cluster: { name: cluster.name, kubernetesVersion: cluster.kubernetesVersion },
+        [CUTOVER_OUTPUT]: pulumi.output(records).apply((byPool) => ({ version: 1 as const, pools: byPool })),
+        pools: poolOutputs,
+        serviceAccounts: identities.serviceAccounts,
+        warnings,
+    };
+}
+
+/** A pool gets the stack's created node role only when it names none and has no AL2 node group to take it from. */
+function needsCreatedNodeRole(pool: PoolConfig): boolean {
+    return pool.nodeRoleArn === undefined && pool.legacyNodeGroup === undefined;
+}
+
+/** The kubeconfig the cordon and drain use: the same access as the Kubernetes provider. */
+function drainKubeconfig(config: StackConfig, cluster: ClusterFacts): pulumi.Output<string> {
+    const context = config.identity.kubernetes.context;
+    return context === undefined ? clusterKubeconfig(cluster) : contextKubeconfig(context);
+}
+
+/** Declares one pool's resources for its phase plan. */
+function declarePool(
+    context: PoolContext,
+    shared: {
+        readonly config: StackConfig;
+        readonly cluster: ClusterFacts;
+        readonly kubeconfig: pulumi.Output<string>;
+        readonly nodeRoleArn: pulumi.Input<string>;
+        readonly gate?: GateResult;
+    },
+): { outputs: PoolOutputs; record: pulumi.Output<ReturnType<typeof poolCutoverRecord>> } {
+    const { pool, plan, phase, liveLegacy, legacyAtAdoption } = context;
+    const { config, cluster, kubeconfig } = shared;
+    const protect = { protect: config.protectNodeGroups };
+
+    const launchTemplate = new NodeLaunchTemplate(pool.name, { pool, cluster, tags: config.tags });
+    const al2023 = new Al2023NodeGroup(
+        pool.name,
+        {
+            clusterName: cluster.name,
+            kubernetesVersion: cluster.kubernetesVersion,
+            pool,
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion },
+            nodeRoleArn: shared.nodeRoleArn,
+            subnetIds: [...(pool.subnetIds ?? liveLegacy?.subnetIds ?? [])],
+            scaling: plan.al2023.scaling,
+            ignoreDesiredSizeChanges: ignoreDesiredSizeChanges("al2023", pool, phase, context.previous?.phase),
+            tags: config.tags,
+        },
+        protect,
+    );
+
+    const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
+    if (legacyPlan !== undefined && liveLegacy !== undefined) {
+        const cordon = legacyPlan.cordon
+            ? new NodeGroupCordon(`${pool.name}-legacy-cordon`, { kubeconfig, nodeGroupName: liveLegacy.nodeGroupName })
+            : undefined;
+        // The drain runs after the AL2023 node group is at full size and before the AL2 node group shrinks.
+        const drain = legacyPlan.drain
+            ? new NodeGroupDrain(
+                  `${pool.name}-legacy-drain`,
+                  {
+                      kubeconfig,
+                      nodeGroupName: liveLegacy.nodeGroupName,
+                      readyNodeGroupName: al2023.nodeGroupName,
+                      minReadyNodes: Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired),
+                      timeoutMinutes: config.drainTimeoutMinutes,
+                  },
+                  { dependsOn: [al2023, ...(cordon ? [cordon] : [])] },
+              )
+            : undefined;
+        new LegacyNodeGroup(
+            pool.name,
+            {
+                live: liveLegacy,
+                plan: legacyPlan,
+                adopt: context.previous?.adopted !== true,
+                ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
+                    "legacy",
+                    pool,
+                    phase,
+                    context.previous?.phase,
+                    legacyAtAdoption,
+                ),
+            },
+            drain ? { dependsOn: [drain] } : undefined,
+        );
+    }
+
+    const record = al2023.nodeGroupName.apply((al2023NodeGroupName) =>
+        poolCutoverRecord({
+            phase,
+            ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
+            ...(legacyAtAdoption !== undefined && { legacySizeAtAdoption: legacyAtAdoption }),
+            al2023NodeGroupName,
+        }),
+    );
+
+    const outputs: PoolOutputs = {
+        phase,
+        al2023: {
+            nodeGroupName: al2023.nodeGroupName,
+            ...(pool.customAmi === undefined ? { amiType: pool.amiType } : { customAmi: pool.customAmi }),
+            instanceTypes: pool.instanceTypes,
+            scaling: plan.al2023.scaling,
+            launchTemplateId: launchTemplate.id,
+            launchTemplateVersion: launchTemplate.latestVersion,
+        },
+        ...(pool.legacyNodeGroup !== undefined && {
+            legacy: {
+                nodeGroupName: pool.legacyNodeGroup,
+                present: legacyPlan !== undefined,
+                ...(liveLegacy !== undefined && { amiType: liveLegacy.amiType }),
+                ...(legacyAtAdoption !== undefined && { sizeAtAdoption: legacyAtAdoption }),
+                ...(legacyPlan !== undefined && { scaling: legacyPlan.scaling }),
+                noScheduleTaint: legacyPlan?.taintNoSchedule ?? false,
+                cordoned: legacyPlan?.cordon ?? false,
+                drained: legacyPlan?.drain ?? false,
+                protected: legacyPlan?.protect ?? false,
+            },
+        }),
+        ...(shared.gate !== undefined && { gate: shared.gate }),
+        next: al2023.nodeGroupName.apply((al2023NodeGroupName) =>
+            nextStep(context, { clusterName: cluster.name, al2023NodeGroupName }),
+        ),
+    };
+    return { outputs, record };
+}
