@@ -16,6 +16,8 @@ export interface EvalJob {
     /** A facts file or folder for `loadCloudFacts`. */
     readonly facts: string;
     readonly previousOutputs: Record<string, unknown>;
+    /** Other stacks' outputs by full name, for StackReferences to them (the promotion gate's). */
+    readonly otherStacks: Record<string, Record<string, unknown>>;
     /** A compiled program module (its export is the program function), or a floor spec. */
     readonly program: { readonly module: string } | { readonly floor: FloorSpec };
     /** Report the first inputs of each resource type (to build the floor from). */
@@ -33,8 +35,10 @@ async function main(jobFile: string): Promise<void> {
         config: job.config,
         facts: loadCloudFacts(job.facts),
         previousOutputs: job.previousOutputs,
+        otherStacks: job.otherStacks,
         program,
     });
+    if (evaluation.error !== undefined) throw evaluation.error;
     // Registrations can still be in flight when the evaluation resolves; the process ends when the last one has
     // been answered, so read the record then (the wall time around the process includes them either way).
     process.once("beforeExit", () => {

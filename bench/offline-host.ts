@@ -16,10 +16,11 @@ export interface HostJob {
     readonly stack: string;
     readonly facts: string;
     readonly previousOutputs: Record<string, unknown>;
+    readonly otherStacks: Record<string, Record<string, unknown>>;
 }
 
 const job = JSON.parse(fs.readFileSync(process.env.BENCH_HOST_JOB ?? "", "utf8")) as HostJob;
-const cloud = new OfflineCloud(loadCloudFacts(job.facts), job.previousOutputs);
+const cloud = new OfflineCloud(loadCloudFacts(job.facts), job.previousOutputs, job.otherStacks);
 void pulumi.runtime.setMocks(cloud, PROJECT, job.stack, false, "acme");
 process.on("exit", (code) => {
     if (code !== 0) return;

@@ -19,7 +19,7 @@ import type { HostJob } from "./offline-host";
 import { programPackageImports } from "./imports";
 import { hasGnuTime, measure, summarise, type Command, type Run } from "./measure";
 import { configuredMode, LOADER_MODES, type LoaderMode } from "./modes";
-import { generateScaleStack, SCALE_SIZES, steadyStateOutputs } from "./scale-config";
+import { generateScaleStack, SCALE_SIZES, steadyState } from "./scale-config";
 import { evaluateTargets, formatTable, type BenchResults } from "./report";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
             stack: STACK,
             config,
             facts,
-            previousOutputs: steadyStateOutputs(config, loadCloudFacts(facts)),
+            ...steadyState(config, loadCloudFacts(facts)),
             program: { module: programModule },
             samples: true,
         };
@@ -182,8 +182,11 @@ async function main(): Promise<void> {
     if (options.only.includes("modes")) {
         process.stderr.write("TypeScript loaders, through @pulumi/pulumi/cmd/run as the language host starts it\n");
         const prodFacts = path.join(ROOT, "facts", STACK);
-        const previousOutputs = steadyStateOutputs(stackConfig(STACK), loadCloudFacts(prodFacts));
-        const hostJob: HostJob = { stack: STACK, facts: prodFacts, previousOutputs };
+        const hostJob: HostJob = {
+            stack: STACK,
+            facts: prodFacts,
+            ...steadyState(stackConfig(STACK), loadCloudFacts(prodFacts)),
+        };
         const hostJobFile = writeJob(work, "host", hostJob);
         const entry = (mode: LoaderMode) => {
             if (options.program === "stand-in")

@@ -1,4 +1,5 @@
 import type { CloudFacts, DescribeNodegroupOutput } from "../plan/offline-cloud";
+import { PROJECT } from "../stacks/config";
 
 /** The size of one generated scale config. */
 export interface ScaleSize {
@@ -80,16 +81,18 @@ export function generateScaleStack(
     };
 }
 
+/** What StackReferences read in a bench evaluation: this stack's last outputs and other stacks' outputs by name. */
+export interface SteadyState {
+    readonly previousOutputs: Record<string, unknown>;
+    readonly otherStacks: Record<string, Record<string, unknown>>;
+}
+
 /**
- * The outputs a stack left after its last deployment when it is re-run in the phase it is in (the common
- * `pulumi preview` on every pull request): every pool at its configured phase, its AL2 node group adopted at its
- * size in `facts`. The offline cloud answers every StackReference with these, so the promotion gate (which reads the
- * `dev` stack's `cutover` the same way) sees dev at the same phases.
+ * The stack re-run in the phase it is in (the common `pulumi preview` on every pull request): its last deployment
+ * recorded every pool at its configured phase with the AL2 node group adopted at its size in `facts`, and the stack
+ * the promotion gate requires (`promotion.requireStack`, e.g. dev) recorded the same, so the gate passes.
  */
-export function steadyStateOutputs(
-    config: Readonly<Record<string, unknown>>,
-    facts: CloudFacts,
-): Record<string, unknown> {
+export function steadyState(config: Readonly<Record<string, unknown>>, facts: CloudFacts, org = "acme"): SteadyState {
     const stackPhase = typeof config.cutoverPhase === "string" ? config.cutoverPhase : "prepare";
     const pools: Record<string, unknown> = {};
     for (const pool of (Array.isArray(config.pools) ? config.pools : []) as Record<string, unknown>[]) {
@@ -104,5 +107,11 @@ export function steadyStateOutputs(
             }),
         };
     }
-    return { cutover: { version: 1, pools } };
+    const previousOutputs = { cutover: { version: 1, pools } };
+    const promotion = config.promotion as { requireStack?: unknown } | undefined;
+    const required = typeof promotion?.requireStack === "string" ? promotion.requireStack : undefined;
+    return {
+        previousOutputs,
+        otherStacks: required === undefined ? {} : { [`${org}/${PROJECT}/${required}`]: previousOutputs },
+    };
 }

@@ -31,8 +31,11 @@ export function nodeTrustPolicy(partition: string): string {
 
 /** Arguments of a NodeRole. */
 export interface NodeRoleArgs {
-    /** The cluster; its partition goes into the policy ARNs and the service principal. */
-    readonly cluster: Pick<ClusterFacts, "partition">;
+    /**
+     * The cluster; its partition goes into the policy ARNs and the service principal, its name into the role name
+     * (`<cluster>-node-...`, the pattern the deploy role may pass to EKS: deploy/permissions.ts).
+     */
+    readonly cluster: Pick<ClusterFacts, "partition" | "name">;
     /** Tags on the role. @default {} */
     readonly tags?: Readonly<Record<string, string>>;
 }
@@ -49,11 +52,13 @@ export class NodeRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-al2023-migration:nodes:NodeRole", name, {}, opts);
-        const { partition } = args.cluster;
+        const { partition, name: clusterName } = args.cluster;
 
         const role = new aws.iam.Role(
             `${name}-role`,
             {
+                // IAM role names are at most 64 characters; the provider appends a 26-character unique suffix.
+                namePrefix: `${clusterName.slice(0, 32)}-node-`,
                 description: `EKS AL2023 worker nodes (${name})`,
                 assumeRolePolicy: nodeTrustPolicy(partition),
                 tags: { ...(args.tags ?? {}) },

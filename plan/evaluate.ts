@@ -45,6 +45,11 @@ export function configForRuntime(config: Readonly<Record<string, unknown>>): Rec
     return runtime;
 }
 
+/** The `protect` a parent passes down to children that set none (the SDK keeps it in `__protect`). */
+function inheritedProtect(parent: pulumi.Resource | undefined): boolean | undefined {
+    return (parent as unknown as { __protect?: boolean } | undefined)?.__protect;
+}
+
 /** The key under which a resource's options are recorded. */
 export function optionsKey(type: string, name: string): string {
     return `${type}::${name}`;
@@ -63,7 +68,8 @@ export async function evaluateOffline(request: EvaluationRequest): Promise<Evalu
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             options.set(optionsKey(args.type, args.name), {
-                protect: args.opts.protect === true,
+                // A child inherits `protect` from its parent when it sets none (as the Resource constructor does).
+                protect: (args.opts.protect ?? inheritedProtect(args.opts.parent)) === true,
                 import: (args.opts as pulumi.CustomResourceOptions).import,
                 ignoreChanges: args.opts.ignoreChanges ?? [],
                 dependsOnCount: Array.isArray(args.opts.dependsOn)

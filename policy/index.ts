@@ -1,4 +1,10 @@
-import { PolicyPack, type EnforcementLevel, type ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    PolicyPack,
+    type EnforcementLevel,
+    type PolicyResource,
+    type ResourceValidationPolicy,
+    type StackValidationPolicy,
+} from "@pulumi/policy";
 import {
     LAUNCH_TEMPLATE,
     ebsVolumesEncrypted,
@@ -12,8 +18,8 @@ import { NODE_GROUP, al2023AmiType, legacyNeverGrows, noRemoteAccess } from "./r
 import { DEFAULT_PROTECTED_STACKS, nodeGroupProtected } from "./rules/protection";
 import { ROLE, noWildcardPrincipal, oidcTrustScoped, podIdentityTrust } from "./rules/trust-policy";
 
-/** A rule over one resource's inputs: the violation messages, none when the resource complies. */
-type Rule = (inputs: Record<string, unknown>) => string[];
+/** A rule over one resource's inputs and URN: the violation messages, none when the resource complies. */
+type Rule = (inputs: Record<string, unknown>, resource: { readonly urn: string }) => string[];
 
 /** A resource policy that runs `rule` on every resource of `type` and reports each message it returns. */
 function resourcePolicy(
@@ -29,8 +35,20 @@ function resourcePolicy(
         enforcementLevel,
         validateResource: (args, reportViolation) => {
             if (args.type !== type) return;
-            for (const message of rule(args.props)) reportViolation(message);
+            for (const message of rule(args.props, { urn: args.urn })) reportViolation(message);
         },
+    };
+}
+
+/** What the stack rules read of a resource: type, name, outputs, and its parent's type and outputs. */
+function stackView(resource: PolicyResource) {
+    return {
+        type: resource.type,
+        name: resource.name,
+        props: resource.props,
+        ...(resource.parent !== undefined && {
+            parent: { type: resource.parent.type, props: resource.parent.props },
+        }),
     };
 }
 
@@ -78,12 +96,16 @@ new PolicyPack("eks-al2023-migration-guardrails", {
             al2023AmiType,
         ),
         resourcePolicy("ng-no-remote-access", "Node groups have no remoteAccess (SSH).", NODE_GROUP, noRemoteAccess),
-        resourcePolicy(
-            "ng-legacy-never-grows",
-            "The adopted AL2 node group only shrinks or disappears once the cutover has started.",
-            NODE_GROUP,
-            legacyNeverGrows,
-        ),
+        {
+            name: "ng-legacy-never-grows",
+            description: "The adopted AL2 node group only shrinks or disappears once the cutover has started.",
+            enforcementLevel: "mandatory",
+            validateStack: (args, reportViolation) => {
+                for (const resource of args.resources) {
+                    for (const message of legacyNeverGrows(stackView(resource))) reportViolation(message, resource.urn);
+                }
+            },
+        } satisfies StackValidationPolicy,
         resourcePolicy(
             "iam-no-wildcard-principal",
             "Role trust policies name their principals (no *).",
@@ -119,13 +141,7 @@ new PolicyPack("eks-al2023-migration-guardrails", {
                 const protectedStacks =
                     args.getConfig<{ protectedStacks?: string[] }>().protectedStacks ?? DEFAULT_PROTECTED_STACKS;
                 for (const resource of args.resources) {
-                    const view = {
-                        type: resource.type,
-                        name: resource.name,
-                        urn: resource.urn,
-                        protect: resource.opts.protect,
-                        props: resource.props,
-                    };
+                    const view = { ...stackView(resource), urn: resource.urn, protect: resource.opts.protect };
                     for (const message of nodeGroupProtected(view, protectedStacks))
                         reportViolation(message, resource.urn);
                 }

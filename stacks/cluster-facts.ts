@@ -42,13 +42,22 @@ export function clusterFactsFromDescribe(cluster: aws.eks.GetClusterResult): Clu
     };
     const arn = need("arn", cluster.arn, "an EKS cluster ARN");
     const arnParts = CLUSTER_ARN.exec(arn);
-    if (arn !== "" && !arnParts) problems.add("cluster.arn", arn, "expected arn:<partition>:eks:<region>:<account>:cluster/<name>");
+    if (arn !== "" && !arnParts)
+        problems.add("cluster.arn", arn, "expected arn:<partition>:eks:<region>:<account>:cluster/<name>");
 
     const network = cluster.kubernetesNetworkConfigs?.[0];
     const ipv6 = network?.ipFamily === "ipv6";
     const serviceCidr = ipv6
-        ? need("kubernetesNetworkConfig.serviceIpv6Cidr", network?.serviceIpv6Cidr, "an IPv6 CIDR (the cluster is IPv6)")
-        : need("kubernetesNetworkConfig.serviceIpv4Cidr", network?.serviceIpv4Cidr, "an IPv4 CIDR such as 172.20.0.0/16");
+        ? need(
+              "kubernetesNetworkConfig.serviceIpv6Cidr",
+              network?.serviceIpv6Cidr,
+              "an IPv6 CIDR (the cluster is IPv6)",
+          )
+        : need(
+              "kubernetesNetworkConfig.serviceIpv4Cidr",
+              network?.serviceIpv4Cidr,
+              "an IPv4 CIDR such as 172.20.0.0/16",
+          );
     const endpoint = need("endpoint", cluster.endpoint, "the API server URL (https://...)");
     if (endpoint !== "" && !endpoint.startsWith("https://")) {
         problems.add("cluster.endpoint", endpoint, "expected an https:// URL");

@@ -282,7 +282,8 @@ export const rules = {
     /** Kubernetes DNS-1123 label: namespaces, service accounts. */
     dns1123Label: {
         pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-        patternText: "a DNS-1123 label: lowercase letters, digits and '-', starting and ending alphanumeric, at most 63",
+        patternText:
+            "a DNS-1123 label: lowercase letters, digits and '-', starting and ending alphanumeric, at most 63",
     },
     /** Kubernetes DNS-1123 subdomain: workload names. */
     dns1123Subdomain: {
@@ -309,7 +310,10 @@ export const rules = {
         pattern: /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/[\w+=,.@\-/]{1,512}$/,
         patternText: "an IAM policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
     },
-    subnetId: { pattern: /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/, patternText: "a subnet id such as subnet-0123456789abcdef0" },
+    subnetId: {
+        pattern: /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/,
+        patternText: "a subnet id such as subnet-0123456789abcdef0",
+    },
     securityGroupId: {
         pattern: /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/,
         patternText: "a security group id such as sg-0123456789abcdef0",

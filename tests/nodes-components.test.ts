@@ -294,6 +294,7 @@ describe("NodeRole", () => {
         const { cloud, outputs } = await declarePool();
         const role = cloud.resource("aws:iam/role:Role", "general-role");
         expect(role.inputs).toEqual({
+            namePrefix: "shop-dev-node-",
             description: "EKS AL2023 worker nodes (general)",
             assumeRolePolicy: role.inputs.assumeRolePolicy,
             tags: { env: "dev" },

@@ -1,25 +1,52 @@
 /**
- * Tags the program writes on the AWS resources it manages and the guardrails read. A resource policy sees only the
- * planned inputs of one resource (not its previous state, not the stack's config or outputs, not whether it was
- * imported), so what it must know about a node group's role in the cutover travels as tags on the node group.
+ * How the guardrails recognise the adopted AL2 node group without any marker in AWS: adoption imports the live node
+ * group exactly as it is (no tag added), so the rules read the program's structure instead. The node group is a
+ * child of the `LegacyNodeGroup` component, whose type appears in the node group's URN (resource policies) and as its
+ * `parent` (stack policies); the component records the group's size at adoption as its own props.
  */
 
-/** Tag key naming a node group's role in the cutover. */
-export const ROLE_TAG = "eks-al2023-migration/role";
-
-/** ROLE_TAG value on the adopted (imported) AL2 managed node group that a pool replaces. */
-export const LEGACY_ROLE = "legacy";
+/** Type token of the component that adopts an AL2 node group (components/legacy-node-group.ts). */
+export const LEGACY_NODE_GROUP_COMPONENT = "eks-al2023-migration:cutover:LegacyNodeGroup";
 
 /**
- * Tag key on the legacy node group: the highest desired size it may be given, as a decimal string. The program writes
- * the group's desired size at adoption (the cutover state's `legacyAtAdoption.desired`) and never raises it.
+ * The type chain of a URN, `urn:pulumi:<stack>::<project>::<parentType>$<type>::<name>`: the parents' types from the
+ * root down, then the resource's own type. Empty when `urn` is not a Pulumi URN.
  */
-export const CEILING_DESIRED_TAG = "eks-al2023-migration/ceiling-desired-size";
+export function typeChainOfUrn(urn: string): string[] {
+    const parts = urn.split("::");
+    if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) return [];
+    return parts[2].split("$");
+}
 
-/** Tag key on the legacy node group: the highest max size it may be given (`legacyAtAdoption.max`), like the above. */
-export const CEILING_MAX_TAG = "eks-al2023-migration/ceiling-max-size";
+/** True when a resource's URN shows it declared by the LegacyNodeGroup component (resource policies). */
+export function isLegacyNodeGroupUrn(urn: string): boolean {
+    return typeChainOfUrn(urn).slice(0, -1).includes(LEGACY_NODE_GROUP_COMPONENT);
+}
 
-/** True when a resource's `tags` input marks it as the adopted legacy node group. */
-export function isLegacyNodeGroup(tags: unknown): boolean {
-    return typeof tags === "object" && tags !== null && (tags as Record<string, unknown>)[ROLE_TAG] === LEGACY_ROLE;
+/** The parent of a resource as a stack policy sees it (`PolicyResource.parent`: its type and outputs). */
+export interface ParentView {
+    readonly type: string;
+    readonly props: Readonly<Record<string, unknown>>;
+}
+
+/** True when a resource's parent is the LegacyNodeGroup component (stack policies). */
+export function isLegacyNodeGroupParent(parent: ParentView | undefined): parent is ParentView {
+    return parent?.type === LEGACY_NODE_GROUP_COMPONENT;
+}
+
+/** The node group's sizes when the stack adopted it, as the LegacyNodeGroup component records them. */
+export interface SizeAtAdoption {
+    readonly min: number;
+    readonly desired: number;
+    readonly max: number;
+}
+
+/** The `sizeAtAdoption` the component recorded, or undefined when it is missing or not whole numbers. */
+export function sizeAtAdoptionOf(parent: ParentView): SizeAtAdoption | undefined {
+    const size = parent.props.sizeAtAdoption as Record<string, unknown> | undefined;
+    if (typeof size !== "object" || size === null) return undefined;
+    const whole = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 0;
+    return whole(size.min) && whole(size.desired) && whole(size.max)
+        ? { min: size.min as number, desired: size.desired as number, max: size.max as number }
+        : undefined;
 }

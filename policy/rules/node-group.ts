@@ -1,4 +1,10 @@
-import { CEILING_DESIRED_TAG, CEILING_MAX_TAG, LEGACY_ROLE, ROLE_TAG, isLegacyNodeGroup } from "./markers";
+import {
+    LEGACY_NODE_GROUP_COMPONENT,
+    isLegacyNodeGroupParent,
+    isLegacyNodeGroupUrn,
+    sizeAtAdoptionOf,
+    type ParentView,
+} from "./markers";
 import { show } from "./values";
 
 /** Pulumi type token of `aws.eks.NodeGroup`. */
@@ -10,11 +16,12 @@ export interface NodeGroupInputs {
     readonly launchTemplate?: unknown;
     readonly remoteAccess?: unknown;
     readonly scalingConfig?: { readonly desiredSize?: unknown; readonly maxSize?: unknown; readonly minSize?: unknown };
-    readonly tags?: unknown;
 }
 
-/** The legacy marker as it must appear in a node group's tags, for messages. */
-const LEGACY_MARKER = `tag ${ROLE_TAG}=${LEGACY_ROLE}`;
+/** What a resource policy knows of the resource besides its inputs: its URN (`ResourceValidationArgs.urn`). */
+export interface ResourceIdentity {
+    readonly urn: string;
+}
 
 /** EKS AMI types of Amazon Linux 2 (F-27); EKS publishes no AL2 AMIs after Kubernetes 1.32 (F-35). */
 function isAl2AmiType(amiType: unknown): boolean {
@@ -23,17 +30,17 @@ function isAl2AmiType(amiType: unknown): boolean {
 
 /**
  * A new node group runs AL2023: `amiType` AL2023_* or CUSTOM, or no `amiType` with a launch template (a custom AMI in
- * the launch template forbids `amiType`, F-21). An AL2 type is allowed only on the adopted legacy node group (tag
- * `eks-al2023-migration/role=legacy`). Limit: without `amiType` the policy cannot see which AMI the launch template
- * carries.
+ * the launch template forbids `amiType`, F-21). An AL2 type is allowed only on the adopted legacy node group: a child
+ * of the LegacyNodeGroup component, as its URN shows (adoption adds no tag). Limit: without `amiType` the policy
+ * cannot see which AMI the launch template carries.
  */
-export function al2023AmiType(nodeGroup: NodeGroupInputs): string[] {
+export function al2023AmiType(nodeGroup: NodeGroupInputs, resource: ResourceIdentity): string[] {
     const amiType = nodeGroup.amiType;
     if (typeof amiType === "string" && (amiType.startsWith("AL2023_") || amiType === "CUSTOM")) return [];
-    if (isAl2AmiType(amiType) && isLegacyNodeGroup(nodeGroup.tags)) return [];
+    if (isAl2AmiType(amiType) && isLegacyNodeGroupUrn(resource.urn)) return [];
     if ((amiType === undefined || amiType === null) && nodeGroup.launchTemplate) return [];
     const why = isAl2AmiType(amiType)
-        ? `Amazon Linux 2 is allowed only on the adopted legacy node group (${LEGACY_MARKER})`
+        ? `Amazon Linux 2 is allowed only on the adopted legacy node group (a child of ${LEGACY_NODE_GROUP_COMPONENT})`
         : "a new node group runs Amazon Linux 2023";
     return [
         `amiType: ${show(amiType)} is not allowed; ${why}: use AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, ` +
@@ -43,53 +50,56 @@ export function al2023AmiType(nodeGroup: NodeGroupInputs): string[] {
 
 /**
  * No `remoteAccess` (SSH through an EC2 key pair, open to the world unless source security groups are given).
- * The adopted legacy node group is exempt: `remoteAccess` cannot change without replacing the group, and replacing the
- * group that is being drained is worse than leaving its SSH access until it is deleted.
+ * The adopted legacy node group (its URN under the LegacyNodeGroup component) is exempt: `remoteAccess` cannot change
+ * without replacing the group, and replacing the group that is being drained is worse than leaving its SSH access
+ * until it is deleted.
  */
-export function noRemoteAccess(nodeGroup: NodeGroupInputs): string[] {
+export function noRemoteAccess(nodeGroup: NodeGroupInputs, resource: ResourceIdentity): string[] {
     const remoteAccess = nodeGroup.remoteAccess;
-    if (remoteAccess === undefined || remoteAccess === null || isLegacyNodeGroup(nodeGroup.tags)) return [];
+    if (remoteAccess === undefined || remoteAccess === null || isLegacyNodeGroupUrn(resource.urn)) return [];
     return [
         `remoteAccess: ${show(remoteAccess)} is not allowed; nodes get no SSH access ` + "(use SSM Session Manager)",
     ];
 }
 
-/** A size ceiling tag's value as a whole number, or undefined when the tag is missing or not a whole number. */
-function ceiling(tags: unknown, key: string): number | undefined {
-    const text = (tags as Record<string, unknown>)[key];
-    return typeof text === "string" && /^\d+$/.test(text) ? Number(text) : undefined;
+/** A node group as a stack policy sees it (`PolicyResource`: outputs as `props`, and its parent). */
+export interface NodeGroupStackView {
+    readonly type: string;
+    readonly name: string;
+    readonly props: NodeGroupInputs;
+    readonly parent?: ParentView;
 }
 
 /**
- * The adopted legacy node group only shrinks or disappears: its planned `scalingConfig.desiredSize` and `maxSize` stay
- * at or below the ceilings the program records in its tags (`eks-al2023-migration/ceiling-desired-size`,
- * `…/ceiling-max-size`: its size at adoption). A resource policy cannot see the group's previous state, so the
- * ceilings are what it compares against. Limits: a group already shrunk may grow back up to its adopted size (a
- * rollback out of `drain`); and the ceilings are written by the program this rule checks, so the rule catches a config
- * or plan mistake, not a deliberately changed program.
+ * The adopted legacy node group only shrinks or disappears: a node group whose parent is the LegacyNodeGroup component
+ * keeps its planned `scalingConfig.desiredSize` and `maxSize` at or below the size at adoption that the component
+ * records as its props (`sizeAtAdoption`, from the cutover record). A stack policy, because only it sees the parent.
+ * Limits: a group already shrunk may grow back up to its adopted size (a rollback out of `drain`); and the size at
+ * adoption is recorded by the program this rule checks, so the rule catches a config or plan mistake, not a
+ * deliberately changed program.
  */
-export function legacyNeverGrows(nodeGroup: NodeGroupInputs): string[] {
-    if (!isLegacyNodeGroup(nodeGroup.tags)) return [];
-    const tags = nodeGroup.tags;
-    const scaling = nodeGroup.scalingConfig ?? {};
+export function legacyNeverGrows(resource: NodeGroupStackView): string[] {
+    if (resource.type !== NODE_GROUP || !isLegacyNodeGroupParent(resource.parent)) return [];
+    const size = sizeAtAdoptionOf(resource.parent);
+    if (size === undefined) {
+        return [
+            `${LEGACY_NODE_GROUP_COMPONENT} props.sizeAtAdoption: ${show(resource.parent.props.sizeAtAdoption)} ` +
+                `is not allowed (node group ${resource.name}); record the size at adoption as whole numbers ` +
+                "{min, desired, max} so the group can only shrink",
+        ];
+    }
+    const scaling = resource.props.scalingConfig ?? {};
     const checks = [
-        { field: "desiredSize", planned: scaling.desiredSize, tag: CEILING_DESIRED_TAG },
-        { field: "maxSize", planned: scaling.maxSize, tag: CEILING_MAX_TAG },
+        { field: "desiredSize", planned: scaling.desiredSize, limit: size.desired, at: "desired" },
+        { field: "maxSize", planned: scaling.maxSize, limit: size.max, at: "max" },
     ];
-    return checks.flatMap(({ field, planned, tag }) => {
-        const limit = ceiling(tags, tag);
-        if (limit === undefined) {
-            return [
-                `tags.${tag}: ${show((tags as Record<string, unknown>)[tag])} is not allowed on the legacy node group; ` +
-                    "record its size at adoption as a whole number so it can only shrink",
-            ];
-        }
-        if (typeof planned !== "number" || planned > limit) {
-            return [
-                `scalingConfig.${field}: ${show(planned)} is not allowed; the legacy AL2 node group may only shrink ` +
-                    `or disappear once adopted, at most ${limit} (${tag})`,
-            ];
-        }
-        return [];
-    });
+    return checks.flatMap(({ field, planned, limit, at }) =>
+        typeof planned !== "number" || planned > limit
+            ? [
+                  `scalingConfig.${field}: ${show(planned)} is not allowed on node group ${resource.name}; the ` +
+                      `legacy AL2 node group may only shrink or disappear once adopted, at most ${limit} ` +
+                      `(sizeAtAdoption.${at})`,
+              ]
+            : [],
+    );
 }

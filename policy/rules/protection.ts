@@ -1,5 +1,5 @@
 import { NODE_GROUP } from "./node-group";
-import { isLegacyNodeGroup } from "./markers";
+import { isLegacyNodeGroupParent, type ParentView } from "./markers";
 
 /** The stacks whose node groups must be protected, unless the policy config says otherwise. */
 export const DEFAULT_PROTECTED_STACKS: readonly string[] = ["prod"];
@@ -14,6 +14,8 @@ export interface StackResourceView {
     readonly protect: boolean;
     /** The resource's outputs (stack policies see outputs, not inputs). */
     readonly props: Readonly<Record<string, unknown>>;
+    /** The parent component (`PolicyResource.parent`), when the resource has one. */
+    readonly parent?: ParentView;
 }
 
 /** The stack name in a resource URN. */
@@ -23,21 +25,22 @@ export function stackOfUrn(urn: string): string {
 }
 
 /** A legacy node group already scaled to zero, about to be deleted: the one node group allowed to drop `protect`. */
-function isEmptiedLegacyNodeGroup(props: Readonly<Record<string, unknown>>): boolean {
-    const scaling = props.scalingConfig as { desiredSize?: unknown; minSize?: unknown } | undefined;
-    return isLegacyNodeGroup(props.tags) && scaling?.desiredSize === 0 && scaling?.minSize === 0;
+function isEmptiedLegacyNodeGroup(resource: StackResourceView): boolean {
+    const scaling = resource.props.scalingConfig as { desiredSize?: unknown; minSize?: unknown } | undefined;
+    return isLegacyNodeGroupParent(resource.parent) && scaling?.desiredSize === 0 && scaling?.minSize === 0;
 }
 
 /**
  * In a protected stack (default: `prod`) every EKS node group carries the `protect` option, so no change can delete
- * one. The adopted legacy node group may drop `protect` once it is scaled to zero (the run before decommission
- * removes it), since a protected resource cannot be deleted by removing it from the program.
+ * one. The adopted legacy node group (its parent is the LegacyNodeGroup component) may drop `protect` once it is
+ * scaled to zero (the run before decommission removes it), since a protected resource cannot be deleted by removing it
+ * from the program.
  */
 export function nodeGroupProtected(resource: StackResourceView, protectedStacks: readonly string[]): string[] {
     if (resource.type !== NODE_GROUP || resource.protect) return [];
     const stack = stackOfUrn(resource.urn);
     if (!protectedStacks.includes(stack)) return [];
-    if (isEmptiedLegacyNodeGroup(resource.props)) return [];
+    if (isEmptiedLegacyNodeGroup(resource)) return [];
     return [
         `node group ${resource.name} in stack ${stack} is not protected; set the protect resource option ` +
             "(config protectNodeGroups: true) so no update can delete it",
