@@ -14,10 +14,26 @@ export function isPackageSpecifier(specifier: string): boolean {
     return !BUILTINS.has(specifier) && !BUILTINS.has(specifier.split("/")[0]);
 }
 
+/** Whether a node starts a function body: code in it runs when called, not when the module loads. */
+function isFunctionLike(node: ts.Node): boolean {
+    return ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node);
+}
+
+/** The string argument of a `require("x")` or `import("x")` call, if `node` is one. */
+function loadedSpecifier(node: ts.Node): string | undefined {
+    if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+    const [argument] = node.arguments;
+    const isLoad =
+        node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === "require");
+    return isLoad && ts.isStringLiteralLike(argument) ? argument.text : undefined;
+}
+
 /**
- * The package modules one TypeScript file loads at run time, as written (`@pulumi/aws`, `yaml`,
+ * The package modules one TypeScript file loads when it is loaded, as written (`@pulumi/aws`, `yaml`,
  * `@pulumi/kubernetes/yaml/v2`). The file is transpiled the way the program runs (CommonJS), so type-only imports,
- * which TypeScript erases, are not counted; `require(...)` and `import(...)` with a literal count too.
+ * which TypeScript erases, do not count; nor do `require`/`import()` calls inside functions, which load the package
+ * only when called (the drain's `@kubernetes/client-node` runs in the dynamic provider, not in the program).
  */
 export function packageImports(source: string, fileName = "module.ts"): string[] {
     const output = ts.transpileModule(source, {
@@ -25,9 +41,13 @@ export function packageImports(source: string, fileName = "module.ts"): string[]
         compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
     const found = new Set<string>();
-    for (const match of output.matchAll(/\b(?:require|import)\(\s*["'`]([^"'`]+)["'`]\s*\)/g)) {
-        if (isPackageSpecifier(match[1])) found.add(match[1]);
-    }
+    const visit = (node: ts.Node): void => {
+        if (isFunctionLike(node)) return;
+        const specifier = loadedSpecifier(node);
+        if (specifier !== undefined && isPackageSpecifier(specifier)) found.add(specifier);
+        ts.forEachChild(node, visit);
+    };
+    visit(ts.createSourceFile("out.js", output, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS));
     return [...found].sort();
 }
 

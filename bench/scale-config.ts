@@ -33,7 +33,7 @@ export function scalePoolName(i: number): string {
  * A stack config with `size.pools` pools, each replacing its own AL2 node group, and `size.serviceAccounts` IRSA
  * service accounts (own role, one managed policy, one Deployment restart), built on `base` (the prod stack's
  * config: cluster, phase, tags). The facts are `template`'s cluster plus one `describe-nodegroup` per legacy node
- * group, copied from the template's first node group with the name, ARN and Auto Scaling group changed.
+ * group, copied from the template's first AL2 node group with the name, ARN and Auto Scaling group changed.
  */
 export function generateScaleStack(
     size: ScaleSize,
@@ -41,8 +41,8 @@ export function generateScaleStack(
     base: Readonly<Record<string, unknown>> = {},
 ): ScaleStack {
     const cluster = template.cluster.cluster;
-    const sample = Object.values(template.nodegroups)[0];
-    if (sample === undefined) throw new Error("the template facts need at least one describe-nodegroup document");
+    const sample = Object.values(template.nodegroups).find((ng) => ng.nodegroup.amiType.startsWith("AL2_"));
+    if (sample === undefined) throw new Error("the template facts need a describe-nodegroup of an AL2 node group");
     const partition = cluster.arn.split(":")[1];
     const nodegroups: Record<string, DescribeNodegroupOutput> = {};
     const pools = Array.from({ length: size.pools }, (_, i) => {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ScalingConfig } from "../stacks/config-pools";
 import { LEGACY_TAINT, legacyResourceOptions, type LegacyPresentPlan } from "../stacks/phases";
 
 /** The live node group fields adoption copies (`aws.eks.getNodeGroup`'s result, a plain object). */
@@ -125,11 +126,18 @@ export interface LegacyNodeGroupArgs {
     readonly adopt: boolean;
     /** Keep the autoscaler's desired size (`ignoreDesiredSizeChanges("legacy", ...)`). @default false */
     readonly ignoreDesiredSizeChanges?: boolean;
+    /**
+     * The node group's sizes when the stack adopted it (`legacySizeAtAdoption`). Recorded as the component's props, so
+     * the policy pack's `ng-legacy-never-grows` can hold the node group to it without a tag in AWS.
+     */
+    readonly sizeAtAdoption: ScalingConfig;
 }
 
 /**
  * The AL2 managed node group the stack adopts and then moves through the cutover phases. Its inputs are the live node
- * group's, so adoption changes nothing in AWS; then only the phase's scaling and NoSchedule taint change. Protected
+ * group's, so adoption changes nothing in AWS (no tag either: the policy pack knows the group by this component, its
+ * parent, and reads the size at adoption from the component's props); then only the phase's scaling and NoSchedule
+ * taint change. Protected
  * while it runs workloads (per phase: do not pass `protect` to the component); `dependsOn` (the drain resource, from
  * the caller) is passed to the node group, so its size is lowered only after the drain.
  */
@@ -146,7 +154,16 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
                 `LegacyNodeGroup ${name}: do not pass protect; it comes from the phase plan (plan.protect)`,
             );
         }
-        super("eks-al2023-migration:cutover:LegacyNodeGroup", name, {}, opts);
+        // What the policy pack reads through the node group's parent: which group this is and its ceiling.
+        const marker = {
+            nodeGroupName: args.live.nodeGroupName,
+            sizeAtAdoption: {
+                min: args.sizeAtAdoption.min,
+                desired: args.sizeAtAdoption.desired,
+                max: args.sizeAtAdoption.max,
+            },
+        };
+        super("eks-al2023-migration:cutover:LegacyNodeGroup", name, marker, opts);
         const options = legacyResourceOptions(args.plan, {
             adopt: args.adopt,
             importId: `${args.live.clusterName}:${args.live.nodeGroupName}`,
@@ -163,6 +180,11 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
             desiredSize: scaling.desiredSize,
             maxSize: scaling.maxSize,
         }));
-        this.registerOutputs({ nodeGroupName: this.nodeGroupName, scalingConfig: this.scalingConfig });
+        // The engine replaces a component's outputs with these, and stack policies read outputs: keep the marker here.
+        this.registerOutputs({
+            nodeGroupName: this.nodeGroupName,
+            sizeAtAdoption: marker.sizeAtAdoption,
+            scalingConfig: this.scalingConfig,
+        });
     }
 }

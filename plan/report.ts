@@ -20,7 +20,11 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 const AL2023_COMPONENT = "eks-al2023-migration:nodes:Al2023NodeGroup";
 const ROLE = "aws:iam/role:Role";
-const RESTART_TYPES = ["kubernetes:apps/v1:DeploymentPatch", "kubernetes:apps/v1:StatefulSetPatch", "kubernetes:apps/v1:DaemonSetPatch"];
+const RESTART_TYPES = [
+    "kubernetes:apps/v1:DeploymentPatch",
+    "kubernetes:apps/v1:StatefulSetPatch",
+    "kubernetes:apps/v1:DaemonSetPatch",
+];
 const SERVICE_ACCOUNT_TYPES = ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ServiceAccountPatch"];
 /** The name stacks/stack.ts gives the WorkloadIdentities component; its children are `workloads-<ns>-<sa>-...`. */
 const IDENTITY_COMPONENT = "workloads";
@@ -241,7 +245,10 @@ function al2023Plan(input: PlanInput, pool: string, lt: RecordedResource | undef
         ...(imageId !== undefined && { customAmi: String(imageId) }),
         instanceTypes: asStrings(ng.instanceTypes),
         capacityType: String(ng.capacityType),
-        sizes: { before: isObject(previous) ? (previous as unknown as ScalingConfig) : "absent", after: scaling(ng.scalingConfig) },
+        sizes: {
+            before: isObject(previous) ? (previous as unknown as ScalingConfig) : "absent",
+            after: scaling(ng.scalingConfig),
+        },
         labels: asObject(ng.labels) as Record<string, string>,
         taints: taints(ng.taints),
         // Children inherit `protect` from the component after the transformation runs, so either counts.
@@ -289,7 +296,11 @@ function legacyPlan(input: PlanInput, pool: string, outputs: Json): LegacyNodeGr
     const options = optionsOf(evaluation, NODE_GROUP, `${pool}-legacy`);
     const ng = asObject(resource?.inputs);
     const deleted = declared.present === false;
-    const liveSize = live && { min: live.scalingConfig.minSize, desired: live.scalingConfig.desiredSize, max: live.scalingConfig.maxSize };
+    const liveSize = live && {
+        min: live.scalingConfig.minSize,
+        desired: live.scalingConfig.desiredSize,
+        max: live.scalingConfig.maxSize,
+    };
     return {
         nodeGroupName: name,
         amiType: String(ng.amiType ?? live?.amiType ?? declared.amiType),
@@ -333,7 +344,8 @@ export function trustOf(assumeRolePolicy: unknown): ServiceAccountPlan["trust"] 
     for (const statement of statements.map(asObject)) {
         for (const operator of Object.values(asObject(statement.Condition))) {
             for (const [key, value] of Object.entries(asObject(operator))) {
-                if (key.endsWith(":sub")) subjects.push(...(Array.isArray(value) ? value.map(String) : [String(value)]));
+                if (key.endsWith(":sub"))
+                    subjects.push(...(Array.isArray(value) ? value.map(String) : [String(value)]));
             }
         }
         const service = asObject(statement.Principal).Service;
@@ -351,7 +363,9 @@ function serviceAccountPlans(evaluation: Evaluation): ServiceAccountPlan[] {
         const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
         const role = evaluation.resources.find((r) => r.type === ROLE && r.inputs.name === roleName);
         const prefix = `${IDENTITY_COMPONENT}-${namespace}-${name}`;
-        const sa = evaluation.resources.find((r) => SERVICE_ACCOUNT_TYPES.includes(r.type) && r.name === `${prefix}-sa`);
+        const sa = evaluation.resources.find(
+            (r) => SERVICE_ACCOUNT_TYPES.includes(r.type) && r.name === `${prefix}-sa`,
+        );
         const restarts = evaluation.resources
             .filter((r) => RESTART_TYPES.includes(r.type) && r.name.startsWith(`${prefix}-restart-`))
             .map((r) => {
@@ -371,10 +385,16 @@ function serviceAccountPlans(evaluation: Evaluation): ServiceAccountPlan[] {
             roleArn,
             trust: role === undefined ? { subjects: [], services: [] } : trustOf(role.inputs.assumeRolePolicy),
             serviceAccount:
-                sa === undefined ? "untouched" : sa.type === "kubernetes:core/v1:ServiceAccount" ? "created" : "patched",
+                sa === undefined
+                    ? "untouched"
+                    : sa.type === "kubernetes:core/v1:ServiceAccount"
+                      ? "created"
+                      : "patched",
             annotations: asObject(asObject(sa?.inputs.metadata).annotations) as Record<string, string>,
             podIdentityAssociation: evaluation.resources.some(
-                (r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" && r.name === `${prefix}-association`,
+                (r) =>
+                    r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" &&
+                    r.name === `${prefix}-association`,
             ),
             restarts,
         };
@@ -385,7 +405,11 @@ function serviceAccountPlans(evaluation: Evaluation): ServiceAccountPlan[] {
 function resourceCounts(resources: readonly RecordedResource[]): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const resource of resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
-    return Object.fromEntries(Object.keys(counts).sort().map((type) => [type, counts[type]]));
+    return Object.fromEntries(
+        Object.keys(counts)
+            .sort()
+            .map((type) => [type, counts[type]]),
+    );
 }
 
 /** What the program threw, as message and problems (a ConfigError lists each problem). */
@@ -420,4 +444,15 @@ export function buildPlanDocument(input: PlanInput): PlanDocument {
         warnings: ok ? asStrings(evaluation.outputs.warnings) : [],
         resourceCounts: resourceCounts(evaluation.resources),
     };
+}
+
+/** The pools whose launch templates the program declared (`<pool>-lt`), in declaration order. */
+export function launchTemplatePools(evaluation: Pick<Evaluation, "resources">): string[] {
+    return evaluation.resources.filter((r) => r.type === LAUNCH_TEMPLATE).map((r) => r.name.replace(/-lt$/, ""));
+}
+
+/** The exact MIME user data of a pool's launch template (decoded from its base64 `userData`); undefined if none. */
+export function poolUserData(evaluation: Pick<Evaluation, "resources">, pool: string): string | undefined {
+    const userData = find(evaluation.resources, LAUNCH_TEMPLATE, `${pool}-lt`)?.inputs.userData;
+    return typeof userData === "string" ? decodeUserData(userData) : undefined;
 }

@@ -13,6 +13,10 @@ import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
 /** The Pulumi organization `evaluateOffline` runs the program in (stack references are `acme/<project>/<stack>`). */
 export const OFFLINE_ORGANIZATION = "acme";
 
+/** Names and ids the cloud generates are mock values in the plan. */
+export const MOCK_NAMES_ASSUMPTION =
+    "generated names and ids (AL2023 node group name suffixes, launch template ids, role unique ids) are mock values";
+
 /** A pool's assumed last deployment: a phase, or `none` for a first deployment (no cutover record entry). */
 export type PreviousPhase = CutoverPhase | "none";
 
@@ -185,5 +189,6 @@ export function simulatePrevious(input: SimulationInput): Simulation {
             );
         }
     }
+    assumptions.push(MOCK_NAMES_ASSUMPTION);
     return { previousOutputs, otherStacks, previousPhases, assumptions };
 }

@@ -233,6 +233,8 @@ function declarePool(
                     context.previous?.phase,
                     legacyAtAdoption,
                 ),
+                // Defined whenever the live AL2 node group is: it falls back to the live sizes.
+                sizeAtAdoption: legacyAtAdoption!,
             },
             drain ? { dependsOn: [drain] } : undefined,
         );

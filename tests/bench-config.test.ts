@@ -45,7 +45,7 @@ describe("generateScaleStack", () => {
 });
 
 describe("packageImports", () => {
-    it("finds the packages a file loads at run time, not type-only imports, built-ins or relative files", () => {
+    it("finds the packages a file loads, not type-only imports, loads inside functions, built-ins or relative files", () => {
         const source = [
             'import * as pulumi from "@pulumi/pulumi";',
             'import type { Cluster } from "@pulumi/eks";',
@@ -56,9 +56,11 @@ describe("packageImports", () => {
             'import { parseConfig } from "./stacks/config";',
             'import "@kubernetes/client-node";',
             'export { Provider } from "@pulumi/kubernetes";',
-            'const lazy = () => import("@pulumi/kubernetes/yaml/v2");',
+            'import { ConfigGroup } from "@pulumi/kubernetes/yaml/v2";',
+            'const lazy = () => require("@kubernetes/client-node/lazy");',
+            'function inside() { return import("@pulumi/eks"); }',
             "let c: Cluster | undefined; let a: NodeGroupArgs | undefined;",
-            "export const out = [pulumi, stringify, fs, path, parseConfig, lazy, c, a];",
+            "export const out = [pulumi, stringify, fs, path, parseConfig, ConfigGroup, lazy, inside, c, a];",
         ].join("\n");
         expect(packageImports(source)).toEqual([
             "@kubernetes/client-node",

@@ -50,7 +50,12 @@ async function deploy(
             return undefined;
         });
         const live = await lookupNodeGroup("shop-prod", name);
-        const legacy = new LegacyNodeGroup("general", { live: live!, plan: legacyPlan(phase, name), adopt });
+        const legacy = new LegacyNodeGroup("general", {
+            live: live!,
+            plan: legacyPlan(phase, name),
+            adopt,
+            sizeAtAdoption: legacySizeAtAdoption(undefined, live)!,
+        });
         return { name: legacy.nodeGroupName, scaling: legacy.scalingConfig };
     });
     const declared = cloud.ofType(NODE_GROUP);
@@ -66,7 +71,11 @@ describe("LegacyNodeGroup", () => {
         expect(options).toMatchObject({ import: "shop-prod:prod-general-al2", protect: true, ignoreChanges: [] });
         expect(outputs).toEqual({ name: "prod-general-al2", scaling: { minSize: 3, desiredSize: 6, maxSize: 12 } });
         const component = cloud.resource("eks-al2023-migration:cutover:LegacyNodeGroup", "general");
-        expect(component.inputs).toEqual({});
+        // The policy pack's marker: the node group and its size at adoption, nothing written to AWS.
+        expect(component.inputs).toEqual({
+            nodeGroupName: "prod-general-al2",
+            sizeAtAdoption: { min: 3, desired: 6, max: 12 },
+        });
     });
 
     it("adoption keeps the node group's own taints (prod-batch-al2)", async () => {
@@ -112,7 +121,13 @@ describe("LegacyNodeGroup", () => {
             const drain = new pulumi.ComponentResource("test:drain:Drain", "drain");
             new LegacyNodeGroup(
                 "general",
-                { live: live!, plan: legacyPlan("drain"), adopt: false, ignoreDesiredSizeChanges: true },
+                {
+                    live: live!,
+                    plan: legacyPlan("drain"),
+                    adopt: false,
+                    ignoreDesiredSizeChanges: true,
+                    sizeAtAdoption: { min: 3, desired: 6, max: 12 },
+                },
                 { dependsOn: [drain] },
             );
             return {};
@@ -129,7 +144,7 @@ describe("LegacyNodeGroup", () => {
 
     it("refuses a protect option (the component must stay deletable in decommission)", () => {
         const live = liveNodeGroup("prod-general-al2");
-        const args = { live, plan: legacyPlan("shift"), adopt: false };
+        const args = { live, plan: legacyPlan("shift"), adopt: false, sizeAtAdoption: { min: 3, desired: 6, max: 12 } };
         expect(() => new LegacyNodeGroup("general", args, { protect: true })).toThrow(
             "LegacyNodeGroup general: do not pass protect; it comes from the phase plan (plan.protect)",
         );

@@ -1,0 +1,107 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import program = require("../index");
+import { PROJECT } from "../stacks/config";
+import { parsePlanArgs, UsageError, type PlanArgs } from "./cli-args";
+import { evaluateOffline, type Evaluation } from "./evaluate";
+import { FactsError, loadCloudFacts } from "./facts-files";
+import { buildPlanDocument, type PlanDocument } from "./report";
+import { renderPlan } from "./render";
+import { simulatePrevious } from "./simulate";
+
+/** The project root: stack files and bundled facts are found from here. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/**
+ * The config of `Pulumi.<stack>.yaml`: project keys without the `eks-al2023-migration:` prefix, other keys (such as
+ * `aws:region`) as written; `--phase` replaces `cutoverPhase`. A missing stack file is a usage error naming the stacks.
+ */
+export function readStackConfig(root: string, stack: string, phase?: string): Record<string, unknown> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const stacks = fs
+            .readdirSync(root)
+            .map((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1])
+            .filter((name): name is string => name !== undefined);
+        throw new UsageError(`--stack: no ${path.basename(file)}; stacks: ${stacks.sort().join(", ")}`);
+    }
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(doc?.config ?? {})) {
+        config[key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key] = value;
+    }
+    if (phase !== undefined) config.cutoverPhase = phase;
+    return config;
+}
+
+/** One offline plan: the document and the evaluation it was built from. */
+export interface PlanRun {
+    readonly document: PlanDocument;
+    readonly evaluation: Evaluation;
+}
+
+/** Loads the stack config and facts, simulates the previous deployment, evaluates `index.ts` and builds the plan. */
+export async function planStack(args: PlanArgs, root: string = PROJECT_ROOT): Promise<PlanRun> {
+    const config = readStackConfig(root, args.stack, args.phase);
+    const factsSource = args.facts ?? path.join("facts", args.stack);
+    const facts = loadCloudFacts(path.resolve(root, factsSource));
+    const simulation = simulatePrevious({ stack: args.stack, config, facts, from: args.from });
+    const evaluation = await evaluateOffline({
+        stack: args.stack,
+        config,
+        facts,
+        previousOutputs: simulation.previousOutputs,
+        otherStacks: simulation.otherStacks,
+        program,
+    });
+    const cutoverPhase = typeof config.cutoverPhase === "string" ? config.cutoverPhase : "prepare";
+    const document = buildPlanDocument({ stack: args.stack, factsSource, cutoverPhase, facts, simulation, evaluation });
+    return { document, evaluation };
+}
+
+/** Output streams and terminal detection, so tests can run the command in-process. */
+export interface Io {
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+    readonly color: boolean;
+}
+
+/** Exit code for a usage or facts error (2), printed without a stack trace; rethrows anything else. */
+export function usageExitCode(error: unknown, io: Io): number {
+    if (error instanceof UsageError || error instanceof FactsError) {
+        io.err(`${error.name}: ${error.message}\n`);
+        return 2;
+    }
+    throw error;
+}
+
+/** `npm run plan`: prints the plan (text or `--json`); 0 ok, 1 validation or guard error, 2 usage or facts error. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+    try {
+        const args = parsePlanArgs(argv);
+        if (args.pool !== undefined)
+            throw new UsageError("--pool is for `npm run userdata`; the plan shows every pool");
+        const { document } = await planStack(args);
+        io.out(args.json ? `${JSON.stringify(document, null, 2)}\n` : renderPlan(document, { color: io.color }));
+        if (!document.ok) io.err(`${document.error?.message ?? "the program failed"}\n`);
+        return document.ok ? 0 : 1;
+    } catch (error) {
+        return usageExitCode(error, io);
+    }
+}
+
+if (require.main === module) {
+    const io: Io = {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+        color: process.stdout.isTTY === true,
+    };
+    main(process.argv.slice(2), io).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
+}

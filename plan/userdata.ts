@@ -1,0 +1,44 @@
+import { parsePlanArgs, UsageError } from "./cli-args";
+import { planStack, usageExitCode, type Io } from "./plan";
+import { launchTemplatePools, poolUserData } from "./report";
+
+/**
+ * `npm run userdata -- --stack prod --pool general`: prints the exact MIME user data of the pool's launch template,
+ * from an offline evaluation of the program. 0 ok, 1 validation or guard error, 2 usage/facts error or unknown pool.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+    try {
+        const args = parsePlanArgs(argv);
+        if (args.pool === undefined) throw new UsageError("--pool is required (for example --pool general)");
+        if (args.json) throw new UsageError("--json is for `npm run plan`; user data is printed as MIME text");
+        const { document, evaluation } = await planStack(args);
+        if (!document.ok) {
+            io.err(`${document.error?.message ?? "the program failed"}\n`);
+            return 1;
+        }
+        const userData = poolUserData(evaluation, args.pool);
+        if (userData === undefined) {
+            const pools = launchTemplatePools(evaluation);
+            throw new UsageError(`--pool: stack ${args.stack} has no pool "${args.pool}"; pools: ${pools.join(", ")}`);
+        }
+        io.out(userData);
+        return 0;
+    } catch (error) {
+        return usageExitCode(error, io);
+    }
+}
+
+if (require.main === module) {
+    const io: Io = {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+        color: false,
+    };
+    main(process.argv.slice(2), io).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
+}
