@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const build = buildForBench(ROOT);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-bench-"));
+    process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
     const sdkModules = programPackageImports(ROOT);
     const programModule =
         options.program === "index" ? path.join(build, "index.js") : path.join(build, "bench", "stand-in.js");
@@ -182,19 +183,21 @@ async function main(): Promise<void> {
     if (options.only.includes("modes")) {
         process.stderr.write("TypeScript loaders, through @pulumi/pulumi/cmd/run as the language host starts it\n");
         const prodFacts = path.join(ROOT, "facts", STACK);
-        const hostJob: HostJob = {
-            stack: STACK,
-            facts: prodFacts,
-            ...steadyState(stackConfig(STACK), loadCloudFacts(prodFacts)),
-        };
-        const hostJobFile = writeJob(work, "host", hostJob);
+        const steady = steadyState(stackConfig(STACK), loadCloudFacts(prodFacts));
+        const hostJob = (loadOnly: boolean): string =>
+            writeJob(work, `host-${loadOnly}`, {
+                stack: STACK,
+                facts: prodFacts,
+                ...steady,
+                loadOnly,
+            } satisfies HostJob);
         const entry = (mode: LoaderMode) => {
             if (options.program === "stand-in")
                 return mode.compiled ? path.join(BUILD_DIR, "bench", "stand-in.js") : "bench/stand-in.ts";
             return mode.compiled ? `${BUILD_DIR}/` : ".";
         };
         /** `node <nodeargs> @pulumi/pulumi/cmd/run <flags> <entry>` as the language host runs it, monitor offline. */
-        const host = (mode: LoaderMode, entryPoint: string): Command => ({
+        const host = (mode: LoaderMode, entryPoint: string, loadOnly: boolean): Command => ({
             args: [
                 ...mode.nodeArgs,
                 "--require",
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
             ],
             env: {
                 ...mode.env,
-                BENCH_HOST_JOB: hostJobFile,
+                BENCH_HOST_JOB: hostJob(loadOnly),
                 BENCH_SDK_MODULES: JSON.stringify(sdkModules),
                 PULUMI_CONFIG: JSON.stringify(configForRuntime(stackConfig(STACK))),
             },
@@ -216,9 +219,17 @@ async function main(): Promise<void> {
             timeoutMs: mode.id === "ts-node" ? TYPECHECK_TIMEOUT_MS : TIMEOUT_MS,
         });
         const precompiled = LOADER_MODES.find((mode) => mode.compiled)!;
-        const hostFloor = host(precompiled, path.join(BUILD_DIR, "bench", "sdk-program.js"));
-        const commands = LOADER_MODES.map((mode) => host(mode, entry(mode)));
-        const runs = await interleaved([sdkFloor, hostFloor, ...commands], options.runs, "loaders");
+        const configured = LOADER_MODES.find((mode) => mode.id === results.configuredMode)!;
+        const runs = await interleaved(
+            [
+                sdkFloor,
+                host(precompiled, path.join(BUILD_DIR, "bench", "sdk-program.js"), true),
+                ...LOADER_MODES.map((mode) => host(mode, entry(mode), true)),
+                host(configured, entry(configured), false),
+            ],
+            options.runs,
+            "loaders",
+        );
         results.modesFloor = summarise(runs[0]);
         results.hostFloor = summarise(runs[1]);
         results.modes = LOADER_MODES.map((mode, i) => ({
@@ -226,12 +237,12 @@ async function main(): Promise<void> {
             settings: mode.settings,
             ...summarise(runs[i + 2]),
         }));
+        results.configuredRun = summarise(runs[runs.length - 1]);
     }
 
     results.targets = evaluateTargets(results);
     results.seconds = Math.round((Date.now() - started) / 1000);
     fs.writeFileSync(path.join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    fs.rmSync(work, { recursive: true, force: true });
     process.stdout.write(formatTable(results));
 }
 

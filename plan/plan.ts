@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import program = require("../index");
+import program from "../index";
 import { PROJECT } from "../stacks/config";
 import { parsePlanArgs, UsageError, type PlanArgs } from "./cli-args";
 import { evaluateOffline, type Evaluation } from "./evaluate";
@@ -41,11 +41,29 @@ export interface PlanRun {
     readonly evaluation: Evaluation;
 }
 
+/** Where the stack files are, and what a relative `--facts` path is relative to. */
+export interface PlanLocation {
+    /** The project root. @default PROJECT_ROOT */
+    readonly root?: string;
+    /** @default the directory `npm run` was started in (INIT_CWD), else the current directory */
+    readonly cwd?: string;
+}
+
+/** The directory the user ran `npm run` in (npm itself runs scripts in the project root). */
+function userDirectory(): string {
+    return process.env.INIT_CWD ?? process.cwd();
+}
+
 /** Loads the stack config and facts, simulates the previous deployment, evaluates `index.ts` and builds the plan. */
-export async function planStack(args: PlanArgs, root: string = PROJECT_ROOT): Promise<PlanRun> {
+export async function planStack(args: PlanArgs, location: PlanLocation = {}): Promise<PlanRun> {
+    const root = location.root ?? PROJECT_ROOT;
     const config = readStackConfig(root, args.stack, args.phase);
     const factsSource = args.facts ?? path.join("facts", args.stack);
-    const facts = loadCloudFacts(path.resolve(root, factsSource));
+    const facts = loadCloudFacts(
+        args.facts === undefined
+            ? path.join(root, factsSource)
+            : path.resolve(location.cwd ?? userDirectory(), args.facts),
+    );
     const simulation = simulatePrevious({ stack: args.stack, config, facts, from: args.from });
     const evaluation = await evaluateOffline({
         stack: args.stack,

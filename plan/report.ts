@@ -18,7 +18,6 @@ export const OFFLINE_NOTICE =
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
-const AL2023_COMPONENT = "eks-al2023-migration:nodes:Al2023NodeGroup";
 const ROLE = "aws:iam/role:Role";
 const RESTART_TYPES = [
     "kubernetes:apps/v1:DeploymentPatch",
@@ -236,7 +235,6 @@ function al2023Plan(input: PlanInput, pool: string, lt: RecordedResource | undef
     const { evaluation } = input;
     const ng = asObject(find(evaluation.resources, NODE_GROUP, `${pool}-ng`)?.inputs);
     const options = optionsOf(evaluation, NODE_GROUP, `${pool}-ng`);
-    const component = optionsOf(evaluation, AL2023_COMPONENT, pool);
     const previous = asObject(asObject(asObject(input.simulation.previousOutputs.pools)[pool]).al2023).scaling;
     const imageId = lt?.inputs.imageId;
     return {
@@ -251,8 +249,7 @@ function al2023Plan(input: PlanInput, pool: string, lt: RecordedResource | undef
         },
         labels: asObject(ng.labels) as Record<string, string>,
         taints: taints(ng.taints),
-        // Children inherit `protect` from the component after the transformation runs, so either counts.
-        protect: options.protect || component.protect,
+        protect: options.protect,
         ignoreDesiredSize: options.ignoreChanges.includes("scalingConfig.desiredSize"),
     };
 }

@@ -43,9 +43,7 @@ export async function evaluateForPolicy(request: EvaluationRequest): Promise<Pol
             });
             const outputs = await request.program();
             // Wait for every registration, not only those the stack outputs depend on.
-            await Promise.all(
-                seen.map(async ({ resource }) => urns.set(resource, await resolve(resource.urn))),
-            );
+            await Promise.all(seen.map(async ({ resource }) => urns.set(resource, await resolve(resource.urn))));
             return outputs;
         },
     });

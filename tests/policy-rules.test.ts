@@ -11,11 +11,22 @@ import {
     noSshKey,
     type LaunchTemplateInputs,
 } from "../policy/rules/launch-template";
-import { CEILING_DESIRED_TAG, CEILING_MAX_TAG, LEGACY_ROLE, ROLE_TAG } from "../policy/rules/markers";
-import { NODE_GROUP, al2023AmiType, legacyNeverGrows, noRemoteAccess } from "../policy/rules/node-group";
+import {
+    LEGACY_NODE_GROUP_COMPONENT,
+    isLegacyNodeGroupUrn,
+    typeChainOfUrn,
+    type ParentView,
+} from "../policy/rules/markers";
+import {
+    NODE_GROUP,
+    al2023AmiType,
+    legacyNeverGrows,
+    noRemoteAccess,
+    type NodeGroupInputs,
+} from "../policy/rules/node-group";
 import { nodeGroupProtected, stackOfUrn, type StackResourceView } from "../policy/rules/protection";
 import { ROLE, noWildcardPrincipal, oidcTrustScoped, podIdentityTrust } from "../policy/rules/trust-policy";
-import { exampleFacts, runProgram, useOfflineCloud } from "./mocks";
+import { exampleFacts } from "./mocks";
 import { evaluateForPolicy } from "./policy-evaluate";
 
 /** A launch template as the pools component declares it: IMDSv2, hop limit 1, encrypted gp3 root volume. */
@@ -116,90 +127,127 @@ describe("launch template rules", () => {
     });
 });
 
-/** The tags the program puts on the adopted AL2 node group (ceilings 6 desired, 12 max). */
-const legacyTags = { team: "platform", [ROLE_TAG]: LEGACY_ROLE, [CEILING_DESIRED_TAG]: "6", [CEILING_MAX_TAG]: "12" };
+/** URNs as the engine builds them: the adopted node group is a child of the LegacyNodeGroup component. */
+const urnOf = (chain: string, name: string) => ({ urn: `urn:pulumi:prod::eks-al2023-migration::${chain}::${name}` });
+const legacyUrn = urnOf(`${LEGACY_NODE_GROUP_COMPONENT}$${NODE_GROUP}`, "general-legacy");
+const newUrn = urnOf(`eks-al2023-migration:nodes:Al2023NodeGroup$${NODE_GROUP}`, "general");
+/** The LegacyNodeGroup component as a stack policy sees it (the node group's parent): adopted at 6 desired, 12 max. */
+const legacyParent: ParentView = {
+    type: LEGACY_NODE_GROUP_COMPONENT,
+    props: { nodeGroupName: "prod-general-al2", sizeAtAdoption: { min: 3, desired: 6, max: 12 } },
+};
 const newNodeGroup = {
     amiType: "AL2023_x86_64_STANDARD",
     launchTemplate: { id: "lt-0123", version: "1" },
     scalingConfig: { minSize: 3, desiredSize: 6, maxSize: 12 },
     tags: { team: "platform" },
 };
+/** The adopted AL2 node group: its inputs are the live group's, no marker tag. */
 const legacyNodeGroup = {
     amiType: "AL2_x86_64",
     scalingConfig: { minSize: 3, desiredSize: 6, maxSize: 12 },
-    tags: legacyTags,
+    tags: { team: "platform" },
 };
+
+/** A node group as the stack rule sees it, under `parent`. */
+function nodeGroupView(props: NodeGroupInputs, parent?: ParentView) {
+    return { type: NODE_GROUP, name: "general-legacy", props, ...(parent !== undefined && { parent }) };
+}
+
+describe("legacy node group markers", () => {
+    it("read the type chain of a URN", () => {
+        expect(typeChainOfUrn(legacyUrn.urn)).toEqual([LEGACY_NODE_GROUP_COMPONENT, NODE_GROUP]);
+        expect(typeChainOfUrn("urn:pulumi:prod::p::aws:iam/role:Role::r")).toEqual(["aws:iam/role:Role"]);
+        expect(typeChainOfUrn("not a urn")).toEqual([]);
+    });
+
+    it("know the adopted node group by its parent's type only, not its own type or its name", () => {
+        expect(isLegacyNodeGroupUrn(legacyUrn.urn)).toBe(true);
+        expect(isLegacyNodeGroupUrn(newUrn.urn)).toBe(false);
+        expect(isLegacyNodeGroupUrn(urnOf(LEGACY_NODE_GROUP_COMPONENT, "general").urn)).toBe(false);
+        expect(isLegacyNodeGroupUrn(urnOf(NODE_GROUP, LEGACY_NODE_GROUP_COMPONENT).urn)).toBe(false);
+        expect(isLegacyNodeGroupUrn(`${LEGACY_NODE_GROUP_COMPONENT}$${NODE_GROUP}`)).toBe(false);
+    });
+});
 
 describe("node group rules", () => {
     it("pass a new AL2023 node group and the adopted legacy node group at its adopted size", () => {
-        for (const rule of [al2023AmiType, noRemoteAccess, legacyNeverGrows]) {
-            expect(rule(newNodeGroup)).toEqual([]);
-            expect(rule(legacyNodeGroup)).toEqual([]);
+        for (const rule of [al2023AmiType, noRemoteAccess]) {
+            expect(rule(newNodeGroup, newUrn)).toEqual([]);
+            expect(rule(legacyNodeGroup, legacyUrn)).toEqual([]);
         }
+        expect(legacyNeverGrows(nodeGroupView(newNodeGroup))).toEqual([]);
+        expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, legacyParent))).toEqual([]);
     });
 
     it("al2023AmiType allows AL2023, CUSTOM, and no amiType with a launch template", () => {
-        expect(al2023AmiType({ ...newNodeGroup, amiType: "AL2023_ARM_64_NVIDIA" })).toEqual([]);
-        expect(al2023AmiType({ ...newNodeGroup, amiType: "CUSTOM" })).toEqual([]);
-        expect(al2023AmiType({ ...newNodeGroup, amiType: undefined })).toEqual([]);
+        expect(al2023AmiType({ ...newNodeGroup, amiType: "AL2023_ARM_64_NVIDIA" }, newUrn)).toEqual([]);
+        expect(al2023AmiType({ ...newNodeGroup, amiType: "CUSTOM" }, newUrn)).toEqual([]);
+        expect(al2023AmiType({ ...newNodeGroup, amiType: undefined }, newUrn)).toEqual([]);
     });
 
-    it("al2023AmiType fails on AL2 without the legacy marker, other OSes, and an implicit type", () => {
+    it("al2023AmiType fails on AL2 outside the LegacyNodeGroup component, other OSes, and an implicit type", () => {
         const allowed =
             "use AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, AL2023_x86_64_NVIDIA, AL2023_ARM_64_NVIDIA, " +
             "AL2023_x86_64_NEURON, or CUSTOM with an AL2023 launch template";
-        expect(al2023AmiType({ ...newNodeGroup, amiType: "AL2_x86_64" })).toEqual([
+        expect(al2023AmiType(legacyNodeGroup, newUrn)).toEqual([
             'amiType: "AL2_x86_64" is not allowed; Amazon Linux 2 is allowed only on the adopted legacy node group ' +
-                `(tag eks-al2023-migration/role=legacy): ${allowed}`,
+                `(a child of eks-al2023-migration:cutover:LegacyNodeGroup): ${allowed}`,
         ]);
-        expect(al2023AmiType({ ...legacyNodeGroup, tags: { ...legacyTags, [ROLE_TAG]: "replacement" } })).toHaveLength(
-            1,
-        );
-        expect(al2023AmiType({ ...newNodeGroup, amiType: "BOTTLEROCKET_x86_64" })).toEqual([
+        expect(al2023AmiType(legacyNodeGroup, urnOf(NODE_GROUP, "general-legacy"))).toHaveLength(1);
+        // A tag does not make a node group the legacy one.
+        const tagged = { ...legacyNodeGroup, tags: { "eks-al2023-migration/role": "legacy" } };
+        expect(al2023AmiType(tagged, newUrn)).toHaveLength(1);
+        expect(al2023AmiType({ ...newNodeGroup, amiType: "BOTTLEROCKET_x86_64" }, legacyUrn)).toEqual([
             `amiType: "BOTTLEROCKET_x86_64" is not allowed; a new node group runs Amazon Linux 2023: ${allowed}`,
         ]);
-        expect(al2023AmiType({ scalingConfig: newNodeGroup.scalingConfig })).toEqual([
+        expect(al2023AmiType({ scalingConfig: newNodeGroup.scalingConfig }, newUrn)).toEqual([
             `amiType: nothing is not allowed; a new node group runs Amazon Linux 2023: ${allowed}`,
         ]);
     });
 
     it("noRemoteAccess fails on SSH access except on the legacy node group", () => {
         const remoteAccess = { ec2SshKey: "ops-admin", sourceSecurityGroupIds: [] };
-        expect(noRemoteAccess({ ...newNodeGroup, remoteAccess })).toEqual([
+        expect(noRemoteAccess({ ...newNodeGroup, remoteAccess }, newUrn)).toEqual([
             'remoteAccess: {"ec2SshKey":"ops-admin","sourceSecurityGroupIds":[]} is not allowed; nodes get no SSH ' +
                 "access (use SSM Session Manager)",
         ]);
-        expect(noRemoteAccess({ ...legacyNodeGroup, remoteAccess })).toEqual([]);
+        expect(noRemoteAccess({ ...legacyNodeGroup, remoteAccess }, legacyUrn)).toEqual([]);
+        expect(noRemoteAccess({ ...legacyNodeGroup, remoteAccess }, newUrn)).toHaveLength(1);
     });
 
-    it("legacyNeverGrows lets the legacy node group shrink, never grow past its ceilings", () => {
-        const sized = (desiredSize: number, maxSize: number) => ({
-            ...legacyNodeGroup,
-            scalingConfig: { minSize: 0, desiredSize, maxSize },
-        });
+    it("legacyNeverGrows lets the legacy node group shrink, never grow past its size at adoption", () => {
+        const sized = (desiredSize: unknown, maxSize: number) =>
+            nodeGroupView({ ...legacyNodeGroup, scalingConfig: { minSize: 0, desiredSize, maxSize } }, legacyParent);
         expect(legacyNeverGrows(sized(0, 1))).toEqual([]);
         expect(legacyNeverGrows(sized(7, 12))).toEqual([
-            "scalingConfig.desiredSize: 7 is not allowed; the legacy AL2 node group may only shrink or disappear " +
-                "once adopted, at most 6 (eks-al2023-migration/ceiling-desired-size)",
+            "scalingConfig.desiredSize: 7 is not allowed on node group general-legacy; the legacy AL2 node group " +
+                "may only shrink or disappear once adopted, at most 6 (sizeAtAdoption.desired)",
         ]);
         expect(legacyNeverGrows(sized(6, 20))).toEqual([
-            "scalingConfig.maxSize: 20 is not allowed; the legacy AL2 node group may only shrink or disappear " +
-                "once adopted, at most 12 (eks-al2023-migration/ceiling-max-size)",
+            "scalingConfig.maxSize: 20 is not allowed on node group general-legacy; the legacy AL2 node group " +
+                "may only shrink or disappear once adopted, at most 12 (sizeAtAdoption.max)",
         ]);
-        expect(
-            legacyNeverGrows({ ...newNodeGroup, scalingConfig: { minSize: 1, desiredSize: 50, maxSize: 90 } }),
-        ).toEqual([]);
+        expect(legacyNeverGrows(sized("6", 12))).toHaveLength(1);
+        const grown = { ...newNodeGroup, scalingConfig: { minSize: 1, desiredSize: 50, maxSize: 90 } };
+        expect(legacyNeverGrows(nodeGroupView(grown))).toEqual([]);
+        expect(legacyNeverGrows(nodeGroupView(grown, { type: "eks-al2023-migration:nodes:Pool", props: {} }))).toEqual(
+            [],
+        );
+        expect(legacyNeverGrows({ ...nodeGroupView(grown, legacyParent), type: ROLE })).toEqual([]);
     });
 
-    it("legacyNeverGrows fails when the legacy node group does not record whole-number ceilings", () => {
-        expect(
-            legacyNeverGrows({ ...legacyNodeGroup, tags: { [ROLE_TAG]: LEGACY_ROLE, [CEILING_MAX_TAG]: "twelve" } }),
-        ).toEqual([
-            "tags.eks-al2023-migration/ceiling-desired-size: nothing is not allowed on the legacy node group; record " +
-                "its size at adoption as a whole number so it can only shrink",
-            'tags.eks-al2023-migration/ceiling-max-size: "twelve" is not allowed on the legacy node group; record ' +
-                "its size at adoption as a whole number so it can only shrink",
+    it("legacyNeverGrows fails when the component records no whole-number size at adoption", () => {
+        const parent = (sizeAtAdoption: unknown) => ({ type: LEGACY_NODE_GROUP_COMPONENT, props: { sizeAtAdoption } });
+        expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, parent(undefined)))).toEqual([
+            "eks-al2023-migration:cutover:LegacyNodeGroup props.sizeAtAdoption: nothing is not allowed (node group " +
+                "general-legacy); record the size at adoption as whole numbers {min, desired, max} so the group can " +
+                "only shrink",
         ]);
+        expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, parent({ min: 3, desired: 6 })))).toHaveLength(1);
+        expect(
+            legacyNeverGrows(nodeGroupView(legacyNodeGroup, parent({ min: 3, desired: 6.5, max: 12 }))),
+        ).toHaveLength(1);
     });
 });
 
@@ -407,6 +455,7 @@ function stackNodeGroup(
     stack: string,
     protect: boolean,
     props: Record<string, unknown> = newNodeGroup,
+    parent?: ParentView,
 ): StackResourceView {
     return {
         type: NODE_GROUP,
@@ -414,6 +463,7 @@ function stackNodeGroup(
         urn: `urn:pulumi:${stack}::eks-al2023-migration::eks-al2023-migration:nodes:Al2023NodeGroup$${NODE_GROUP}::general`,
         protect,
         props,
+        ...(parent !== undefined && { parent }),
     };
 }
 
@@ -434,54 +484,92 @@ describe("stack rule: node groups protected", () => {
         expect(nodeGroupProtected({ ...stackNodeGroup("prod", false), type: ROLE }, ["prod"])).toEqual([]);
     });
 
-    it("lets only the legacy node group scaled to zero drop protect", () => {
+    it("lets only the legacy node group (parent LegacyNodeGroup) scaled to zero drop protect", () => {
         const emptied = { ...legacyNodeGroup, scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 1 } };
-        expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied), ["prod"])).toEqual([]);
-        expect(nodeGroupProtected(stackNodeGroup("prod", false, legacyNodeGroup), ["prod"])).toHaveLength(1);
+        expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied, legacyParent), ["prod"])).toEqual([]);
+        expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied), ["prod"])).toHaveLength(1);
+        const otherParent = { type: "eks-al2023-migration:nodes:Pool", props: {} };
+        expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied, otherParent), ["prod"])).toHaveLength(1);
+        expect(nodeGroupProtected(stackNodeGroup("prod", false, legacyNodeGroup, legacyParent), ["prod"])).toHaveLength(
+            1,
+        );
         const emptiedNew = { ...newNodeGroup, scalingConfig: emptied.scalingConfig };
         expect(nodeGroupProtected(stackNodeGroup("prod", false, emptiedNew), ["prod"])).toHaveLength(1);
     });
 });
 
+/** Runs `program` for the prod stack under the offline cloud and returns what the policies see. */
+async function declaredThroughSdk(program: () => Promise<Record<string, unknown>>) {
+    const evaluation = await evaluateForPolicy({
+        stack: "prod",
+        config: {},
+        facts: exampleFacts("prod"),
+        previousOutputs: {},
+        program,
+    });
+    expect(evaluation.error).toBeUndefined();
+    return evaluation.resources;
+}
+
+const nodeGroupArgs = {
+    clusterName: "shop-prod",
+    nodeRoleArn: "arn:aws:iam::444455556666:role/shop-prod-node-role",
+    subnetIds: ["subnet-0d4e5f60718293a4b"],
+    amiType: "AL2023_x86_64_STANDARD",
+    scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 2 },
+};
+
 describe("rules read the inputs the engine receives from @pulumi/aws", () => {
-    it("type tokens and input shapes match resources declared through the SDK", async () => {
-        const cloud = await useOfflineCloud(exampleFacts("prod"));
-        await runProgram(async () => {
+    it("type tokens, input shapes, URNs and parents match resources declared through the SDK", async () => {
+        const resources = await declaredThroughSdk(async () => {
             const template = new aws.ec2.LaunchTemplate("lt", {
                 keyName: "ops-admin",
                 metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 3 },
                 blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 20 } }],
                 networkInterfaces: [{ associatePublicIpAddress: "true" }],
             });
-            const nodeGroup = new aws.eks.NodeGroup("ng", {
-                clusterName: "shop-prod",
-                nodeRoleArn: "arn:aws:iam::444455556666:role/shop-prod-node-role",
-                subnetIds: ["subnet-0d4e5f60718293a4b"],
+            const al2 = {
+                ...nodeGroupArgs,
                 amiType: "AL2_x86_64",
                 remoteAccess: { ec2SshKey: "ops-admin" },
                 scalingConfig: { minSize: 1, desiredSize: 9, maxSize: 12 },
-                tags: legacyTags,
+            };
+            const loose = new aws.eks.NodeGroup("ng", al2);
+            const component = new pulumi.ComponentResource(LEGACY_NODE_GROUP_COMPONENT, "general", {
+                nodeGroupName: "prod-general-al2",
+                sizeAtAdoption: { min: 3, desired: 6, max: 12 },
             });
+            const adopted = new aws.eks.NodeGroup("general-legacy", al2, { parent: component });
             const trusted = new aws.iam.Role("role", {
                 assumeRolePolicy: {
                     Version: "2012-10-17",
                     Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
                 },
             });
-            return { template: template.id, nodeGroup: nodeGroup.id, trusted: trusted.id };
+            return { template: template.id, loose: loose.id, adopted: adopted.id, trusted: trusted.id };
         });
-        const lt = cloud.resource(LAUNCH_TEMPLATE, "lt").inputs;
+        const find = (type: string, name: string) => resources.find((r) => r.type === type && r.name === name)!;
+        const lt = find(LAUNCH_TEMPLATE, "lt");
         for (const rule of [imdsV2Required, hopLimitAtMostTwo, ebsVolumesEncrypted, noSshKey, noPublicIp]) {
-            expect(rule(lt)).toHaveLength(1);
+            expect(rule(lt.inputs)).toHaveLength(1);
         }
-        const ng = cloud.resource(NODE_GROUP, "ng").inputs;
-        expect(legacyNeverGrows(ng)).toEqual([
-            "scalingConfig.desiredSize: 9 is not allowed; the legacy AL2 node group may only shrink or disappear " +
-                "once adopted, at most 6 (eks-al2023-migration/ceiling-desired-size)",
+        const loose = find(NODE_GROUP, "ng");
+        expect(loose.parent).toBeUndefined();
+        expect(al2023AmiType(loose.inputs, loose)).toHaveLength(1);
+        expect(noRemoteAccess(loose.inputs, loose)).toHaveLength(1);
+        expect(legacyNeverGrows({ ...loose, props: loose.inputs })).toEqual([]);
+        const adopted = find(NODE_GROUP, "general-legacy");
+        expect(adopted.urn).toBe(
+            `urn:pulumi:prod::eks-al2023-migration::${LEGACY_NODE_GROUP_COMPONENT}$${NODE_GROUP}::general-legacy`,
+        );
+        expect(adopted.parent).toEqual(legacyParent);
+        expect(al2023AmiType(adopted.inputs, adopted)).toEqual([]);
+        expect(noRemoteAccess(adopted.inputs, adopted)).toEqual([]);
+        expect(legacyNeverGrows({ ...adopted, props: adopted.inputs })).toEqual([
+            "scalingConfig.desiredSize: 9 is not allowed on node group general-legacy; the legacy AL2 node group " +
+                "may only shrink or disappear once adopted, at most 6 (sizeAtAdoption.desired)",
         ]);
-        expect(noRemoteAccess({ ...ng, tags: {} })).toHaveLength(1);
-        expect(al2023AmiType({ ...ng, tags: {} })).toHaveLength(1);
-        expect(noWildcardPrincipal(cloud.resource(ROLE, "role").inputs)).toEqual([
+        expect(noWildcardPrincipal(find(ROLE, "role").inputs)).toEqual([
             'assumeRolePolicy.Statement[0].Principal: {"AWS": "*"} is not allowed; trust named principals only',
         ]);
     });
@@ -489,14 +577,7 @@ describe("rules read the inputs the engine receives from @pulumi/aws", () => {
 
 describe("stack rule on resources declared through the SDK", () => {
     it("sees protect inherited from a component and the stack name in the URN", async () => {
-        const nodeGroupArgs = {
-            clusterName: "shop-prod",
-            nodeRoleArn: "arn:aws:iam::444455556666:role/shop-prod-node-role",
-            subnetIds: ["subnet-0d4e5f60718293a4b"],
-            amiType: "AL2023_x86_64_STANDARD",
-            scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 2 },
-        };
-        const resources = await evaluateForPolicy("prod", exampleFacts("prod"), {}, async () => {
+        const resources = await declaredThroughSdk(async () => {
             const pool = new pulumi.ComponentResource(
                 "eks-al2023-migration:nodes:Pool",
                 "general",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { CloudFacts } from "../plan/offline-cloud";
 import {
     LAUNCH_TEMPLATE,
     ebsVolumesEncrypted,
@@ -7,41 +8,140 @@ import {
     noPublicIp,
     noSshKey,
 } from "../policy/rules/launch-template";
+import { LEGACY_NODE_GROUP_COMPONENT } from "../policy/rules/markers";
 import { NODE_GROUP, al2023AmiType, legacyNeverGrows, noRemoteAccess } from "../policy/rules/node-group";
 import { DEFAULT_PROTECTED_STACKS, nodeGroupProtected } from "../policy/rules/protection";
 import { ROLE, noWildcardPrincipal, oidcTrustScoped, podIdentityTrust } from "../policy/rules/trust-policy";
+import { CUTOVER_PHASES, type CutoverPhase } from "../stacks/config";
+import type { CutoverRecord, PoolCutoverRecord } from "../stacks/cutover-state";
 import { exampleFacts, stackFileConfig } from "./mocks";
 import { evaluateForPolicy, type DeclaredResource } from "./policy-evaluate";
 
-/** Evaluates `index.ts`'s program for a stack: config from Pulumi.<stack>.yaml, facts from facts/<stack>/. */
-async function declaredResources(stack: "dev" | "prod"): Promise<DeclaredResource[]> {
-    const { default: program } = await import("../index");
-    return evaluateForPolicy(stack, exampleFacts(stack), stackFileConfig(stack), program);
+type Stack = "dev" | "prod";
+
+/** A pool of a stack file, the fields the cutover record is built from. */
+interface StackFilePool {
+    readonly name: string;
+    readonly legacyNodeGroup: string;
+    readonly phase?: CutoverPhase;
 }
 
-/** Mandatory rules per resource type; the advisory hop-limit-2 rule is left out (hop limit 2 is a valid choice). */
-const mandatoryRules: Record<string, ((inputs: Record<string, unknown>) => string[])[]> = {
+/** What the last deployment recorded for one pool in `phase`: adopted, sizes and AL2023 name from the facts. */
+function poolRecord(facts: CloudFacts, pool: StackFilePool, phase: CutoverPhase): PoolCutoverRecord {
+    const legacy = facts.nodegroups[pool.legacyNodeGroup].nodegroup.scalingConfig;
+    const al2023 = Object.keys(facts.nodegroups).find(
+        (name) => name.startsWith(`${pool.name}-`) && facts.nodegroups[name].nodegroup.amiType.startsWith("AL2023_"),
+    );
+    return {
+        phase,
+        adopted: true,
+        legacyNodeGroupName: pool.legacyNodeGroup,
+        legacySizeAtAdoption: { min: legacy.minSize, desired: legacy.desiredSize, max: legacy.maxSize },
+        ...(al2023 !== undefined && { al2023NodeGroupName: al2023 }),
+    };
+}
+
+/**
+ * The stack's cutover record one step before `phase` (none before `prepare`: the first deployment adopts), so that
+ * deploying `phase` is a one-step move. Pools with their own `phase` stay where they are.
+ */
+function previousOutputs(stack: Stack, facts: CloudFacts, phase: CutoverPhase): Record<string, unknown> {
+    const index = CUTOVER_PHASES.indexOf(phase);
+    if (index === 0) return {};
+    const pools = stackFileConfig(stack).pools as StackFilePool[];
+    const record: CutoverRecord = {
+        version: 1,
+        pools: Object.fromEntries(
+            pools.map((pool) => [pool.name, poolRecord(facts, pool, pool.phase ?? CUTOVER_PHASES[index - 1])]),
+        ),
+    };
+    return { cutover: record };
+}
+
+/** prod's promotion gate reads dev's record: dev already deployed `phase`. */
+function devStackAt(phase: CutoverPhase): Record<string, Record<string, unknown>> {
+    return {
+        "acme/eks-al2023-migration/dev": {
+            cutover: {
+                version: 1,
+                pools: {
+                    general: {
+                        phase,
+                        adopted: true,
+                        legacyNodeGroupName: "dev-general-al2",
+                        legacySizeAtAdoption: { min: 1, desired: 2, max: 4 },
+                        al2023NodeGroupName: "general-20261102093015123400000001",
+                    },
+                },
+            },
+        },
+    };
+}
+
+/** Evaluates `index.ts`'s program for a stack in a phase: its stack file, its facts, a one-step move. */
+async function declaredResources(stack: Stack, phase: CutoverPhase): Promise<DeclaredResource[]> {
+    const { default: program } = await import("../index");
+    const facts = exampleFacts(stack);
+    const evaluation = await evaluateForPolicy({
+        stack,
+        config: { ...stackFileConfig(stack), cutoverPhase: phase },
+        facts,
+        previousOutputs: previousOutputs(stack, facts, phase),
+        ...(stack === "prod" && { otherStacks: devStackAt(phase) }),
+        program,
+    });
+    if (evaluation.error !== undefined) {
+        expect.fail(
+            `${stack} in ${phase}: ${evaluation.error instanceof Error ? evaluation.error.message : String(evaluation.error)}`,
+        );
+    }
+    return evaluation.resources;
+}
+
+/** Mandatory resource rules per resource type; the advisory hop-limit-2 rule is left out (2 is a valid choice). */
+const resourceRules: Record<string, ((inputs: Record<string, unknown>, resource: { urn: string }) => string[])[]> = {
     [LAUNCH_TEMPLATE]: [imdsV2Required, hopLimitAtMostTwo, ebsVolumesEncrypted, noSshKey, noPublicIp],
-    [NODE_GROUP]: [al2023AmiType, noRemoteAccess, legacyNeverGrows],
+    [NODE_GROUP]: [al2023AmiType, noRemoteAccess],
     [ROLE]: [noWildcardPrincipal, oidcTrustScoped, podIdentityTrust],
 };
 
-describe.each(["dev", "prod"] as const)("the guardrails pass the program's own %s stack", (stack) => {
+/** Every mandatory violation, resource and stack rules, by `<type>::<name>`. */
+function violations(resources: readonly DeclaredResource[]): Record<string, string[]> {
+    const found: Record<string, string[]> = {};
+    for (const resource of resources) {
+        const view = { ...resource, props: resource.inputs };
+        const messages = [
+            ...(resourceRules[resource.type] ?? []).flatMap((rule) => rule(resource.inputs, resource)),
+            ...legacyNeverGrows(view),
+            ...nodeGroupProtected(view, DEFAULT_PROTECTED_STACKS),
+        ];
+        if (messages.length > 0) found[`${resource.type}::${resource.name}`] = messages;
+    }
+    return found;
+}
+
+const cases = (["dev", "prod"] as const).flatMap((stack) => CUTOVER_PHASES.map((phase) => [stack, phase] as const));
+
+describe.each(cases)("the guardrails pass the program's own %s stack in %s", (stack, phase) => {
     it("every launch template, node group and role meets every mandatory rule", async () => {
-        const resources = await declaredResources(stack);
-        const violations: Record<string, string[]> = {};
-        for (const resource of resources) {
-            const rules = mandatoryRules[resource.type] ?? [];
-            const found = [
-                ...rules.flatMap((rule) => rule(resource.inputs)),
-                ...nodeGroupProtected({ ...resource, props: resource.inputs }, DEFAULT_PROTECTED_STACKS),
-            ];
-            if (found.length > 0) violations[`${resource.type}::${resource.name}`] = found;
-        }
-        expect(violations).toEqual({});
+        const resources = await declaredResources(stack, phase);
+        expect(violations(resources)).toEqual({});
         const count = (type: string) => resources.filter((resource) => resource.type === type).length;
         expect(count(LAUNCH_TEMPLATE)).toBeGreaterThan(0);
-        expect(count(NODE_GROUP)).toBeGreaterThan(count(LAUNCH_TEMPLATE));
-        expect(resources.some((r) => r.type === NODE_GROUP && String(r.inputs.amiType).startsWith("AL2_"))).toBe(true);
+        expect(count(NODE_GROUP)).toBeGreaterThanOrEqual(count(LAUNCH_TEMPLATE));
+        // The AL2 node groups are exactly the adopted ones, known by their parent and URN (no tag in AWS).
+        const al2 = resources.filter((r) => r.type === NODE_GROUP && String(r.inputs.amiType).startsWith("AL2_"));
+        const adopted = resources.filter(
+            (r) => r.type === NODE_GROUP && r.parent?.type === LEGACY_NODE_GROUP_COMPONENT,
+        );
+        expect(al2.map((r) => r.name)).toEqual(adopted.map((r) => r.name));
+        expect(al2.every((r) => r.urn.includes(`::${LEGACY_NODE_GROUP_COMPONENT}$${NODE_GROUP}::`))).toBe(true);
+        expect(al2.length > 0).toBe(phase !== "decommission" || stack === "prod");
+        for (const resource of adopted) {
+            const size = resource.parent?.props.sizeAtAdoption as { desired: number; max: number };
+            const scaling = resource.inputs.scalingConfig as { desiredSize: number; maxSize: number };
+            expect(scaling.desiredSize).toBeLessThanOrEqual(size.desired);
+            expect(scaling.maxSize).toBeLessThanOrEqual(size.max);
+        }
     });
 });
