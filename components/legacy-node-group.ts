@@ -1,11 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScalingConfig } from "../stacks/config-pools";
+import type { LegacyNodeGroupState } from "../stacks/cutover-state";
 import { LEGACY_TAINT, legacyResourceOptions, type LegacyPresentPlan } from "../stacks/phases";
 
-/** The live node group fields adoption copies (`aws.eks.getNodeGroup`'s result, a plain object). */
+/**
+ * The live node group fields adoption copies (`aws.eks.getNodeGroup`'s result, a plain object; or, in rehearsal, the
+ * definition of the node group the stack creates, whose role and subnets are Outputs).
+ */
 export type LiveLegacyNodeGroup = Pick<
-    aws.eks.GetNodeGroupResult,
+    LegacyNodeGroupState,
     | "id"
     | "clusterName"
     | "nodeGroupName"
@@ -26,12 +30,15 @@ export type LiveLegacyNodeGroup = Pick<
     | "tags"
 >;
 
-/** Plain `aws.eks.NodeGroup` inputs (no Outputs: everything comes from the live node group and the plan). */
+/**
+ * `aws.eks.NodeGroup` inputs from the live node group and the plan: plain values, except the role and subnets of a
+ * node group the stack creates (rehearsal).
+ */
 export interface LegacyNodeGroupInputs {
     readonly clusterName: string;
     readonly nodeGroupName: string;
-    readonly nodeRoleArn: string;
-    readonly subnetIds: string[];
+    readonly nodeRoleArn: pulumi.Input<string>;
+    readonly subnetIds: pulumi.Input<string>[];
     readonly scalingConfig: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
     readonly amiType: string;
     readonly capacityType: string;

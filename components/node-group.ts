@@ -70,6 +70,8 @@ export class Al2023NodeGroup extends pulumi.ComponentResource {
             },
             {
                 parent: this,
+                // What the caller makes the component wait for (a created cluster) holds for the node group itself.
+                dependsOn: opts?.dependsOn,
                 ...(args.ignoreDesiredSizeChanges && { ignoreChanges: ["scalingConfig.desiredSize"] }),
             },
         );

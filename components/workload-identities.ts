@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../stacks/cluster-facts";
-import type { IdentityConfig, IdentityKind } from "../stacks/config-identities";
+import type { IdentityConfig, IdentityKind, WorkloadRoleConfig } from "../stacks/config-identities";
 import { ConfigError } from "../stacks/validate";
 import { kubernetesAccess, kubernetesProvider } from "./kubernetes-access";
 import { ServiceAccountBinding } from "./service-account-binding";
@@ -21,8 +21,16 @@ import {
 export interface WorkloadIdentitiesArgs {
     /** The validated identity settings. */
     readonly identity: IdentityConfig;
-    /** The cluster. Its `oidcIssuer` must be a plain string or a promise when IRSA is used (see create). */
+    /**
+     * The cluster. Its `oidcIssuer` must be a plain string or a promise when IRSA is used, unless `oidcProviderArn`
+     * is given (see create).
+     */
     readonly cluster: ClusterFacts;
+    /**
+     * The cluster's IAM OIDC provider, when whoever created the cluster created it too (rehearsal): no lookup, and
+     * `cluster.oidcIssuer` may be an Output. @default looked up, or created with `oidcProvider.create`
+     */
+    readonly oidcProviderArn?: pulumi.Input<string>;
     /** Tags added to every AWS resource (a role's own tags win). @default {} */
     readonly tags?: Readonly<Record<string, string>>;
     /** The Kubernetes provider to bind with. @default one built from `identity.kubernetes` and the cluster */
@@ -41,10 +49,11 @@ export interface WorkloadIdentityOutput {
 /** Everything create() decides before declaring a resource. */
 interface IdentityPlan {
     /** The OIDC provider ARN, when any role uses IRSA. */
-    readonly providerArn?: string;
+    readonly providerArn?: pulumi.Input<string>;
+    /** The issuer, when the provider is looked up or created here. */
     readonly issuerUrl?: string;
-    /** By role key. */
-    readonly trustPolicies: ReadonlyMap<string, TrustPolicyDocument>;
+    /** By role key; Outputs when the issuer is (see create). */
+    readonly trustPolicies: ReadonlyMap<string, pulumi.Input<TrustPolicyDocument>>;
 }
 
 /**
@@ -57,11 +66,17 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     /** Per service account: role ARN, binding kind and whether workloads restart. */
     public readonly serviceAccounts: pulumi.Output<WorkloadIdentityOutput[]>;
     /** The IAM OIDC provider ARN the IRSA roles trust; undefined when no role uses IRSA. */
-    public readonly oidcProviderArn: string | undefined;
+    public readonly oidcProviderArn: pulumi.Input<string> | undefined;
 
     /**
      * Resolves the OIDC provider and checks every trust policy, then declares the component. Throws a ConfigError
      * (before declaring anything) when the provider is missing and not to be created, or a trust policy is too long.
+     *
+     * With `oidcProviderArn` (a cluster created in the same deployment) the issuer is an Output, known only once the
+     * cluster exists: each IRSA trust policy is then built in an apply and its length checked there, failing the
+     * deployment with the same ConfigError message before the role is created. Only an issuer length check could
+     * run earlier, and the issuer's ID is fixed-format anyway (`oidc.eks.<region>.<suffix>/id/<32 hex>`), so a policy
+     * that fits on one cluster fits on the next.
      */
     static async create(
         name: string,
@@ -72,7 +87,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         const irsaRoles = identity.roles.filter((role) => role.identity === "irsa");
         let providerArn: string | undefined;
         let issuerUrl: string | undefined;
-        if (irsaRoles.length > 0) {
+        if (irsaRoles.length > 0 && args.oidcProviderArn === undefined) {
             if (pulumi.Output.isInstance(cluster.oidcIssuer)) {
                 throw new pulumi.InputPropertiesError({
                     message: "WorkloadIdentities needs the cluster's OIDC issuer before declaring IRSA roles",
@@ -87,9 +102,16 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
                 : await lookupOidcProvider(issuerUrl);
         }
 
-        const trustPolicies = new Map<string, TrustPolicyDocument>();
+        const trustPolicies = new Map<string, pulumi.Input<TrustPolicyDocument>>();
         const problems: string[] = [];
         for (const role of identity.roles) {
+            if (role.identity === "irsa" && args.oidcProviderArn !== undefined) {
+                trustPolicies.set(
+                    role.key,
+                    checkedTrustPolicy(role, args.oidcProviderArn, cluster.oidcIssuer, identity),
+                );
+                continue;
+            }
             const document =
                 role.identity === "irsa"
                     ? irsaTrustPolicy({
@@ -104,7 +126,12 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
             trustPolicies.set(role.key, document);
         }
         if (problems.length > 0) throw new ConfigError(problems);
-        return new WorkloadIdentities(name, args, { providerArn, issuerUrl, trustPolicies }, opts);
+        const plan = {
+            providerArn: irsaRoles.length > 0 ? (args.oidcProviderArn ?? providerArn) : undefined,
+            issuerUrl,
+            trustPolicies,
+        };
+        return new WorkloadIdentities(name, args, plan, opts);
     }
 
     private constructor(
@@ -209,6 +236,39 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         this.oidcProviderArn = plan.providerArn;
         this.registerOutputs({ serviceAccounts: this.serviceAccounts, oidcProviderArn: this.oidcProviderArn });
     }
+}
+
+/** An IRSA trust policy built once provider and issuer are known (an Output); see checkedIrsaTrustPolicy. */
+function checkedTrustPolicy(
+    role: WorkloadRoleConfig,
+    providerArn: pulumi.Input<string>,
+    issuer: pulumi.Input<string>,
+    identity: Pick<IdentityConfig, "trustPolicyMaxLength">,
+): pulumi.Output<TrustPolicyDocument> {
+    return pulumi
+        .all([providerArn, issuer])
+        .apply(([arn, issuerUrl]) => checkedIrsaTrustPolicy(role, arn, issuerUrl, identity.trustPolicyMaxLength));
+}
+
+/**
+ * A role's IRSA trust policy for a known provider and issuer; throws the same ConfigError as create's quota check
+ * when it is longer than `maxLength`. Run inside an apply, the error fails the deployment before the role exists.
+ */
+export function checkedIrsaTrustPolicy(
+    role: WorkloadRoleConfig,
+    providerArn: string,
+    issuerUrl: string,
+    maxLength: number,
+): TrustPolicyDocument {
+    const document = irsaTrustPolicy({
+        providerArn,
+        issuerHostPath: issuerHostPath(issuerUrl),
+        subjects: role.subjects,
+        namespaceWide: role.namespaceWide,
+    });
+    const problem = checkTrustPolicyLength(role, document, maxLength);
+    if (problem !== undefined) throw new ConfigError([problem]);
+    return document;
 }
 
 /** The ARN of the IAM OIDC provider for an issuer; a ConfigError saying how to fix it when there is none. */

@@ -10,8 +10,8 @@ import type { TrustPolicyDocument } from "./workload-trust-policy";
 export interface WorkloadRoleArgs {
     /** The IAM role name (1-64 of `[\w+=,.@-]`). */
     readonly roleName: string;
-    /** Who may assume the role. Serialised once with JSON.stringify. */
-    readonly trustPolicy: TrustPolicyDocument;
+    /** Who may assume the role (an Output when the cluster's issuer is). Serialised once with JSON.stringify. */
+    readonly trustPolicy: pulumi.Input<TrustPolicyDocument>;
     /** Managed policies to attach. @default [] */
     readonly managedPolicyArns?: readonly string[];
     /** An inline policy, when given. */
@@ -55,7 +55,7 @@ export class WorkloadRole extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 name: args.roleName,
-                assumeRolePolicy: JSON.stringify(args.trustPolicy),
+                assumeRolePolicy: pulumi.output(args.trustPolicy).apply((document) => JSON.stringify(document)),
                 ...(args.permissionsBoundaryArn !== undefined
                     ? { permissionsBoundary: args.permissionsBoundaryArn }
                     : {}),

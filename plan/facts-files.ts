@@ -71,9 +71,9 @@ function checkNodegroup(file: string, doc: Json): DescribeNodegroupOutput {
 }
 
 /**
- * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one) and
- * `aws eks describe-nodegroup` outputs (any number), exactly as the AWS CLI prints them. A file may also hold a list
- * of such documents.
+ * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
+ * `aws eks describe-nodegroup` outputs and `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
+ * them. A file may also hold a list of such documents.
  */
 export function loadCloudFacts(location: string): CloudFacts {
     if (!fs.existsSync(location)) throw new FactsError(location, "(file)", "no such file or folder");
@@ -86,6 +86,7 @@ export function loadCloudFacts(location: string): CloudFacts {
         : [location];
     let cluster: DescribeClusterOutput | undefined;
     const nodegroups: Record<string, DescribeNodegroupOutput> = {};
+    const ssmParameters: Record<string, string> = {};
     for (const file of files) {
         let parsed: unknown;
         try {
@@ -101,15 +102,18 @@ export function loadCloudFacts(location: string): CloudFacts {
             } else if (isObject(doc) && "nodegroup" in doc) {
                 const ng = checkNodegroup(file, doc);
                 nodegroups[ng.nodegroup.nodegroupName] = ng;
+            } else if (isObject(doc) && "Parameter" in doc) {
+                const name = requireField(file, doc, "Parameter.Name", "string") as string;
+                ssmParameters[name] = requireField(file, doc, "Parameter.Value", "string") as string;
             } else {
                 throw new FactsError(
                     file,
                     "(document)",
-                    'expected `aws eks describe-cluster` ({"cluster": ...}) or `aws eks describe-nodegroup` ({"nodegroup": ...}) output',
+                    'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
                 );
             }
         }
     }
     if (!cluster) throw new FactsError(location, "cluster", "no describe-cluster document found");
-    return { cluster, nodegroups };
+    return { cluster, nodegroups, ...(Object.keys(ssmParameters).length > 0 && { ssmParameters }) };
 }

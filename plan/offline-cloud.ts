@@ -248,6 +248,27 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                     version: 1,
                 };
             }
+            case "aws:index/getPartition:getPartition": {
+                const partition = this.facts.cluster.cluster.arn.split(":")[1];
+                const dnsSuffix = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+                return {
+                    id: partition,
+                    partition,
+                    dnsSuffix,
+                    reverseDnsPrefix: dnsSuffix.split(".").reverse().join("."),
+                };
+            }
+            case "aws:index/getRegion:getRegion":
+                return { id: this.region(), name: this.region(), region: this.region(), description: "", endpoint: "" };
+            case "aws:index/getCallerIdentity:getCallerIdentity": {
+                const [, partition, , , account] = this.facts.cluster.cluster.arn.split(":");
+                const arn = `arn:${partition}:sts::${account}:assumed-role/deployer/offline`;
+                return { id: account, accountId: account, arn, userId: "AROAOFFLINE:offline" };
+            }
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const names = ["a", "b", "c"].map((zone) => `${this.region()}${zone}`);
+                return { id: this.region(), names, zoneIds: names, groupNames: names, state: "available" };
+            }
             default:
                 throw new Error(`OfflineCloud: no answer for invoke ${args.token}; add it to plan/offline-cloud.ts`);
         }
@@ -323,6 +344,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                     status: "ACTIVE",
                 };
             }
+            case "eks:index:Cluster":
+                return this.eksClusterOutputs(String(inputs.name ?? args.name), partition, account);
             case "pulumi:pulumi:StackReference": {
                 const name = String(inputs.name);
                 const self = name === `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
@@ -331,6 +354,32 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             default:
                 return {};
         }
+    }
+
+    /**
+     * The outputs of a @pulumi/eks Cluster (a remote component) that the rehearsal reads: the kubeconfig as JSON text
+     * (endpoint and CA), the EKS-created cluster security group, the OIDC issuer and the IAM OIDC provider it created.
+     */
+    private eksClusterOutputs(name: string, partition: string, account: string): Record<string, unknown> {
+        const id = stableSuffix(`eks/${name}`, 32).toUpperCase();
+        const endpoint = `https://${id}.gr7.${this.region()}.eks.amazonaws.com`;
+        const certificateAuthority = Buffer.from(`offline CA of ${name}`).toString("base64");
+        const kubeconfig = {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
+            contexts: [{ name, context: { cluster: name, user: name } }],
+            "current-context": name,
+            users: [{ name, user: { exec: { command: "aws", args: ["eks", "get-token", "--cluster-name", name] } } }],
+        };
+        const issuerHost = `oidc.eks.${this.region()}.amazonaws.com/id/${id}`;
+        return {
+            kubeconfigJson: JSON.stringify(kubeconfig),
+            clusterSecurityGroupId: `sg-${stableSuffix(`sg/${name}`)}`,
+            oidcProviderUrl: `https://${issuerHost}`,
+            oidcIssuer: issuerHost,
+            oidcProviderArn: `arn:${partition}:iam::${account}:oidc-provider/${issuerHost}`,
+        };
     }
 
     private region(): string {

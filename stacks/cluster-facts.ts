@@ -16,7 +16,8 @@ export interface ClusterFacts {
     readonly partition: string;
     readonly region: string;
     readonly accountId: string;
-    readonly vpcId: string;
+    /** An Input: a VPC the stack creates (rehearsal) is known only after it exists; nothing validates it. */
+    readonly vpcId: pulumi.Input<string>;
     /** The API server URL (`https://...`). */
     readonly endpoint: pulumi.Input<string>;
     /** Base64 PEM, exactly as DescribeCluster returns it (already base64: never re-encode). */

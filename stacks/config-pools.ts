@@ -232,7 +232,7 @@ export function parsePools(root: ConfigObject, problems: Problems): PoolConfig[]
         if (!root.has("pools")) problems.addMessage("pools", "is required: a list with at least one pool");
         return [];
     }
-    if (items.length === 0 && root.list("pools")?.length === 0) problems.addMessage("pools", "needs at least one pool");
+    if (items.length === 0 && root.list("pools")?.length === 0) problems.add("pools", [], "needs at least one pool");
     const pools = items.map((item) => parsePool(item, problems)).filter((pool): pool is PoolConfig => !!pool);
 
     const seenNames = new Map<string, string>();
@@ -277,9 +277,10 @@ function parsePool(pool: ConfigObject, problems: Problems): PoolConfig | undefin
 
     const subnetIds = pool.stringList("subnetIds", { ...rules.subnetId, minItems: 1, maxItems: 16 });
     if (!pool.has("subnetIds") && !pool.has("legacyNodeGroup")) {
-        problems.addMessage(
+        problems.add(
             pool.key("subnetIds"),
-            "is required for a pool without legacyNodeGroup (there is no legacy node group to take the subnets from)",
+            undefined,
+            "required for a pool without legacyNodeGroup (there is no legacy node group to take the subnets from)",
         );
     }
     const securityGroupIds = pool.stringList("securityGroupIds", rules.securityGroupId) ?? [];

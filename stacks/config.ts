@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkTags, parsePools, type PoolConfig } from "./config-pools";
 import { parseIdentityConfig, IDENTITY_KEYS, type IdentityConfig } from "./config-identities";
 import { parsePromotionConfig, PROMOTION_KEYS, type PromotionConfig } from "./promotion-gate";
+import { checkRehearsalWiring, parseRehearsalConfig, REHEARSAL_KEYS, type RehearsalConfig } from "./config-rehearsal";
 import { ConfigObject, Problems, rules } from "./validate";
 
 /** The Pulumi project name; config keys are `eks-al2023-migration:<key>`. */
@@ -13,7 +14,7 @@ export type CutoverPhase = (typeof CUTOVER_PHASES)[number];
 
 /** The whole validated stack configuration: the only thing the rest of the program reads. */
 export interface StackConfig {
-    /** The existing EKS cluster whose worker nodes move to AL2023. */
+    /** The existing EKS cluster whose worker nodes move to AL2023 (in rehearsal mode: the cluster to create). */
     readonly clusterName: string;
     /** The AL2023 node pools, each optionally replacing one AL2 managed node group. */
     readonly pools: readonly PoolConfig[];
@@ -31,6 +32,8 @@ export interface StackConfig {
     readonly tags: Readonly<Record<string, string>>;
     /** Refuse a cutover phase that another stack (dev) has not completed; set in prod. @default none */
     readonly promotion?: PromotionConfig;
+    /** Rehearsal mode: the stack creates the cluster `clusterName` with an AL2 pool and a sample workload. @default off */
+    readonly rehearsal?: RehearsalConfig;
 }
 
 /** Top-level keys handled here; the area parsers own theirs. */
@@ -55,7 +58,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         problems.throwIfAny();
         throw new Error("unreachable: a non-object config was reported above");
     }
-    root.onlyKeys([...CORE_KEYS, ...IDENTITY_KEYS, ...PROMOTION_KEYS]);
+    root.onlyKeys([...CORE_KEYS, ...IDENTITY_KEYS, ...PROMOTION_KEYS, ...REHEARSAL_KEYS]);
 
     const clusterName = root.string("clusterName", { ...rules.eksClusterName, required: true });
     const pools = parsePools(root, problems);
@@ -67,6 +70,8 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     const tags = root.stringMap("tags") ?? {};
     checkTags("tags", tags, problems);
     const promotion = parsePromotionConfig(root);
+    const rehearsal = parseRehearsalConfig(root, problems);
+    if (rehearsal !== undefined) checkRehearsalWiring(rehearsal, pools, identity, problems);
 
     problems.throwIfAny();
     return {
@@ -79,6 +84,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         protectNodeGroups,
         tags,
         ...(promotion !== undefined && { promotion }),
+        ...(rehearsal !== undefined && { rehearsal }),
     };
 }
 

@@ -182,26 +182,44 @@ export function poolCutoverRecord(args: {
     };
 }
 
+/**
+ * An AL2 node group as the cutover reads it: `aws.eks.getNodeGroup`'s result on an existing cluster, or the definition
+ * of one the stack creates (rehearsal: stacks/cluster-source.ts), whose role and subnets are Outputs of resources
+ * created with it.
+ */
+export type LegacyNodeGroupState = Omit<aws.eks.GetNodeGroupResult, "nodeRoleArn" | "subnetIds"> & {
+    readonly nodeRoleArn: pulumi.Input<string>;
+    readonly subnetIds: readonly pulumi.Input<string>[];
+};
+
+/** Reads the AL2 node group of that name; undefined when there is none. */
+export type LegacyNodeGroupReader = (
+    clusterName: string,
+    nodeGroupName: string,
+) => Promise<LegacyNodeGroupState | undefined>;
+
 /** The live node groups the guards and the adoption of one pool need. */
 export interface PoolLiveNodeGroups {
     /** The AL2 node group named by `legacyNodeGroup`; undefined when the pool has none or it does not exist. */
-    readonly legacy?: aws.eks.GetNodeGroupResult;
+    readonly legacy?: LegacyNodeGroupState;
     /** The AL2023 node group as the last deployment left it (by its recorded name), for the readiness gate. */
     readonly al2023?: aws.eks.GetNodeGroupResult;
 }
 
 /**
- * Reads a pool's live node groups: the AL2 one whenever `legacyNodeGroup` is set, the AL2023 one (named in the last
- * record) only in `drain` and `decommission`, where the readiness gate needs it.
+ * Reads a pool's live node groups: the AL2 one whenever `legacyNodeGroup` is set (with `readLegacy`, which the
+ * cluster source supplies), the AL2023 one (named in the last record) only in `drain` and `decommission`, where the
+ * readiness gate needs it.
  */
 export async function readPoolNodeGroups(
     clusterName: string,
     pool: { readonly legacyNodeGroup?: string },
     phase: CutoverPhase,
     previous: PoolCutoverRecord | undefined,
+    readLegacy: LegacyNodeGroupReader = lookupNodeGroup,
 ): Promise<PoolLiveNodeGroups> {
     if (pool.legacyNodeGroup === undefined) return {};
-    const legacy = await lookupNodeGroup(clusterName, pool.legacyNodeGroup);
+    const legacy = await readLegacy(clusterName, pool.legacyNodeGroup);
     const gated = phase === "drain" || phase === "decommission";
     const al2023Name = previous?.al2023NodeGroupName;
     const al2023 = gated && al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;

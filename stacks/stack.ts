@@ -1,4 +1,3 @@
-import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupCordon, NodeGroupDrain } from "../components/drain/node-group-drain";
 import { clusterKubeconfig, contextKubeconfig } from "../components/kubernetes-access";
@@ -7,11 +6,13 @@ import { LegacyNodeGroup } from "../components/legacy-node-group";
 import { Al2023NodeGroup } from "../components/node-group";
 import { NodeRole } from "../components/node-role";
 import { WorkloadIdentities, type WorkloadIdentityOutput } from "../components/workload-identities";
-import { lookupClusterFacts, type ClusterFacts } from "./cluster-facts";
+import type { ClusterFacts } from "./cluster-facts";
+import { openClusterSource, type ClusterSource } from "./cluster-source";
 import type { StackConfig } from "./config";
 import { poolWarnings, type PoolConfig } from "./config-pools";
 import {
     CUTOVER_OUTPUT,
+    type LegacyNodeGroupState,
     legacySizeAtAdoption,
     poolCutoverRecord,
     readPoolNodeGroups,
@@ -59,14 +60,13 @@ export interface StackOutputs {
     readonly warnings: readonly string[];
 }
 
-/** Where the cluster facts come from: an existing cluster by default. */
-export type ClusterSource = (clusterName: string) => Promise<ClusterFacts>;
+export type { ClusterSource } from "./cluster-source";
 
 /** One pool with everything read about it before any resource is declared. */
 interface PoolContext extends PoolCutoverFacts {
     readonly plan: PhasePlan;
     /** The live AL2 node group, all of it (adoption copies its inputs). */
-    readonly liveLegacy?: aws.eks.GetNodeGroupResult;
+    readonly liveLegacy?: LegacyNodeGroupState;
 }
 
 /**
@@ -74,19 +74,18 @@ interface PoolContext extends PoolCutoverFacts {
  * declares resources: per pool a launch template, an AL2023 node group and (while a cutover runs) the adopted AL2 node
  * group with its cordon and drain; then the workload identities. Returns the stack outputs.
  */
-export async function deployStack(
-    config: StackConfig,
-    clusterSource: ClusterSource = lookupClusterFacts,
-): Promise<StackOutputs> {
+export async function deployStack(config: StackConfig, clusterSource?: ClusterSource): Promise<StackOutputs> {
     const warnings = [...poolWarnings(config.pools)];
-    const cluster = await clusterSource(config.clusterName);
+    // The existing cluster, or in rehearsal mode the cluster this stack creates: the rest does not tell them apart.
+    const source = clusterSource ?? (await openClusterSource(config));
+    const cluster = source.facts;
     const previous = await readPreviousCutover();
 
-    const pools: PoolContext[] = await Promise.all(
+    const read: Omit<PoolContext, "plan">[] = await Promise.all(
         config.pools.map(async (pool, poolIndex) => {
             const phase = effectivePhase(pool, config.cutoverPhase);
             const previousPool = previous.pools[pool.name];
-            const live = await readPoolNodeGroups(cluster.name, pool, phase, previousPool);
+            const live = await readPoolNodeGroups(cluster.name, pool, phase, previousPool, source.legacyNodeGroup);
             const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
             const context: PoolCutoverFacts = {
                 pool,
@@ -98,16 +97,17 @@ export async function deployStack(
                 ...(legacyAtAdoption !== undefined && { legacyAtAdoption }),
                 acceptReducedCapacity: pool.acceptReducedCapacity,
             };
-            return {
-                ...context,
-                ...(live.legacy !== undefined && { liveLegacy: live.legacy }),
-                plan: planPhase(phase, pool, legacyAtAdoption),
-            };
+            return { ...context, ...(live.legacy !== undefined && { liveLegacy: live.legacy }) };
         }),
     );
 
-    const findings = guardCutover({ pools, previous, allowSkip: config.cutoverAllowSkip, cluster });
+    const findings = guardCutover({ pools: read, previous, allowSkip: config.cutoverAllowSkip, cluster });
     if (findings.problems.length > 0) throw new ConfigError(findings.problems);
+    // Planned only after the guards: a missing AL2 node group has no size at adoption to plan with.
+    const pools: PoolContext[] = read.map((context) => ({
+        ...context,
+        plan: planPhase(context.phase, context.pool, context.legacyAtAdoption),
+    }));
     warnings.push(...findings.warnings);
 
     if (config.promotion !== undefined) {
@@ -126,6 +126,8 @@ export async function deployStack(
         identity: config.identity,
         cluster,
         tags: config.tags,
+        ...(source.oidcProviderArn !== undefined && { oidcProviderArn: source.oidcProviderArn }),
+        ...(source.kubernetesProvider !== undefined && { kubernetesProvider: source.kubernetesProvider }),
     });
 
     for (const warning of warnings) pulumi.log.warn(warning);
@@ -141,6 +143,7 @@ export async function deployStack(
         const { outputs, record } = declarePool(context, {
             config,
             cluster,
+            source,
             kubeconfig,
             nodeRoleArn: context.pool.nodeRoleArn ?? context.liveLegacy?.nodeRoleArn ?? sharedNodeRole!.arn,
             gate: findings.gates[context.pool.name]?.required ? findings.gates[context.pool.name] : undefined,
@@ -175,6 +178,7 @@ function declarePool(
     shared: {
         readonly config: StackConfig;
         readonly cluster: ClusterFacts;
+        readonly source: Pick<ClusterSource, "legacyNodeGroups" | "nodeGroupDependsOn">;
         readonly kubeconfig: pulumi.Output<string>;
         readonly nodeRoleArn: pulumi.Input<string>;
         readonly gate?: GateResult;
@@ -182,7 +186,9 @@ function declarePool(
 ): { outputs: PoolOutputs; record: pulumi.Output<ReturnType<typeof poolCutoverRecord>> } {
     const { pool, plan, phase, liveLegacy, legacyAtAdoption } = context;
     const { config, cluster, kubeconfig } = shared;
-    const protect = { protect: config.protectNodeGroups };
+    // A created cluster (rehearsal) and its network must outlive the node groups on destroy.
+    const clusterDependsOn = [...shared.source.nodeGroupDependsOn];
+    const nodeGroupOptions = { protect: config.protectNodeGroups, dependsOn: clusterDependsOn };
 
     const launchTemplate = new NodeLaunchTemplate(pool.name, { pool, cluster, tags: config.tags });
     const al2023 = new Al2023NodeGroup(
@@ -198,7 +204,7 @@ function declarePool(
             ignoreDesiredSizeChanges: ignoreDesiredSizeChanges("al2023", pool, phase, context.previous?.phase),
             tags: config.tags,
         },
-        protect,
+        nodeGroupOptions,
     );
 
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
@@ -225,7 +231,8 @@ function declarePool(
             {
                 live: liveLegacy,
                 plan: legacyPlan,
-                adopt: context.previous?.adopted !== true,
+                // A node group the source only defines (rehearsal) is created, never imported.
+                adopt: shared.source.legacyNodeGroups === "import" && context.previous?.adopted !== true,
                 ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
                     "legacy",
                     pool,
@@ -236,7 +243,7 @@ function declarePool(
                 // Defined whenever the live AL2 node group is: it falls back to the live sizes.
                 sizeAtAdoption: legacyAtAdoption!,
             },
-            drain ? { dependsOn: [drain] } : undefined,
+            { dependsOn: [...clusterDependsOn, ...(drain ? [drain] : [])] },
         );
     }
 

@@ -294,7 +294,7 @@ describe("parsePools: one failing config per rule", () => {
 
     it("requires pools to be a non-empty list of objects", () => {
         expect(() => parseConfig({ clusterName: "shop-dev" })).toThrow("pools: is required");
-        expect(problemsOf([])).toEqual(["pools: needs at least one pool"]);
+        expect(problemsOf([])).toEqual(["pools: [] is not allowed; needs at least one pool"]);
         expect(problemsOf("general")).toEqual(['pools: "general" is not allowed; expected a list']);
         expect(problemsOf([3])).toEqual(["pools[0]: 3 is not allowed; expected an object (a YAML mapping)"]);
     });

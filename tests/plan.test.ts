@@ -451,7 +451,7 @@ describe("npm run plan", () => {
         }
         const io = captureIo();
         expect(await planMain(["--stack", "qa"], io)).toBe(2);
-        expect(io.stderr()).toBe("UsageError: --stack: no Pulumi.qa.yaml; stacks: dev, prod\n");
+        expect(io.stderr()).toBe("UsageError: --stack: no Pulumi.qa.yaml; stacks: dev, prod, rehearsal\n");
         const bad = captureIo();
         expect(await planMain(["--stack", "dev", "--phase", "drain", "--from", "prepare"], bad)).toBe(1);
         expect(bad.stderr()).toContain('cutoverPhase: "drain" is not allowed');

@@ -43,7 +43,7 @@ async function evaluateStack(
     edit: (config: Record<string, unknown>) => void = () => {},
 ): Promise<Evaluation> {
     const facts = exampleFacts(stack);
-    const config = { ...stackFileConfig(stack), cutoverPhase: phase };
+    const config: Record<string, unknown> = { ...stackFileConfig(stack), cutoverPhase: phase };
     edit(config);
     const pools = config.pools as { name: string; legacyNodeGroup?: string; phase?: CutoverPhase }[];
     const recordFor = (at: CutoverPhase | undefined) =>
