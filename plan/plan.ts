@@ -109,13 +109,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
 }
 
-if (require.main === module) {
+/**
+ * Runs a CLI `main` on this process's arguments and streams and sets the exit code; an unexpected error is printed
+ * with its stack and exits 1. `color` only when stdout is a terminal and the command wants it.
+ */
+export function runCli(command: (argv: readonly string[], io: Io) => Promise<number>, wantsColor: boolean): void {
     const io: Io = {
         out: (text) => process.stdout.write(text),
         err: (text) => process.stderr.write(text),
-        color: process.stdout.isTTY === true,
+        color: wantsColor && process.stdout.isTTY === true,
     };
-    main(process.argv.slice(2), io).then(
+    command(process.argv.slice(2), io).then(
         (code) => (process.exitCode = code),
         (error: unknown) => {
             io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -123,3 +127,5 @@ if (require.main === module) {
         },
     );
 }
+
+if (require.main === module) runCli(main, true);

@@ -1,5 +1,5 @@
 import { parsePlanArgs, UsageError } from "./cli-args";
-import { planStack, usageExitCode, type Io } from "./plan";
+import { planStack, runCli, usageExitCode, type Io } from "./plan";
 import { launchTemplatePools, poolUserData } from "./report";
 
 /**
@@ -28,17 +28,4 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
 }
 
-if (require.main === module) {
-    const io: Io = {
-        out: (text) => process.stdout.write(text),
-        err: (text) => process.stderr.write(text),
-        color: false,
-    };
-    main(process.argv.slice(2), io).then(
-        (code) => (process.exitCode = code),
-        (error: unknown) => {
-            io.err(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-            process.exitCode = 1;
-        },
-    );
-}
+if (require.main === module) runCli(main, false);
