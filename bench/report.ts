@@ -24,7 +24,6 @@ export interface Target {
 /** Everything one `npm run bench` measured; written to bench/results.json. */
 export interface BenchResults {
     readonly machine: { readonly cpus: number; readonly node: string; readonly rssFrom: string };
-    readonly program: "index" | "stand-in";
     readonly runs: number;
     readonly sdkModules: readonly string[];
     readonly configuredMode: LoaderMode["id"];
@@ -38,6 +37,8 @@ export interface BenchResults {
     /** The prod stack run to the end through the language host in the configured mode (a `pulumi preview`). */
     configuredRun?: Summary;
     modes: (Summary & { readonly id: LoaderMode["id"]; readonly settings: string })[];
+    /** Loaders that could not run the program (a type error stops type-checking ts-node), with the error. */
+    modeErrors: { readonly id: LoaderMode["id"]; readonly error: string }[];
     targets?: Target[];
     seconds?: number;
 }
@@ -98,6 +99,10 @@ export function evaluateTargets(results: BenchResults): Target[] {
             }),
         );
     }
+    const failed = results.modeErrors.find((m) => m.id === results.configuredMode);
+    if (failed) {
+        targets.push(target(`start-up (${failed.id}, as Pulumi.yaml sets)`, null, 1.2, { note: failed.error }));
+    }
     const mode = results.modes.find((m) => m.id === results.configuredMode);
     if (mode && results.hostFloor && results.modesFloor) {
         const name = `start-up (${mode.id}, as Pulumi.yaml sets) / bare program's`;
@@ -134,7 +139,7 @@ export function formatTable(results: BenchResults): string {
     const row = (name: string, s: Summary, floor?: Summary) => rows.push([name, s.resources ?? "", ...times(s, floor)]);
     if (results.floor) row("SDK floor (load the program's packages)", results.floor);
     if (results.prod && results.floor) {
-        row(`prod stack (${results.program}) vs SDK floor`, results.prod.evaluation, results.floor);
+        row("prod stack vs SDK floor", results.prod.evaluation, results.floor);
         row("prod scale floor (same resources, constant inputs)", results.prod.floor);
     }
     for (const s of results.scale) {
@@ -147,7 +152,7 @@ export function formatTable(results: BenchResults): string {
     if (rows.length) out += table(["", "resources", ...heads], rows);
     if (results.modes.length && results.modesFloor && results.hostFloor) {
         const bare = results.hostFloor;
-        out += `\nStart-up (until the entry point is loaded) of the ${results.program === "index" ? "program" : "stand-in"} through @pulumi/pulumi/cmd/run as Pulumi's language host starts it, per TypeScript loader, cold caches; × against the bare program's\n\n`;
+        out += `\nStart-up (until the entry point is loaded) of the program through @pulumi/pulumi/cmd/run as Pulumi's language host starts it, per TypeScript loader, cold caches; × against the bare program's\n\n`;
         out += table(
             ["mode", ...heads, "× SDK floor", "settings"],
             [
@@ -177,6 +182,7 @@ export function formatTable(results: BenchResults): string {
             ],
         );
     }
+    for (const { id, error } of results.modeErrors) out += `\n${id} could not run the program: ${error}\n`;
     if (results.targets?.length) {
         out += "\nTargets\n\n";
         out += table(

@@ -1,9 +1,8 @@
 /**
  * `npm run bench`: the program's evaluation cost against the SDK floor, how it grows with pools and service
  * accounts, and how fast each of Pulumi's TypeScript loaders starts it. Prints a table and writes
- * bench/results.json. Options: `--runs <n>` (default 5, at least 5 for a result to count), `--program index|stand-in`
- * (default: index when stacks/stack.ts exists), `--only floor,scale,modes`, `--cpu-prof` (CPU profiles of the program's
- * evaluations in bin/bench-profiles/, for `node --cpu-prof` analysis in Chrome DevTools).
+ * bench/results.json. Options: `--runs <n>` (default 5, at least 5 for a result to count), `--only floor,scale,modes`,
+ * `--cpu-prof` (CPU profiles of the program's evaluations in bin/bench-profiles/, to open in Chrome DevTools).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,6 +10,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { configForRuntime } from "../plan/evaluate";
 import { loadCloudFacts } from "../plan/facts-files";
+import { simulatePrevious } from "../plan/simulate";
 import { PROJECT } from "../stacks/config";
 import { buildForBench, BUILD_DIR } from "./build";
 import type { EvalJob } from "./eval-child";
@@ -19,7 +19,7 @@ import type { HostJob } from "./offline-host";
 import { programPackageImports } from "./imports";
 import { hasGnuTime, measure, summarise, type Command, type Run } from "./measure";
 import { configuredMode, LOADER_MODES, type LoaderMode } from "./modes";
-import { generateScaleStack, SCALE_SIZES, steadyState } from "./scale-config";
+import { generateScaleStack, SCALE_SIZES } from "./scale-config";
 import { evaluateTargets, formatTable, type BenchResults } from "./report";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -29,7 +29,6 @@ const TYPECHECK_TIMEOUT_MS = 240_000;
 
 interface Options {
     readonly runs: number;
-    readonly program: "index" | "stand-in";
     readonly only: readonly string[];
     readonly cpuProf: boolean;
 }
@@ -41,11 +40,8 @@ function parseOptions(argv: readonly string[]): Options {
     };
     const runs = Number(value("--runs") ?? 5);
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: "${value("--runs")}" is not a positive integer`);
-    const program = value("--program") ?? (fs.existsSync(path.join(ROOT, "stacks", "stack.ts")) ? "index" : "stand-in");
-    if (program !== "index" && program !== "stand-in") throw new Error(`--program: "${program}": index or stand-in`);
     return {
         runs,
-        program,
         only: (value("--only") ?? "floor,scale,modes").split(","),
         cpuProf: argv.includes("--cpu-prof"),
     };
@@ -63,15 +59,51 @@ function stackConfig(stack: string): Record<string, unknown> {
     return raw;
 }
 
-/** Runs each command `runs` times, interleaved (A B C A B C ...) so drift on a busy machine hits all alike. */
-async function interleaved(commands: readonly Command[], runs: number, label: string): Promise<Run[][]> {
-    const results: Run[][] = commands.map(() => []);
+/**
+ * Runs each command `runs` times, interleaved (A B C A B C ...) so drift on a busy machine hits all alike. A command
+ * that fails stops the bench, unless `tolerate` is set: then its error is kept (first line) and it is not run again.
+ */
+async function interleaved(
+    commands: readonly Command[],
+    runs: number,
+    label: string,
+    tolerate = false,
+): Promise<(Run[] | Error)[]> {
+    const results: (Run[] | Error)[] = commands.map(() => []);
     for (let i = 0; i < runs; i++) {
-        for (const [j, command] of commands.entries()) results[j].push(await measure(command));
+        for (const [j, command] of commands.entries()) {
+            const sofar = results[j];
+            if (sofar instanceof Error) continue;
+            try {
+                sofar.push(await measure(command));
+            } catch (error) {
+                if (!tolerate) throw error;
+                results[j] = error as Error;
+                process.stderr.write(`\n  ${label}: ${(error as Error).message.split("\n").slice(0, 3).join(" | ")}\n`);
+            }
+        }
         process.stderr.write(`  ${label}: run ${i + 1}/${runs}\r`);
     }
     process.stderr.write("\n");
     return results;
+}
+
+/** The runs of a command run without `tolerate`. */
+function ran(runs: Run[] | Error): Run[] {
+    if (runs instanceof Error) throw runs;
+    return runs;
+}
+
+/**
+ * What StackReferences read, as the offline plan simulates it (`npm run plan`): every pool moving one phase, from the
+ * phase before its configured one (a first deployment for `prepare`), and the promotion gate's stack done with it.
+ */
+function previousDeployment(
+    config: Record<string, unknown>,
+    facts: string,
+): Pick<EvalJob, "previousOutputs" | "otherStacks"> {
+    const { previousOutputs, otherStacks } = simulatePrevious({ stack: STACK, config, facts: loadCloudFacts(facts) });
+    return { previousOutputs, otherStacks };
 }
 
 /** Writes a JSON job file for a child and returns its path. */
@@ -88,8 +120,7 @@ async function main(): Promise<void> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-bench-"));
     process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
     const sdkModules = programPackageImports(ROOT);
-    const programModule =
-        options.program === "index" ? path.join(build, "index.js") : path.join(build, "bench", "stand-in.js");
+    const programModule = path.join(build, "index.js");
     const child = (script: string, ...args: string[]): Command => ({
         args: [path.join(build, "bench", script), ...args],
         cwd: ROOT,
@@ -111,7 +142,7 @@ async function main(): Promise<void> {
             stack: STACK,
             config,
             facts,
-            ...steadyState(config, loadCloudFacts(facts)),
+            ...previousDeployment(config, facts),
             program: { module: programModule },
             samples: true,
         };
@@ -130,12 +161,12 @@ async function main(): Promise<void> {
             options.runs,
             name,
         );
-        const [evaluation, floor] = runs.slice(extra.length).map(summarise);
+        const [evaluation, floor] = runs.slice(extra.length).map((r) => summarise(ran(r)));
         return {
             evaluation,
             floor,
             byType: first.result.byType ?? {},
-            extra: runs.slice(0, extra.length).map(summarise),
+            extra: runs.slice(0, extra.length).map((r) => summarise(ran(r))),
         };
     }
 
@@ -145,16 +176,16 @@ async function main(): Promise<void> {
             node: process.version,
             rssFrom: hasGnuTime ? "/usr/bin/time" : "child maxRSS",
         },
-        program: options.program,
         runs: options.runs,
         sdkModules,
         configuredMode: configuredMode(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")),
         scale: [],
         modes: [],
+        modeErrors: [],
     };
 
     if (options.only.includes("floor")) {
-        process.stderr.write(`SDK floor (${sdkModules.join(", ")}) and the ${STACK} stack (${options.program})\n`);
+        process.stderr.write(`SDK floor (${sdkModules.join(", ")}) and the ${STACK} stack\n`);
         const prodFacts = path.join(ROOT, "facts", STACK);
         const prod = await againstFloor(STACK, stackConfig(STACK), prodFacts, [sdkFloor]);
         results.floor = prod.extra[0];
@@ -183,7 +214,7 @@ async function main(): Promise<void> {
     if (options.only.includes("modes")) {
         process.stderr.write("TypeScript loaders, through @pulumi/pulumi/cmd/run as the language host starts it\n");
         const prodFacts = path.join(ROOT, "facts", STACK);
-        const steady = steadyState(stackConfig(STACK), loadCloudFacts(prodFacts));
+        const steady = previousDeployment(stackConfig(STACK), prodFacts);
         const hostJob = (loadOnly: boolean): string =>
             writeJob(work, `host-${loadOnly}`, {
                 stack: STACK,
@@ -191,11 +222,7 @@ async function main(): Promise<void> {
                 ...steady,
                 loadOnly,
             } satisfies HostJob);
-        const entry = (mode: LoaderMode) => {
-            if (options.program === "stand-in")
-                return mode.compiled ? path.join(BUILD_DIR, "bench", "stand-in.js") : "bench/stand-in.ts";
-            return mode.compiled ? `${BUILD_DIR}/` : ".";
-        };
+        const entry = (mode: LoaderMode) => (mode.compiled ? `${BUILD_DIR}/` : ".");
         /** `node <nodeargs> @pulumi/pulumi/cmd/run <flags> <entry>` as the language host runs it, monitor offline. */
         const host = (mode: LoaderMode, entryPoint: string, loadOnly: boolean): Command => ({
             args: [
@@ -229,15 +256,21 @@ async function main(): Promise<void> {
             ],
             options.runs,
             "loaders",
+            true,
         );
-        results.modesFloor = summarise(runs[0]);
-        results.hostFloor = summarise(runs[1]);
-        results.modes = LOADER_MODES.map((mode, i) => ({
-            id: mode.id,
-            settings: mode.settings,
-            ...summarise(runs[i + 2]),
-        }));
-        results.configuredRun = summarise(runs[runs.length - 1]);
+        results.modesFloor = summarise(ran(runs[0]));
+        results.hostFloor = summarise(ran(runs[1]));
+        LOADER_MODES.forEach((mode, i) => {
+            const modeRuns = runs[i + 2];
+            if (modeRuns instanceof Error) {
+                const error = modeRuns.message.split("\n").slice(1, 4).join(" ").trim();
+                results.modeErrors.push({ id: mode.id, error });
+            } else {
+                results.modes.push({ id: mode.id, settings: mode.settings, ...summarise(modeRuns) });
+            }
+        });
+        const whole = runs[runs.length - 1];
+        if (!(whole instanceof Error)) results.configuredRun = summarise(whole);
     }
 
     results.targets = evaluateTargets(results);

@@ -1,5 +1,4 @@
 import type { CloudFacts, DescribeNodegroupOutput } from "../plan/offline-cloud";
-import { PROJECT } from "../stacks/config";
 
 /** The size of one generated scale config. */
 export interface ScaleSize {
@@ -78,40 +77,5 @@ export function generateScaleStack(
     return {
         config: { ...base, clusterName: cluster.name, pools, serviceAccounts },
         facts: { ...template, nodegroups },
-    };
-}
-
-/** What StackReferences read in a bench evaluation: this stack's last outputs and other stacks' outputs by name. */
-export interface SteadyState {
-    readonly previousOutputs: Record<string, unknown>;
-    readonly otherStacks: Record<string, Record<string, unknown>>;
-}
-
-/**
- * The stack re-run in the phase it is in (the common `pulumi preview` on every pull request): its last deployment
- * recorded every pool at its configured phase with the AL2 node group adopted at its size in `facts`, and the stack
- * the promotion gate requires (`promotion.requireStack`, e.g. dev) recorded the same, so the gate passes.
- */
-export function steadyState(config: Readonly<Record<string, unknown>>, facts: CloudFacts, org = "acme"): SteadyState {
-    const stackPhase = typeof config.cutoverPhase === "string" ? config.cutoverPhase : "prepare";
-    const pools: Record<string, unknown> = {};
-    for (const pool of (Array.isArray(config.pools) ? config.pools : []) as Record<string, unknown>[]) {
-        const legacy = typeof pool.legacyNodeGroup === "string" ? facts.nodegroups[pool.legacyNodeGroup] : undefined;
-        const size = legacy?.nodegroup.scalingConfig;
-        pools[String(pool.name)] = {
-            phase: typeof pool.phase === "string" ? pool.phase : stackPhase,
-            adopted: size !== undefined,
-            ...(size !== undefined && {
-                legacyNodeGroupName: pool.legacyNodeGroup,
-                legacySizeAtAdoption: { min: size.minSize, desired: size.desiredSize, max: size.maxSize },
-            }),
-        };
-    }
-    const previousOutputs = { cutover: { version: 1, pools } };
-    const promotion = config.promotion as { requireStack?: unknown } | undefined;
-    const required = typeof promotion?.requireStack === "string" ? promotion.requireStack : undefined;
-    return {
-        previousOutputs,
-        otherStacks: required === undefined ? {} : { [`${org}/${PROJECT}/${required}`]: previousOutputs },
     };
 }
