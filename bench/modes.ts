@@ -35,7 +35,7 @@ export const LOADER_MODES: readonly LoaderMode[] = [
     },
     {
         id: "precompiled",
-        settings: "typescript: false, main: bin/ (tsc before every pulumi run)",
+        settings: "typescript: false, main: pulumi-main.js (the program compiled to bin/ by npm run build)",
         nodeArgs: [],
         env: {},
         compiled: true,

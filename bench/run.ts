@@ -4,6 +4,7 @@
  * bench/results.json. Options: `--runs <n>` (default 5, at least 5 for a result to count), `--only floor,scale,modes`,
  * `--cpu-prof` (CPU profiles of the program's evaluations in bin/bench-profiles/, to open in Chrome DevTools).
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -222,7 +223,13 @@ async function main(): Promise<void> {
                 ...steady,
                 loadOnly,
             } satisfies HostJob);
-        const entry = (mode: LoaderMode) => (mode.compiled ? `${BUILD_DIR}/` : ".");
+        // TypeScript modes load the sources; "." would follow package.json's main (the compiled entry) instead.
+        const entry = (mode: LoaderMode) => (mode.compiled ? `${BUILD_DIR}/` : path.join(ROOT, "index.ts"));
+        // The whole run goes through the project's real entry point (package.json main, pulumi-main.js when
+        // precompiled), as `pulumi preview` would, after the build `npm ci` runs.
+        if (configuredMode(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) === "precompiled") {
+            execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+        }
         /** `node <nodeargs> @pulumi/pulumi/cmd/run <flags> <entry>` as the language host runs it, monitor offline. */
         const host = (mode: LoaderMode, entryPoint: string, loadOnly: boolean): Command => ({
             args: [
@@ -252,7 +259,7 @@ async function main(): Promise<void> {
                 sdkFloor,
                 host(precompiled, path.join(BUILD_DIR, "bench", "sdk-program.js"), true),
                 ...LOADER_MODES.map((mode) => host(mode, entry(mode), true)),
-                host(configured, entry(configured), false),
+                host(configured, configured.compiled ? "." : entry(configured), false),
             ],
             options.runs,
             "loaders",

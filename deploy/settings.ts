@@ -18,6 +18,8 @@ export function programPaths(stack: string): string[] {
         "package.json",
         "package-lock.json",
         "tsconfig.json",
+        "tsconfig.build.json",
+        "pulumi-main.js",
     ];
 }
 

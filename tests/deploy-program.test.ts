@@ -18,6 +18,8 @@ const PROGRAM_PATHS = (stack: string) => [
     "package.json",
     "package-lock.json",
     "tsconfig.json",
+    "tsconfig.build.json",
+    "pulumi-main.js",
 ];
 
 async function evaluate() {
