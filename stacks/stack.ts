@@ -120,6 +120,9 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         );
     }
 
+    // Reads the kubeconfig context (when configured) before anything is declared: a missing context is a config error.
+    const kubeconfig = drainKubeconfig(config, cluster);
+
     // Validates the identities (OIDC provider lookup, trust-policy quota) before declaring anything of its own; it
     // runs before the pools so that a failure leaves nothing declared.
     const identities = await WorkloadIdentities.create("workloads", {
@@ -132,7 +135,6 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
 
     for (const warning of warnings) pulumi.log.warn(warning);
 
-    const kubeconfig = drainKubeconfig(config, cluster);
     const sharedNodeRole = pools.some((p) => needsCreatedNodeRole(p.pool))
         ? new NodeRole("nodes", { cluster, tags: config.tags })
         : undefined;

@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import program from "../index";
 import { evaluateOffline, optionsKey, type Evaluation } from "../plan/evaluate";
@@ -221,5 +224,44 @@ describe("the composed stack", () => {
         });
         expect(String(evaluation.error)).toContain('may not move pool "general" to "canary"');
         expect(evaluation.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+    });
+
+    it("refuses a kubeconfig context that does not exist, before declaring anything", async () => {
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
+        const file = path.join(folder, "config");
+        fs.writeFileSync(
+            file,
+            JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [{ name: "c", cluster: { server: "https://127.0.0.1:6443" } }],
+                users: [{ name: "u", user: { token: "t" } }],
+                contexts: [{ name: "shop-dev-admin", context: { cluster: "c", user: "u" } }],
+                "current-context": "shop-dev-admin",
+            }),
+        );
+        const saved = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = file;
+        try {
+            const missing = await evaluateStack("dev", "canary", "prepare", (config) => {
+                config.kubernetes = { context: "shop-prod-admin" };
+            });
+            expect(String(missing.error)).toContain(
+                'kubernetes.context: "shop-prod-admin" is not a context of the kubeconfig (shop-dev-admin)',
+            );
+            expect(missing.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+
+            const present = ok(
+                await evaluateStack("dev", "shift", "canary", (config) => {
+                    config.kubernetes = { context: "shop-dev-admin" };
+                }),
+            );
+            const cordon = present.resources.find((r) => r.name === "general-legacy-cordon")!;
+            expect(JSON.stringify(cordon.inputs.kubeconfig)).toContain("shop-dev-admin");
+        } finally {
+            if (saved === undefined) delete process.env.KUBECONFIG;
+            else process.env.KUBECONFIG = saved;
+            fs.rmSync(folder, { recursive: true, force: true });
+        }
     });
 });
