@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { IamPolicyDocument } from "../stacks/config-identities";
+import type { IamPolicyDocument } from "../stacks/iam-policy-document";
 import type { TrustPolicyDocument } from "./workload-trust-policy";
 
 /**
