@@ -210,18 +210,15 @@ export function parseIdentityConfig(root: ConfigObject, problems: Problems): Ide
     };
 }
 
-/** A role while parsing: settings read, subjects still being collected. */
-interface ParsedRole {
+/** A role while parsing: settings read (some possibly invalid), subjects still being collected. */
+interface ParsedRole extends Pick<
+    WorkloadRoleConfig,
+    "managedPolicyArns" | "policy" | "permissionsBoundaryArn" | "maxSessionDuration" | "tags" | "namespaceWide"
+> {
     readonly entry: ConfigObject;
     readonly key: string | undefined;
     readonly identity: IdentityKind | undefined;
     readonly roleName?: string;
-    readonly managedPolicyArns: readonly string[];
-    readonly policy?: IamPolicyDocument;
-    readonly permissionsBoundaryArn?: string;
-    readonly maxSessionDuration?: number;
-    readonly tags: Readonly<Record<string, string>>;
-    readonly namespaceWide: boolean;
     readonly subjects: ServiceAccountRef[];
 }
 
