@@ -86,8 +86,9 @@ export function clusterKubeconfig(cluster: ClusterFacts): pulumi.Output<string> 
 }
 
 /**
- * One context of the kubeconfig found the usual way (`KUBECONFIG`, then `~/.kube/config`), as kubeconfig text with
- * that context current: what the cordon and drain use when `kubernetes.context` is set. It is kept as a secret.
+ * One context of the kubeconfig found the usual way (`KUBECONFIG`, then `~/.kube/config`), as kubeconfig text holding
+ * only that context, its cluster and its user: what the cordon and drain use when `kubernetes.context` is set. It is
+ * kept as a secret.
  */
 export function contextKubeconfig(context: string): pulumi.Output<string> {
     const kubeConfig = new (clientNode().KubeConfig)();
@@ -102,8 +103,19 @@ export function contextKubeconfig(context: string): pulumi.Output<string> {
             }); ` + "allowed: a context name from `kubectl config get-contexts`",
         );
     }
-    kubeConfig.setCurrentContext(context);
-    return pulumi.secret(kubeConfig.exportConfig());
+    // Only that context, its cluster and its user: the rest of the file (other clusters' credentials) stays out of
+    // the state.
+    const chosen = kubeConfig.getContextObject(context)!;
+    const cluster = kubeConfig.getCluster(chosen.cluster);
+    const user = kubeConfig.getUser(chosen.user);
+    const trimmed = new (clientNode().KubeConfig)();
+    trimmed.loadFromOptions({
+        clusters: cluster ? [cluster] : [],
+        users: user ? [user] : [],
+        contexts: [chosen],
+        currentContext: context,
+    });
+    return pulumi.secret(trimmed.exportConfig());
 }
 
 /** The access to use: the configured kubeconfig context, or the kubeconfig built from the cluster facts. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../stacks/cluster-facts";
-import type { PoolConfig } from "../stacks/config-pools";
+import type { NodeTaint, PoolConfig } from "../stacks/config-pools";
 import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
 
 /** Tag keys the program sets on every pool resource, so they can be found by pool and cluster. */
@@ -28,6 +28,26 @@ export function poolTags(
             .sort()
             .map((key) => [key, merged[key]]),
     );
+}
+
+/** Kubernetes spellings of the EKS API taint effects. */
+const KUBELET_TAINT_EFFECTS: Record<NodeTaint["effect"], string> = {
+    NO_SCHEDULE: "NoSchedule",
+    NO_EXECUTE: "NoExecute",
+    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+};
+
+/**
+ * With a custom AMI, EKS applies the node group's taints asynchronously, after the node registers, so pods can land
+ * before them; kubelet's `--register-with-taints` puts them on the node at registration (EKS user guide,
+ * mng-ami-id-conditions: F-21). With an EKS AMI (no `customAmi`) EKS registers them itself; no flag is added.
+ */
+export function registerWithTaintsFlags(pool: Pick<PoolConfig, "customAmi" | "taints">): string[] {
+    if (pool.customAmi === undefined || pool.taints.length === 0) return [];
+    const taints = pool.taints.map(
+        (taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${KUBELET_TAINT_EFFECTS[taint.effect]}`,
+    );
+    return [`--register-with-taints=${taints.join(",")}`];
 }
 
 /** Arguments of a NodeLaunchTemplate. */
@@ -65,7 +85,7 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
                     cluster: { name: cluster.name, apiServerEndpoint, certificateAuthority, cidr: cluster.serviceCidr },
                     maxPods: pool.kubelet.maxPods,
                     kubeletConfig: pool.kubelet.config,
-                    kubeletFlags: pool.kubelet.flags,
+                    kubeletFlags: [...pool.kubelet.flags, ...registerWithTaintsFlags(pool)],
                     preBootstrapScripts: pool.preBootstrapScripts,
                 }),
             );

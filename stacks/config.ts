@@ -36,6 +36,13 @@ export interface StackConfig {
     readonly rehearsal?: RehearsalConfig;
 }
 
+/**
+ * The longest drain allowed. The drain runs inside one `pulumi up` with one set of AWS credentials; Pulumi Deployments
+ * and the deploy roles give sessions of 2 hours (deploy/settings.ts), so the drain, with the node group updates around
+ * it, must finish well within that.
+ */
+export const MAX_DRAIN_TIMEOUT_MINUTES = 90;
+
 /** Top-level keys handled here; the area parsers own theirs. */
 const CORE_KEYS = [
     "clusterName",
@@ -65,7 +72,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     const identity = parseIdentityConfig(root, problems);
     const cutoverPhase = root.oneOf("cutoverPhase", CUTOVER_PHASES) ?? "prepare";
     const cutoverAllowSkip = root.boolean("cutoverAllowSkip") ?? false;
-    const drainTimeoutMinutes = root.integer("drainTimeoutMinutes", 1, 360, "minutes") ?? 20;
+    const drainTimeoutMinutes = root.integer("drainTimeoutMinutes", 1, MAX_DRAIN_TIMEOUT_MINUTES, "minutes") ?? 20;
     const protectNodeGroups = root.boolean("protectNodeGroups") ?? false;
     const tags = root.stringMap("tags") ?? {};
     checkTags("tags", tags, problems);

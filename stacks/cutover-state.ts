@@ -22,6 +22,8 @@ export interface PoolCutoverRecord {
     readonly adopted: boolean;
     /** The AL2023 node group's name (it may be generated from a prefix), for the readiness gate. */
     readonly al2023NodeGroupName?: string;
+    /** `canary` kept the AL2023 node group at full size after a rollback (`holdsAl2023AtFullSize`). */
+    readonly al2023HeldAtFullSize?: boolean;
 }
 
 /** The `cutover` stack output: per pool name. */
@@ -70,6 +72,10 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
             problems.add(`${key}.${field}`, name, "expected a node group name");
         return typeof name === "string" ? name : undefined;
     };
+    const held = value.al2023HeldAtFullSize;
+    if (held !== undefined && held !== null && typeof held !== "boolean") {
+        problems.add(`${key}.al2023HeldAtFullSize`, held, "expected true or false");
+    }
     const legacyNodeGroupName = optionalName("legacyNodeGroupName");
     const al2023NodeGroupName = optionalName("al2023NodeGroupName");
     const size = value.legacySizeAtAdoption;
@@ -84,6 +90,7 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
         ...(legacyNodeGroupName !== undefined ? { legacyNodeGroupName } : {}),
         ...(legacySizeAtAdoption !== undefined ? { legacySizeAtAdoption } : {}),
         ...(al2023NodeGroupName !== undefined ? { al2023NodeGroupName } : {}),
+        ...(held === true ? { al2023HeldAtFullSize: true } : {}),
     };
 }
 
@@ -170,6 +177,8 @@ export function poolCutoverRecord(args: {
     readonly legacyNodeGroupName?: string;
     readonly legacySizeAtAdoption?: ScalingConfig;
     readonly al2023NodeGroupName: string;
+    /** @default false */
+    readonly al2023HeldAtFullSize?: boolean;
 }): PoolCutoverRecord {
     const hasLegacy = args.legacyNodeGroupName !== undefined && args.legacySizeAtAdoption !== undefined;
     return {
@@ -179,6 +188,7 @@ export function poolCutoverRecord(args: {
             ? { legacyNodeGroupName: args.legacyNodeGroupName, legacySizeAtAdoption: { ...args.legacySizeAtAdoption! } }
             : {}),
         al2023NodeGroupName: args.al2023NodeGroupName,
+        ...(args.al2023HeldAtFullSize === true && { al2023HeldAtFullSize: true }),
     };
 }
 

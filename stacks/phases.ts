@@ -60,13 +60,18 @@ export function phaseKey(pool: Pick<PoolConfig, "phase">, poolIndex: number): st
     return pool.phase === undefined ? "cutoverPhase" : `pools[${poolIndex}].phase`;
 }
 
-/** AL2023 sizes per phase: prepare 0/0/max (EKS needs max ≥ 1), canary `canarySize`, then the pool's full size. */
-function al2023Scaling(phase: CutoverPhase, pool: PoolConfig): ScalingConfig {
+/**
+ * AL2023 sizes per phase: prepare 0/0 with max `canarySize` (EKS needs max ≥ 1; a low max keeps an autoscaler from
+ * growing the empty pool), canary `canarySize` (the full size when `held`, see `holdsAl2023AtFullSize`), then the
+ * pool's full size.
+ */
+function al2023Scaling(phase: CutoverPhase, pool: PoolConfig, held = false): ScalingConfig {
     const max = Math.max(1, pool.scaling.max);
     switch (phase) {
         case "prepare":
-            return { min: 0, desired: 0, max };
+            return { min: 0, desired: 0, max: Math.max(1, pool.canarySize) };
         case "canary":
+            if (held) return { ...pool.scaling };
             return { min: pool.canarySize, desired: pool.canarySize, max: Math.max(max, pool.canarySize) };
         case "shift":
         case "drain":
@@ -109,8 +114,8 @@ function legacyPlan(phase: CutoverPhase, atAdoption: ScalingConfig): LegacyPrese
  *
  * | phase        | AL2023 node group  | AL2 node group                                                 |
  * |--------------|--------------------|----------------------------------------------------------------|
- * | prepare      | min 0, desired 0   | size at adoption, protected                                    |
- * | canary       | `canarySize` nodes | size at adoption, protected                                    |
+ * | prepare      | min 0, desired 0, max `canarySize` | size at adoption, protected                    |
+ * | canary       | `canarySize` nodes (full size after a rollback from shift) | size at adoption, protected |
  * | shift        | full size          | size at adoption, NoSchedule taint, nodes cordoned, protected  |
  * | drain        | full size          | pods evicted (PDBs honoured), then min 0 desired 0, unprotected |
  * | decommission | full size          | deleted                                                        |
@@ -119,16 +124,37 @@ function legacyPlan(phase: CutoverPhase, atAdoption: ScalingConfig): LegacyPrese
  * `legacyAtAdoption` is the AL2 node group's size when the stack adopted it; required for a pool with a legacy node
  * group in every phase but `decommission`.
  */
-export function planPhase(phase: CutoverPhase, pool: PoolConfig, legacyAtAdoption?: ScalingConfig): PhasePlan {
+export function planPhase(
+    phase: CutoverPhase,
+    pool: PoolConfig,
+    legacyAtAdoption?: ScalingConfig,
+    holdAl2023AtFullSize = false,
+): PhasePlan {
     if (pool.legacyNodeGroup === undefined) return { phase, al2023: { scaling: { ...pool.scaling } } };
     if (legacyAtAdoption === undefined && phase !== "decommission") {
         throw new Error(`planPhase: pool "${pool.name}" needs the size of ${pool.legacyNodeGroup} at adoption`);
     }
     return {
         phase,
-        al2023: { scaling: al2023Scaling(phase, pool) },
+        al2023: { scaling: al2023Scaling(phase, pool, holdAl2023AtFullSize) },
         legacy: legacyPlan(phase, legacyAtAdoption ?? { min: 0, desired: 0, max: 1 }),
     };
+}
+
+/**
+ * Whether `canary` keeps the AL2023 node group at full size: when it is a rollback from `shift` or later, and on every
+ * later run in `canary` after such a rollback (the record keeps `al2023HeldAtFullSize`, so a re-run changes nothing).
+ * Shrinking AL2023 in the rollback itself would lower a managed node group's desired size, which terminates nodes
+ * without honouring PodDisruptionBudgets [F-41], while the AL2 nodes are still cordoned and tainted (their uncordon is
+ * the deletion of the cordon, which Pulumi runs after the updates): the pods would have nowhere to go. Held at full
+ * size, nothing is lost; rolling back further to `prepare` scales AL2023 to zero once AL2 takes pods again.
+ */
+export function holdsAl2023AtFullSize(
+    phase: CutoverPhase,
+    previous: { readonly phase: CutoverPhase; readonly al2023HeldAtFullSize?: boolean } | undefined,
+): boolean {
+    if (phase !== "canary" || previous === undefined) return false;
+    return phaseIndex(previous.phase) > phaseIndex("canary") || previous.al2023HeldAtFullSize === true;
 }
 
 /** Total desired nodes of a plan: AL2023 plus AL2 while it exists. */
@@ -154,13 +180,15 @@ export function ignoreDesiredSizeChanges(
     phase: CutoverPhase,
     previousPhase: CutoverPhase | undefined,
     legacyAtAdoption?: ScalingConfig,
+    held: { readonly previous: boolean; readonly now: boolean } = { previous: false, now: false },
 ): boolean {
     if (!pool.autoscaled || previousPhase === undefined) return false;
-    if (previousPhase === phase) return true;
+    if (previousPhase === phase && held.previous === held.now) return true;
     if (role === "al2023") {
         const full = pool.legacyNodeGroup === undefined;
-        const desired = (p: CutoverPhase): number => (full ? pool.scaling.desired : al2023Scaling(p, pool).desired);
-        return desired(previousPhase) === desired(phase);
+        const desired = (p: CutoverPhase, isHeld: boolean): number =>
+            full ? pool.scaling.desired : al2023Scaling(p, pool, isHeld).desired;
+        return desired(previousPhase, held.previous) === desired(phase, held.now);
     }
     if (pool.legacyNodeGroup === undefined || legacyAtAdoption === undefined) return false;
     const before = legacyPlan(previousPhase, legacyAtAdoption);

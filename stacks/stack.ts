@@ -20,7 +20,14 @@ import {
     type CutoverRecord,
 } from "./cutover-state";
 import { guardCutover, nextStep, type GateResult, type NextStep, type PoolCutoverFacts } from "./guards";
-import { effectivePhase, ignoreDesiredSizeChanges, phaseKey, planPhase, type PhasePlan } from "./phases";
+import {
+    effectivePhase,
+    holdsAl2023AtFullSize,
+    ignoreDesiredSizeChanges,
+    phaseKey,
+    planPhase,
+    type PhasePlan,
+} from "./phases";
 import { checkPromotion, readDevCutover } from "./promotion-gate";
 import { ConfigError } from "./validate";
 
@@ -106,7 +113,12 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
     // Planned only after the guards: a missing AL2 node group has no size at adoption to plan with.
     const pools: PoolContext[] = read.map((context) => ({
         ...context,
-        plan: planPhase(context.phase, context.pool, context.legacyAtAdoption),
+        plan: planPhase(
+            context.phase,
+            context.pool,
+            context.legacyAtAdoption,
+            holdsAl2023AtFullSize(context.phase, context.previous),
+        ),
     }));
     warnings.push(...findings.warnings);
 
@@ -187,6 +199,7 @@ function declarePool(
     },
 ): { outputs: PoolOutputs; record: pulumi.Output<ReturnType<typeof poolCutoverRecord>> } {
     const { pool, plan, phase, liveLegacy, legacyAtAdoption } = context;
+    const held = holdsAl2023AtFullSize(phase, context.previous);
     const { config, cluster, kubeconfig } = shared;
     // A created cluster (rehearsal) and its network must outlive the node groups on destroy.
     const clusterDependsOn = [...shared.source.nodeGroupDependsOn];
@@ -203,7 +216,14 @@ function declarePool(
             nodeRoleArn: shared.nodeRoleArn,
             subnetIds: [...(pool.subnetIds ?? liveLegacy?.subnetIds ?? [])],
             scaling: plan.al2023.scaling,
-            ignoreDesiredSizeChanges: ignoreDesiredSizeChanges("al2023", pool, phase, context.previous?.phase),
+            ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
+                "al2023",
+                pool,
+                phase,
+                context.previous?.phase,
+                legacyAtAdoption,
+                { previous: context.previous?.al2023HeldAtFullSize === true, now: held },
+            ),
             tags: config.tags,
         },
         nodeGroupOptions,
@@ -255,6 +275,7 @@ function declarePool(
             ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
             ...(legacyAtAdoption !== undefined && { legacySizeAtAdoption: legacyAtAdoption }),
             al2023NodeGroupName,
+            al2023HeldAtFullSize: held,
         }),
     );
 

@@ -731,7 +731,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
         what: "zero",
         key: "drainTimeoutMinutes",
         shown: "0",
-        allowed: "allowed: 1 to 360 minutes",
+        allowed: "allowed: 1 to 90 minutes",
         config: (c) => (c.drainTimeoutMinutes = 0),
     },
     {
@@ -739,7 +739,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
         what: "not a number",
         key: "drainTimeoutMinutes",
         shown: json("soon"),
-        allowed: "expected a whole number from 1 to 360 minutes",
+        allowed: "expected a whole number from 1 to 90 minutes",
         config: (c) => (c.drainTimeoutMinutes = "soon"),
     },
     {

@@ -235,6 +235,30 @@ describe("Al2023NodeGroup", () => {
         ]);
     });
 
+    it("registers a custom AMI's taints at kubelet start, since EKS applies them late there", async () => {
+        const { cloud } = await declarePool({
+            customAmi: "ami-0123456789abcdef0",
+            taints: [
+                { key: "workload", value: "batch", effect: "NO_SCHEDULE" },
+                { key: "spot", effect: "PREFER_NO_SCHEDULE" },
+            ],
+        });
+        expect(nodeConfigs(decodedUserData(cloud))).toEqual([
+            {
+                apiVersion: "node.eks.aws/v1alpha1",
+                kind: "NodeConfig",
+                spec: {
+                    cluster: CLUSTER,
+                    kubelet: { flags: ["--register-with-taints=workload=batch:NoSchedule,spot:PreferNoSchedule"] },
+                },
+            },
+        ]);
+        const withEksAmi = await declarePool({ taints: [{ key: "workload", value: "batch", effect: "NO_SCHEDULE" }] });
+        expect(nodeConfigs(decodedUserData(withEksAmi.cloud))).toEqual([
+            { apiVersion: "node.eks.aws/v1alpha1", kind: "NodeConfig", spec: { cluster: CLUSTER } },
+        ]);
+    });
+
     it("accepts the prepare size 0/0 and ignores desired size changes only when asked", async () => {
         const prepared = await declarePool(
             {},

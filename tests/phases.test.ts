@@ -5,6 +5,7 @@ import type { ScalingConfig } from "../stacks/config-pools";
 import {
     LEGACY_TAINT,
     effectivePhase,
+    holdsAl2023AtFullSize,
     ignoreDesiredSizeChanges,
     legacyResourceOptions,
     phaseIndex,
@@ -25,10 +26,10 @@ function present(phase: CutoverPhase, pool = poolConfig()): LegacyPresentPlan {
 }
 
 describe("planPhase", () => {
-    it("prepare: AL2023 at 0 with max kept, AL2 unchanged and protected", () => {
-        expect(planPhase("prepare", poolConfig(), AT_ADOPTION)).toEqual({
+    it("prepare: AL2023 at 0 with max canarySize, AL2 unchanged and protected", () => {
+        expect(planPhase("prepare", poolConfig({ canarySize: 2 }), AT_ADOPTION)).toEqual({
             phase: "prepare",
-            al2023: { scaling: { min: 0, desired: 0, max: 12 } },
+            al2023: { scaling: { min: 0, desired: 0, max: 2 } },
             legacy: {
                 present: true,
                 scaling: { min: 3, desired: 6, max: 12 },
@@ -254,5 +255,46 @@ describe("capacity invariant", () => {
             ),
             { numRuns: 500 },
         );
+    });
+});
+
+describe("rollback to canary holds the AL2023 node group at full size", () => {
+    const pool = poolConfig({ canarySize: 2, scaling: { min: 3, desired: 6, max: 12 } });
+
+    it("holds after a rollback from shift or drain, and on re-runs in canary after it", () => {
+        expect(holdsAl2023AtFullSize("canary", { phase: "shift" })).toBe(true);
+        expect(holdsAl2023AtFullSize("canary", { phase: "drain" })).toBe(true);
+        expect(holdsAl2023AtFullSize("canary", { phase: "canary", al2023HeldAtFullSize: true })).toBe(true);
+    });
+
+    it("does not hold moving forward, on a plain canary re-run, or outside canary", () => {
+        expect(holdsAl2023AtFullSize("canary", { phase: "prepare" })).toBe(false);
+        expect(holdsAl2023AtFullSize("canary", { phase: "canary" })).toBe(false);
+        expect(holdsAl2023AtFullSize("canary", undefined)).toBe(false);
+        expect(holdsAl2023AtFullSize("prepare", { phase: "canary", al2023HeldAtFullSize: true })).toBe(false);
+        expect(holdsAl2023AtFullSize("shift", { phase: "drain" })).toBe(false);
+    });
+
+    it("plans the full size in a held canary, canarySize otherwise", () => {
+        expect(planPhase("canary", pool, AT_ADOPTION, true).al2023.scaling).toEqual({ min: 3, desired: 6, max: 12 });
+        expect(planPhase("canary", pool, AT_ADOPTION, false).al2023.scaling).toEqual({ min: 2, desired: 2, max: 12 });
+    });
+
+    it("never lowers the AL2023 desired size in the rollback from shift", () => {
+        const shift = planPhase("shift", pool, AT_ADOPTION);
+        const heldCanary = planPhase("canary", pool, AT_ADOPTION, holdsAl2023AtFullSize("canary", { phase: "shift" }));
+        expect(heldCanary.al2023.scaling.desired).toBe(shift.al2023.scaling.desired);
+    });
+
+    it("keeps an autoscaler's size when a held canary re-runs, and applies the change when the hold starts", () => {
+        const autoscaled = poolConfig({ autoscaled: true, canarySize: 2, scaling: { min: 3, desired: 6, max: 12 } });
+        const rerun = { previous: true, now: true };
+        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "canary", AT_ADOPTION, rerun)).toBe(true);
+        // shift → held canary plans the same desired size (full): the autoscaler's choice stays.
+        const start = { previous: false, now: true };
+        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "shift", AT_ADOPTION, start)).toBe(true);
+        // held canary → prepare plans 0: applied.
+        const leave = { previous: true, now: false };
+        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "prepare", "canary", AT_ADOPTION, leave)).toBe(false);
     });
 });

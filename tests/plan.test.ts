@@ -97,7 +97,7 @@ describe("offline plan of dev, every phase", () => {
         expect(JSON.stringify(await plan("dev", "prepare"))).toBe(JSON.stringify(doc));
         const general = pool(doc, "general");
         expect(general.assumedPreviousPhase).toBe("none");
-        expect(general.al2023.sizes).toEqual({ before: "absent", after: { min: 0, desired: 0, max: 4 } });
+        expect(general.al2023.sizes).toEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
         expect(general.legacy).toEqual({
             nodeGroupName: "dev-general-al2",
             amiType: "AL2_x86_64",
@@ -121,7 +121,7 @@ describe("offline plan of dev, every phase", () => {
         const general = pool(await plan("dev", "canary"), "general");
         expect(general.assumedPreviousPhase).toBe("prepare");
         expect(general.al2023.sizes).toEqual({
-            before: { min: 0, desired: 0, max: 4 },
+            before: { min: 0, desired: 0, max: 1 },
             after: { min: 1, desired: 1, max: 4 },
         });
         expect(general.legacy?.sizes.after).toEqual(LIVE.dev);
@@ -240,7 +240,7 @@ describe("offline plan of prod, every phase", () => {
         const general = pool(doc, "general");
         const batch = pool(doc, "batch");
         const al2023After = {
-            prepare: { min: 0, desired: 0, max: 12 },
+            prepare: { min: 0, desired: 0, max: 2 },
             canary: { min: 2, desired: 2, max: 12 },
             shift: LIVE.prodGeneral,
             drain: LIVE.prodGeneral,
@@ -268,7 +268,7 @@ describe("offline plan of prod, every phase", () => {
         // batch overrides the phase: always a first deployment in prepare.
         expect(batch.phase).toBe("prepare");
         expect(batch.assumedPreviousPhase).toBe("none");
-        expect(batch.al2023.sizes).toEqual({ before: "absent", after: { min: 0, desired: 0, max: 8 } });
+        expect(batch.al2023.sizes).toEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
         expect(batch.al2023.taints).toEqual([BATCH_TAINT]);
         expect(batch.legacy).toMatchObject({
             sizes: { before: LIVE.prodBatch, after: LIVE.prodBatch },

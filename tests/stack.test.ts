@@ -234,8 +234,14 @@ describe("the composed stack", () => {
             JSON.stringify({
                 apiVersion: "v1",
                 kind: "Config",
-                clusters: [{ name: "c", cluster: { server: "https://127.0.0.1:6443" } }],
-                users: [{ name: "u", user: { token: "t" } }],
+                clusters: [
+                    { name: "c", cluster: { server: "https://127.0.0.1:6443" } },
+                    { name: "other", cluster: { server: "https://127.0.0.2:6443" } },
+                ],
+                users: [
+                    { name: "u", user: { token: "t" } },
+                    { name: "other-admin", user: { token: "other-secret-token" } },
+                ],
                 contexts: [{ name: "shop-dev-admin", context: { cluster: "c", user: "u" } }],
                 "current-context": "shop-dev-admin",
             }),
@@ -257,11 +263,43 @@ describe("the composed stack", () => {
                 }),
             );
             const cordon = present.resources.find((r) => r.name === "general-legacy-cordon")!;
-            expect(JSON.stringify(cordon.inputs.kubeconfig)).toContain("shop-dev-admin");
+            const kubeconfig = JSON.stringify(cordon.inputs.kubeconfig);
+            expect(kubeconfig).toContain("shop-dev-admin");
+            // Only the chosen context's cluster and user reach the state.
+            expect(kubeconfig).not.toContain("other-secret-token");
+            expect(kubeconfig).not.toContain("127.0.0.2");
         } finally {
             if (saved === undefined) delete process.env.KUBECONFIG;
             else process.env.KUBECONFIG = saved;
             fs.rmSync(folder, { recursive: true, force: true });
         }
+    });
+
+    it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {
+        const rollback = ok(await evaluateStack("dev", "canary", "shift"));
+        expect(names(rollback, DYNAMIC)).toEqual([]);
+        expect(rollback.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toEqual({
+            minSize: 1,
+            desiredSize: 2,
+            maxSize: 4,
+        });
+        const legacy = rollback.resources.find((r) => r.name === "general-legacy")!.inputs;
+        expect(legacy.taints).toEqual([]);
+        const record = (rollback.outputs.cutover as { pools: Record<string, PoolCutoverRecord> }).pools.general;
+        expect(record).toMatchObject({ phase: "canary", al2023HeldAtFullSize: true });
+
+        const facts = exampleFacts("dev");
+        const rerun = ok(
+            await evaluateOffline({
+                stack: "dev",
+                config: { ...stackFileConfig("dev"), cutoverPhase: "canary" },
+                facts,
+                previousOutputs: { cutover: rollback.outputs.cutover },
+                otherStacks: {},
+                program,
+            }),
+        );
+        const snapshot = (e: Evaluation) => JSON.stringify(e.resources.map((r) => [r.type, r.name, r.inputs]));
+        expect(snapshot(rerun)).toBe(snapshot(rollback));
     });
 });
