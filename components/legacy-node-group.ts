@@ -138,6 +138,12 @@ export interface LegacyNodeGroupArgs {
      * the policy pack's `ng-legacy-never-grows` can hold the node group to it without a tag in AWS.
      */
     readonly sizeAtAdoption: ScalingConfig;
+    /**
+     * The pool is autoscaled (`pool.autoscaled`): the cluster autoscaler owns the desired size, which a refresh reads
+     * back. Recorded as the component's props, so `ng-legacy-never-grows` holds the desired size to the size at
+     * adoption's max instead of its desired. @default false
+     */
+    readonly autoscaled?: boolean;
 }
 
 /**
@@ -161,7 +167,8 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
                 `LegacyNodeGroup ${name}: do not pass protect; it comes from the phase plan (plan.protect)`,
             );
         }
-        // What the policy pack reads through the node group's parent: which group this is and its ceiling.
+        // What the policy pack reads through the node group's parent: which group this is, its ceiling, and whether
+        // the autoscaler owns its desired size.
         const marker = {
             nodeGroupName: args.live.nodeGroupName,
             sizeAtAdoption: {
@@ -169,6 +176,7 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
                 desired: args.sizeAtAdoption.desired,
                 max: args.sizeAtAdoption.max,
             },
+            autoscaled: args.autoscaled ?? false,
         };
         super("eks-al2023-migration:cutover:LegacyNodeGroup", name, marker, opts);
         const options = legacyResourceOptions(args.plan, {
@@ -191,6 +199,7 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
         this.registerOutputs({
             nodeGroupName: this.nodeGroupName,
             sizeAtAdoption: marker.sizeAtAdoption,
+            autoscaled: marker.autoscaled,
             scalingConfig: this.scalingConfig,
         });
     }

@@ -22,8 +22,8 @@ export interface EnvironmentConfig {
     /** The EKS cluster the stack migrates. */
     readonly clusterName: string;
     /**
-     * IAM roles and customer policies the stack creates, and the legacy node role, are named with this prefix; the
-     * deploy role may manage only those. @default "<clusterName>-"
+     * IAM roles and customer policies the stack creates are named with this prefix; the deploy role may manage only
+     * those, and pass `<prefix>*node*` roles (plus `nodeRoleArns`) to EKS. @default "<clusterName>-"
      */
     readonly roleNamePrefix: string;
     /** The stack creates the cluster's IAM OIDC provider for IRSA (`oidcProvider.create`). @default false */
@@ -36,6 +36,12 @@ export interface EnvironmentConfig {
     readonly kubernetesAccessEntry: boolean;
     /** A role the platform team's credentials assume in this account to run the bootstrap; ambient when absent. */
     readonly bootstrapRoleArn?: string;
+    /**
+     * Node roles (IAM role ARNs in this account) the deploy role may pass to EKS besides `<roleNamePrefix>*node*`:
+     * the AL2023 node groups reuse the legacy AL2 node group's role by default, and existing roles are often named
+     * otherwise (eksctl: `eksctl-<cluster>-nodegroup-...-NodeInstanceRole-...`). @default []
+     */
+    readonly nodeRoleArns: readonly string[];
 }
 
 /** The whole validated config of the deploy program. */
@@ -78,6 +84,7 @@ const ENVIRONMENT_KEYS = [
     "createClusterOidcProvider",
     "kubernetesAccessEntry",
     "bootstrapRoleArn",
+    "nodeRoleArns",
 ] as const;
 
 /** The ARN partition of a region. */
@@ -101,6 +108,21 @@ function parseEnvironment(name: EnvironmentName, env: ConfigObject): Environment
     const createClusterOidcProvider = env.boolean("createClusterOidcProvider") ?? false;
     const kubernetesAccessEntry = env.boolean("kubernetesAccessEntry") ?? true;
     const bootstrapRoleArn = env.string("bootstrapRoleArn", rules.iamRoleArn);
+    const nodeRoleArns = env.stringList("nodeRoleArns", rules.iamRoleArn) ?? [];
+    const rawNodeRoles = env.value.nodeRoleArns;
+    if (accountId !== undefined && region !== undefined && Array.isArray(rawNodeRoles)) {
+        // PassRole is granted in this account only: a role ARN of another account or partition would never match.
+        const inAccount = `arn:${partitionOf(region)}:iam::${accountId}:role/`;
+        rawNodeRoles.forEach((arn: unknown, i) => {
+            if (typeof arn === "string" && rules.iamRoleArn.pattern.test(arn) && !arn.startsWith(inAccount)) {
+                env.problems.add(
+                    `${env.key("nodeRoleArns")}[${i}]`,
+                    arn,
+                    `expected a role of this environment's account: ${inAccount}<name>`,
+                );
+            }
+        });
+    }
     if (env.problems.count > before) return undefined;
     return {
         name,
@@ -112,6 +134,7 @@ function parseEnvironment(name: EnvironmentName, env: ConfigObject): Environment
         createClusterOidcProvider,
         kubernetesAccessEntry,
         ...(bootstrapRoleArn === undefined ? {} : { bootstrapRoleArn }),
+        nodeRoleArns,
     };
 }
 

@@ -4,7 +4,7 @@ import * as pulumiservice from "@pulumi/pulumiservice";
 import { PROJECT } from "../stacks/config";
 import type { DeployConfig, EnvironmentConfig } from "./config";
 import { deployRolePolicy } from "./permissions";
-import { deploymentSettingsArgs } from "./settings";
+import { MAX_SESSION_SECONDS, deploymentSettingsArgs } from "./settings";
 import { GITHUB_AWS_AUDIENCE, GITHUB_OIDC_URL, PULUMI_OIDC_URL, deployRoleTrustPolicy } from "./trust";
 
 /** Arguments of a DeployEnvironment. */
@@ -61,7 +61,7 @@ export class DeployEnvironment extends pulumi.ComponentResource {
                 assumeRolePolicy: JSON.stringify(
                     deployRoleTrustPolicy(config.organization, config.repository, config.branch, env),
                 ),
-                maxSessionDuration: 7200,
+                maxSessionDuration: MAX_SESSION_SECONDS,
                 tags,
             },
             { parent: this, provider, dependsOn: [pulumiOidc, githubOidc] },

@@ -122,9 +122,16 @@ export function requiredActions(env: Pick<EnvironmentConfig, "createClusterOidcP
 
 /**
  * The least-privilege permissions of an environment's deploy role. Resources are scoped to the account, region and
- * cluster wherever IAM supports it; IAM writes only touch roles and policies named `<roleNamePrefix>*`; `iam:PassRole`
- * only hands `<roleNamePrefix>*node*` roles to EKS (node groups) and `<roleNamePrefix>*` roles to Pod Identity. The only `Resource: "*"` statements hold
- * actions IAM offers no resource-level permission for (EC2 Describe*, ListOpenIDConnectProviders, GetCallerIdentity).
+ * cluster wherever IAM supports it; IAM writes only touch roles and policies named `<roleNamePrefix>*`; those roles may
+ * get AWS managed policies and the account's own customer managed policies attached (stack configs name existing ones
+ * in `managedPolicyArns`, e.g. AWSLoadBalancerControllerIAMPolicy); `iam:PassRole` only hands `<roleNamePrefix>*node*`
+ * roles and the configured `nodeRoleArns` (the legacy AL2 node role the AL2023 node groups reuse) to EKS, and
+ * `<roleNamePrefix>*` roles to Pod Identity. The only `Resource: "*"` statements hold actions IAM offers no
+ * resource-level permission for (EC2 Describe*, ListOpenIDConnectProviders, GetCallerIdentity).
+ *
+ * Unverified: the `iam:PassedToService` values (`eks.amazonaws.com` for CreateNodegroup, `pods.eks.amazonaws.com` for
+ * Pod Identity associations) are the service principals the roles serve, not checked against the IAM or EKS docs. If
+ * the first real `up` is denied `iam:PassRole`, read the denied request in CloudTrail and correct the value here.
  */
 export function deployRolePolicy(env: EnvironmentConfig): PolicyDocument {
     const { partition: p, region, accountId: account, clusterName: cluster, roleNamePrefix: prefix } = env;
@@ -208,7 +215,7 @@ export function deployRolePolicy(env: EnvironmentConfig): PolicyDocument {
             Effect: "Allow",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
             Resource: `${iam}:role/${prefix}*`,
-            Condition: { ArnLike: { "iam:PolicyARN": [`arn:${p}:iam::aws:policy/*`, `${iam}:policy/${prefix}*`] } },
+            Condition: { ArnLike: { "iam:PolicyARN": [`arn:${p}:iam::aws:policy/*`, `${iam}:policy/*`] } },
         },
         {
             Sid: "IamStackPolicies",
@@ -247,7 +254,7 @@ export function deployRolePolicy(env: EnvironmentConfig): PolicyDocument {
             Sid: "IamPassNodeRole",
             Effect: "Allow",
             Action: "iam:PassRole",
-            Resource: `${iam}:role/${prefix}*node*`,
+            Resource: [...new Set([`${iam}:role/${prefix}*node*`, ...env.nodeRoleArns])],
             Condition: { StringEquals: { "iam:PassedToService": "eks.amazonaws.com" } },
         },
         {

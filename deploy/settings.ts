@@ -23,8 +23,16 @@ export function programPaths(stack: string): string[] {
     ];
 }
 
-/** How long a deployment's AWS session lasts: a drain (up to 6 h by config) plus node group rollouts. */
+/**
+ * How long a deployment's AWS session lasts. The longest `pulumi up` is a drain plus node group rollouts; the migration
+ * program caps `drainTimeoutMinutes` at 90 (stacks/config.ts), leaving 30 minutes for the AL2023 scale-up before the
+ * drain and the AL2 scale-down after it. Keep it equal to the deploy role's `maxSessionDuration` (MAX_SESSION_SECONDS)
+ * and to `role-duration-seconds` in .github/workflows/deploy.yml; raise all three if that cap is ever raised.
+ */
 export const SESSION_DURATION = "2h0m0s";
+
+/** The deploy role's `maxSessionDuration`, in seconds: SESSION_DURATION, so a deployment can get the whole session. */
+export const MAX_SESSION_SECONDS = 7200;
 
 /**
  * The Pulumi Deployments settings of one migration stack. dev deploys every merge to the branch; prod never deploys on

@@ -264,6 +264,7 @@ function declarePool(
                 ),
                 // Defined whenever the live AL2 node group is: it falls back to the live sizes.
                 sizeAtAdoption: legacyAtAdoption!,
+                autoscaled: pool.autoscaled,
             },
             { dependsOn: [...clusterDependsOn, ...(drain ? [drain] : [])] },
         );

@@ -1,9 +1,12 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { parseDeployConfig, type EnvironmentConfig } from "../deploy/config";
 import { INVOKE_ACTIONS, RESOURCE_ACTIONS, deployRolePolicy, requiredActions } from "../deploy/permissions";
 import type { PolicyStatement } from "../deploy/trust";
 import { exampleDeployConfig } from "./deploy-helpers";
-import { exampleFacts } from "./mocks";
+import { ROOT, exampleFacts } from "./mocks";
 
 /** Every AWS resource type the migration program declares, and every invoke it calls. */
 const PROGRAM_RESOURCE_TYPES = [
@@ -35,6 +38,20 @@ function iamGlob(pattern: string): RegExp {
             .join(".*")}$`,
     );
 }
+/** True when an ARN matches one of an IAM statement's ARN patterns (a string or a list). */
+function covers(patterns: string | readonly string[] | undefined, arn: string): boolean {
+    return [patterns ?? []].flat().some((pattern) => iamGlob(pattern).test(arn));
+}
+
+/** Every `managedPolicyArns` entry of a migration stack file (Pulumi.<stack>.yaml), read with the yaml package. */
+function stackFileManagedPolicyArns(stack: "dev" | "prod"): string[] {
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+    };
+    const accounts = (doc.config["eks-al2023-migration:serviceAccounts"] ?? []) as { managedPolicyArns?: string[] }[];
+    return accounts.flatMap((account) => account.managedPolicyArns ?? []);
+}
+
 const dev = config.environments.dev;
 const withOidcCreate: EnvironmentConfig = { ...dev, createClusterOidcProvider: true };
 
@@ -121,7 +138,10 @@ describe("deploy role permissions", () => {
                 Sid: "IamPassNodeRole",
                 Effect: "Allow",
                 Action: "iam:PassRole",
-                Resource: "arn:aws:iam::111122223333:role/shop-dev-*node*",
+                Resource: [
+                    "arn:aws:iam::111122223333:role/shop-dev-*node*",
+                    "arn:aws:iam::111122223333:role/shop-dev-node-role",
+                ],
                 Condition: { StringEquals: { "iam:PassedToService": "eks.amazonaws.com" } },
             },
             {
@@ -140,22 +160,62 @@ describe("deploy role permissions", () => {
             const node = statements(env).find((s) => s.Sid === "IamPassNodeRole")!;
             const roles = Object.values(exampleFacts(name).nodegroups).map((ng) => ng.nodegroup.nodeRole);
             expect(roles.length).toBeGreaterThan(0);
-            for (const role of roles) expect(iamGlob(node.Resource as string).test(role), role).toBe(true);
-            expect(iamGlob(node.Resource as string).test(`arn:aws:iam::${env.accountId}:role/other-node-role`)).toBe(
-                false,
-            );
+            for (const role of roles) expect(covers(node.Resource, role), role).toBe(true);
+            expect(env.nodeRoleArns).toEqual([...new Set(roles)]);
+            expect(covers(node.Resource, `arn:aws:iam::${env.accountId}:role/other-role`)).toBe(false);
         }
     });
 
-    it("limits policy attachments to AWS managed and the stack's own policies", () => {
+    it("passes a legacy node role named otherwise (eksctl) to EKS only when nodeRoleArns lists it", () => {
+        const eksctl = "arn:aws:iam::111122223333:role/eksctl-shop-dev-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F";
+        const nodeRole = (env: EnvironmentConfig) => statements(env).find((s) => s.Sid === "IamPassNodeRole")!;
+        const without = { ...dev, nodeRoleArns: [] };
+        expect(nodeRole(without).Resource).toEqual(["arn:aws:iam::111122223333:role/shop-dev-*node*"]);
+        expect(covers(nodeRole(without).Resource, eksctl)).toBe(false);
+        const listed = nodeRole({ ...dev, nodeRoleArns: [eksctl] });
+        expect(listed.Resource).toEqual(["arn:aws:iam::111122223333:role/shop-dev-*node*", eksctl]);
+        expect(listed.Condition).toEqual({ StringEquals: { "iam:PassedToService": "eks.amazonaws.com" } });
+        // Listed roles go to EKS only, never to Pod Identity.
+        const workload = statements({ ...dev, nodeRoleArns: [eksctl] }).find((s) => s.Sid === "IamPassWorkloadRole")!;
+        expect(covers(workload.Resource, eksctl)).toBe(false);
+    });
+
+    it("attaches AWS managed and the account's customer managed policies, to the stack's roles only", () => {
         const attach = statements(dev).find((s) => s.Sid === "IamStackRoleAttachments");
-        expect(attach?.Condition).toEqual({
-            ArnLike: { "iam:PolicyARN": ["arn:aws:iam::aws:policy/*", "arn:aws:iam::111122223333:policy/shop-dev-*"] },
+        expect(attach).toEqual({
+            Sid: "IamStackRoleAttachments",
+            Effect: "Allow",
+            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            Resource: "arn:aws:iam::111122223333:role/shop-dev-*",
+            Condition: {
+                ArnLike: { "iam:PolicyARN": ["arn:aws:iam::aws:policy/*", "arn:aws:iam::111122223333:policy/*"] },
+            },
         });
     });
 
+    it.each(["dev", "prod"] as const)(
+        "lets the %s stack attach every managedPolicyArns entry of its stack file",
+        (name) => {
+            const env = config.environments[name];
+            const attach = statements(env).find((s) => s.Sid === "IamStackRoleAttachments")!;
+            const allowed = attach.Condition!.ArnLike["iam:PolicyARN"];
+            const arns = stackFileManagedPolicyArns(name);
+            expect(arns.length).toBeGreaterThan(0);
+            for (const arn of arns) expect(covers(allowed, arn), arn).toBe(true);
+            expect(covers(allowed, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")).toBe(true);
+            // Not another account's policies.
+            const other = name === "dev" ? "444455556666" : "111122223333";
+            expect(covers(allowed, `arn:aws:iam::${other}:policy/AWSLoadBalancerControllerIAMPolicy`)).toBe(false);
+        },
+    );
+
     it("uses the partition of the region", () => {
-        const china: EnvironmentConfig = { ...dev, region: "cn-north-1", partition: "aws-cn" };
+        const china: EnvironmentConfig = {
+            ...dev,
+            region: "cn-north-1",
+            partition: "aws-cn",
+            nodeRoleArns: ["arn:aws-cn:iam::111122223333:role/shop-dev-node-role"],
+        };
         const arns = statements(china)
             .flatMap((s) => [s.Resource ?? []].flat())
             .filter((r) => r !== "*");

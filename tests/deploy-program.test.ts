@@ -4,8 +4,9 @@ import { ConfigError } from "../stacks/validate";
 import { parseDeployConfig, readDeployConfig } from "../deploy/config";
 import { deployPipeline } from "../deploy/program";
 import { deployRolePolicy } from "../deploy/permissions";
+import { MAX_SESSION_SECONDS, SESSION_DURATION } from "../deploy/settings";
 import { deployRoleTrustPolicy } from "../deploy/trust";
-import { exampleDeployConfig, useDeployMocks } from "./deploy-helpers";
+import { exampleDeployConfig, useDeployMocks, workflow } from "./deploy-helpers";
 import { resolve, runProgram } from "./mocks";
 
 const SETTINGS = "pulumiservice:index:DeploymentSettings";
@@ -129,7 +130,7 @@ describe("deploy program under mocks", () => {
         for (const env of [config.environments.dev, config.environments.prod]) {
             const role = mocks.resource("aws:iam/role:Role", `${env.name}-deploy-role`).inputs;
             expect(role.name).toBe(`eks-al2023-migration-deploy-${env.name}`);
-            expect(role.maxSessionDuration).toBe(7200);
+            expect(role.maxSessionDuration).toBe(MAX_SESSION_SECONDS);
             expect(JSON.parse(role.assumeRolePolicy as string)).toEqual(
                 deployRoleTrustPolicy("acme", "acme/eks-al2023-migration", "main", env),
             );
@@ -137,6 +138,17 @@ describe("deploy program under mocks", () => {
             expect(policy.role).toBe(`eks-al2023-migration-deploy-${env.name}`);
             expect(JSON.parse(policy.policy as string)).toEqual(deployRolePolicy(env));
         }
+    });
+
+    it("lets every deployment session last the whole 2 hours the deploy role allows (drains are capped below)", () => {
+        const [, hours, minutes, seconds] = /^(\d+)h(\d+)m(\d+)s$/.exec(SESSION_DURATION)!.map(Number);
+        expect(hours * 3600 + minutes * 60 + seconds).toBe(MAX_SESSION_SECONDS);
+        expect(MAX_SESSION_SECONDS).toBe(7200);
+        const jobs = workflow("deploy.yml").jobs as Record<string, { steps: { with?: Record<string, unknown> }[] }>;
+        const durations = Object.values(jobs)
+            .flatMap((job) => job.steps.map((step) => step.with?.["role-duration-seconds"]))
+            .filter((duration) => duration !== undefined);
+        expect(durations).toEqual([MAX_SESSION_SECONDS, MAX_SESSION_SECONDS]);
     });
 
     it("gives each deploy role cluster-admin Kubernetes access through an EKS access entry", async () => {
@@ -243,6 +255,7 @@ describe("deploy config", () => {
                     roleNamePrefix: "shop-dev-",
                     createClusterOidcProvider: false,
                     kubernetesAccessEntry: true,
+                    nodeRoleArns: ["arn:aws:iam::111122223333:role/shop-dev-node-role"],
                 },
                 prod: {
                     name: "prod",
@@ -253,6 +266,7 @@ describe("deploy config", () => {
                     roleNamePrefix: "shop-prod-",
                     createClusterOidcProvider: false,
                     kubernetesAccessEntry: true,
+                    nodeRoleArns: ["arn:aws:iam::444455556666:role/shop-prod-node-role"],
                 },
             },
         });
@@ -309,6 +323,44 @@ describe("deploy config", () => {
             ),
         ]);
         expect(mocks.resources).toEqual([]);
+    });
+
+    it("checks that nodeRoleArns are role ARNs of the environment's own account and partition", () => {
+        const raw = exampleDeployConfig();
+        const environments = raw.environments as Record<string, Record<string, unknown>>;
+        const withNodeRoles = (dev: unknown, prod: unknown) => ({
+            ...raw,
+            environments: {
+                dev: { ...environments.dev, nodeRoleArns: dev },
+                prod: { ...environments.prod, nodeRoleArns: prod },
+            },
+        });
+        const eksctl = "arn:aws:iam::111122223333:role/eksctl-shop-dev-nodegroup-ng-1-NodeInstanceRole-1A2B3C4D5E6F";
+        expect(parseDeployConfig(withNodeRoles([eksctl], undefined)).environments).toMatchObject({
+            dev: { nodeRoleArns: [eksctl] },
+            prod: { nodeRoleArns: [] },
+        });
+        let error: unknown;
+        try {
+            parseDeployConfig(
+                withNodeRoles(
+                    ["arn:aws:iam::444455556666:role/shop-prod-node-role", "shop-dev-node-role"],
+                    ["arn:aws-cn:iam::444455556666:role/shop-prod-node-role"],
+                ),
+            );
+        } catch (e) {
+            error = e;
+        }
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([
+            expect.stringMatching(
+                /^environments\.dev\.nodeRoleArns\[1\]: "shop-dev-node-role" is not allowed; expected an IAM role ARN/,
+            ),
+            'environments.dev.nodeRoleArns[0]: "arn:aws:iam::444455556666:role/shop-prod-node-role" is not ' +
+                "allowed; expected a role of this environment's account: arn:aws:iam::111122223333:role/<name>",
+            'environments.prod.nodeRoleArns[0]: "arn:aws-cn:iam::444455556666:role/shop-prod-node-role" is not ' +
+                "allowed; expected a role of this environment's account: arn:aws:iam::444455556666:role/<name>",
+        ]);
     });
 
     it("requires both environments", () => {

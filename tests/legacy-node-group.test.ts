@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { LegacyNodeGroup, legacyNodeGroupInputs } from "../components/legacy-node-group";
 import type { CutoverPhase } from "../stacks/config";
 import { legacySizeAtAdoption, lookupNodeGroup } from "../stacks/cutover-state";
@@ -65,6 +65,10 @@ async function deploy(
 }
 
 describe("LegacyNodeGroup", () => {
+    afterEach(() => {
+        vi.restoreAllMocks();
+    });
+
     it("adoption declares exactly the live node group, imported by <cluster>:<nodegroup>", async () => {
         const { cloud, outputs, resource, options } = await deploy("prepare", true);
         expect(resource.inputs).toEqual(DESCRIBED_GENERAL);
@@ -75,8 +79,48 @@ describe("LegacyNodeGroup", () => {
         expect(component.inputs).toEqual({
             nodeGroupName: "prod-general-al2",
             sizeAtAdoption: { min: 3, desired: 6, max: 12 },
+            autoscaled: false,
         });
     });
+
+    it.each([true, false])(
+        "records autoscaled: %s for the policy pack in its props and its registered outputs",
+        async (autoscaled) => {
+            const registered: Record<string, unknown>[] = [];
+            // registerOutputs is protected: reach it through the prototype to see what the component registers.
+            const prototype = pulumi.ComponentResource.prototype as unknown as {
+                registerOutputs(outputs?: unknown): void;
+            };
+            const original = prototype.registerOutputs;
+            vi.spyOn(prototype, "registerOutputs").mockImplementation(function (this: unknown, outputs?: unknown) {
+                // The SDK also calls it with nothing after `initialize`; the component's own call carries the outputs.
+                if (this instanceof LegacyNodeGroup && outputs !== undefined) {
+                    registered.push(outputs as Record<string, unknown>);
+                }
+                original.call(this, outputs);
+            });
+            const cloud = await useOfflineCloud(exampleFacts("prod"), { stack: "prod" });
+            await runProgram(async () => {
+                const live = await lookupNodeGroup("shop-prod", "prod-general-al2");
+                const legacy = new LegacyNodeGroup("general", {
+                    live: live!,
+                    plan: legacyPlan("canary"),
+                    adopt: false,
+                    sizeAtAdoption: { min: 3, desired: 6, max: 12 },
+                    autoscaled,
+                });
+                return { name: legacy.nodeGroupName };
+            });
+            const component = cloud.resource("eks-al2023-migration:cutover:LegacyNodeGroup", "general");
+            expect(component.inputs).toEqual({
+                nodeGroupName: "prod-general-al2",
+                sizeAtAdoption: { min: 3, desired: 6, max: 12 },
+                autoscaled,
+            });
+            expect(registered).toHaveLength(1);
+            expect(registered[0]).toMatchObject({ sizeAtAdoption: { min: 3, desired: 6, max: 12 }, autoscaled });
+        },
+    );
 
     it("adoption keeps the node group's own taints (prod-batch-al2)", async () => {
         const { resource } = await deploy("canary", true, "prod-batch-al2");

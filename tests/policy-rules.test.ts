@@ -237,6 +237,34 @@ describe("node group rules", () => {
         expect(legacyNeverGrows({ ...nodeGroupView(grown, legacyParent), type: ROLE })).toEqual([]);
     });
 
+    it("legacyNeverGrows holds an autoscaled group's desired size to the adopted max, a fixed group's to desired", () => {
+        const under = (autoscaled: unknown) => ({ ...legacyParent, props: { ...legacyParent.props, autoscaled } });
+        const sized = (desiredSize: number, maxSize: number, parent: ParentView) =>
+            nodeGroupView({ ...legacyNodeGroup, scalingConfig: { minSize: 3, desiredSize, maxSize } }, parent);
+        // The autoscaler grew the group to 9 (a refresh reads it back): fine while autoscaled, a violation if not.
+        expect(legacyNeverGrows(sized(9, 12, under(true)))).toEqual([]);
+        expect(legacyNeverGrows(sized(12, 12, under(true)))).toEqual([]);
+        expect(legacyNeverGrows(sized(9, 12, under(false)))).toEqual([
+            "scalingConfig.desiredSize: 9 is not allowed on node group general-legacy; the legacy AL2 node group " +
+                "may only shrink or disappear once adopted, at most 6 (sizeAtAdoption.desired)",
+        ]);
+        // Not recorded (a component from before the flag): held to the adopted desired size.
+        expect(legacyNeverGrows(sized(9, 12, legacyParent))).toHaveLength(1);
+        expect(legacyNeverGrows(sized(13, 12, under(true)))).toEqual([
+            "scalingConfig.desiredSize: 13 is not allowed on node group general-legacy; the legacy AL2 node group " +
+                "may only shrink or disappear once adopted, at most 12 (sizeAtAdoption.max, autoscaled)",
+        ]);
+        // maxSize is checked always.
+        expect(legacyNeverGrows(sized(6, 20, under(true)))).toEqual([
+            "scalingConfig.maxSize: 20 is not allowed on node group general-legacy; the legacy AL2 node group " +
+                "may only shrink or disappear once adopted, at most 12 (sizeAtAdoption.max)",
+        ]);
+        expect(legacyNeverGrows(sized(6, 12, under("yes")))).toEqual([
+            'eks-al2023-migration:cutover:LegacyNodeGroup props.autoscaled: "yes" is not allowed (node group ' +
+                "general-legacy); record true or false",
+        ]);
+    });
+
     it("legacyNeverGrows fails when the component records no whole-number size at adoption", () => {
         const parent = (sizeAtAdoption: unknown) => ({ type: LEGACY_NODE_GROUP_COMPONENT, props: { sizeAtAdoption } });
         expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, parent(undefined)))).toEqual([

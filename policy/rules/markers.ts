@@ -50,3 +50,13 @@ export function sizeAtAdoptionOf(parent: ParentView): SizeAtAdoption | undefined
         ? { min: size.min as number, desired: size.desired as number, max: size.max as number }
         : undefined;
 }
+
+/**
+ * Whether the component recorded the node group as autoscaled (its desired size owned by the cluster autoscaler):
+ * false when not recorded (components from before the flag), undefined when recorded as anything but a boolean.
+ */
+export function autoscaledOf(parent: ParentView): boolean | undefined {
+    const autoscaled = parent.props.autoscaled;
+    if (autoscaled === undefined) return false;
+    return typeof autoscaled === "boolean" ? autoscaled : undefined;
+}

@@ -1,5 +1,6 @@
 import {
     LEGACY_NODE_GROUP_COMPONENT,
+    autoscaledOf,
     isLegacyNodeGroupParent,
     isLegacyNodeGroupUrn,
     sizeAtAdoptionOf,
@@ -72,11 +73,14 @@ export interface NodeGroupStackView {
 
 /**
  * The adopted legacy node group only shrinks or disappears: a node group whose parent is the LegacyNodeGroup component
- * keeps its planned `scalingConfig.desiredSize` and `maxSize` at or below the size at adoption that the component
- * records as its props (`sizeAtAdoption`, from the cutover record). A stack policy, because only it sees the parent.
- * Limits: a group already shrunk may grow back up to its adopted size (a rollback out of `drain`); and the size at
- * adoption is recorded by the program this rule checks, so the rule catches a config or plan mistake, not a
- * deliberately changed program.
+ * keeps its `scalingConfig.maxSize` at or below the size at adoption that the component records as its props
+ * (`sizeAtAdoption`, from the cutover record), and its `desiredSize` at or below the adopted desired size. A stack
+ * policy, because only it sees the parent; it reads outputs, so a refresh brings in the live desired size. For an
+ * autoscaled group (the component's `autoscaled` prop; the program ignores desired-size changes) that desired size is
+ * the cluster autoscaler's and may exceed the adopted desired size: it is held to the adopted max instead.
+ * Limits: a group already shrunk may grow back up to its adopted size (a rollback out of `drain`); an autoscaled group
+ * may be scaled up to its adopted max by anyone, not only the autoscaler; and the size at adoption is recorded by the
+ * program this rule checks, so the rule catches a config or plan mistake, not a deliberately changed program.
  */
 export function legacyNeverGrows(resource: NodeGroupStackView): string[] {
     if (resource.type !== NODE_GROUP || !isLegacyNodeGroupParent(resource.parent)) return [];
@@ -88,9 +92,18 @@ export function legacyNeverGrows(resource: NodeGroupStackView): string[] {
                 "{min, desired, max} so the group can only shrink",
         ];
     }
+    const autoscaled = autoscaledOf(resource.parent);
+    if (autoscaled === undefined) {
+        return [
+            `${LEGACY_NODE_GROUP_COMPONENT} props.autoscaled: ${show(resource.parent.props.autoscaled)} is not ` +
+                `allowed (node group ${resource.name}); record true or false`,
+        ];
+    }
     const scaling = resource.props.scalingConfig ?? {};
     const checks = [
-        { field: "desiredSize", planned: scaling.desiredSize, limit: size.desired, at: "desired" },
+        autoscaled
+            ? { field: "desiredSize", planned: scaling.desiredSize, limit: size.max, at: "max, autoscaled" }
+            : { field: "desiredSize", planned: scaling.desiredSize, limit: size.desired, at: "desired" },
         { field: "maxSize", planned: scaling.maxSize, limit: size.max, at: "max" },
     ];
     return checks.flatMap(({ field, planned, limit, at }) =>
