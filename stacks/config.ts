@@ -26,6 +26,11 @@ export interface StackConfig {
     readonly cutoverAllowSkip: boolean;
     /** How long the drain may wait for pods to leave the AL2 nodes before `pulumi up` fails. @default 20 */
     readonly drainTimeoutMinutes: number;
+    /**
+     * Let the drain evict pods that no controller would recreate (like `kubectl drain --force`); otherwise their
+     * presence stops the drain with a list of them. @default false
+     */
+    readonly drainEvictUnmanagedPods: boolean;
     /** Protect node groups from deletion (`protect` resource option); on in prod. @default false */
     readonly protectNodeGroups: boolean;
     /** Tags added to every AWS resource the stack creates. @default {} */
@@ -50,6 +55,7 @@ const CORE_KEYS = [
     "cutoverPhase",
     "cutoverAllowSkip",
     "drainTimeoutMinutes",
+    "drainEvictUnmanagedPods",
     "protectNodeGroups",
     "tags",
 ] as const;
@@ -73,6 +79,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     const cutoverPhase = root.oneOf("cutoverPhase", CUTOVER_PHASES) ?? "prepare";
     const cutoverAllowSkip = root.boolean("cutoverAllowSkip") ?? false;
     const drainTimeoutMinutes = root.integer("drainTimeoutMinutes", 1, MAX_DRAIN_TIMEOUT_MINUTES, "minutes") ?? 20;
+    const drainEvictUnmanagedPods = root.boolean("drainEvictUnmanagedPods") ?? false;
     const protectNodeGroups = root.boolean("protectNodeGroups") ?? false;
     const tags = root.stringMap("tags") ?? {};
     checkTags("tags", tags, problems);
@@ -88,6 +95,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         cutoverPhase,
         cutoverAllowSkip,
         drainTimeoutMinutes,
+        drainEvictUnmanagedPods,
         protectNodeGroups,
         tags,
         ...(promotion !== undefined && { promotion }),

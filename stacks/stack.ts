@@ -244,6 +244,7 @@ function declarePool(
                       readyNodeGroupName: al2023.nodeGroupName,
                       minReadyNodes: Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired),
                       timeoutMinutes: config.drainTimeoutMinutes,
+                      evictUnmanagedPods: config.drainEvictUnmanagedPods,
                   },
                   { dependsOn: [al2023, ...(cordon ? [cordon] : [])] },
               )

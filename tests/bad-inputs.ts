@@ -727,6 +727,14 @@ export const BAD_INPUTS: readonly BadInput[] = [
         config: (c) => (c.cutoverAllowSkip = "yes"),
     },
     {
+        group: "drainEvictUnmanagedPods",
+        what: "not a boolean",
+        key: "drainEvictUnmanagedPods",
+        shown: json("force"),
+        allowed: "expected true or false",
+        config: (c) => (c.drainEvictUnmanagedPods = "force"),
+    },
+    {
         group: "drainTimeoutMinutes",
         what: "zero",
         key: "drainTimeoutMinutes",

@@ -53,7 +53,8 @@ interface FakePod {
     name: string;
     nodeName: string;
     labels?: Record<string, string>;
-    owner?: "DaemonSet" | "ReplicaSet";
+    /** The pod's controller; `none` = a bare pod. @default "ReplicaSet" */
+    owner?: "DaemonSet" | "ReplicaSet" | "none";
     mirror?: boolean;
     phase?: "Running" | "Succeeded" | "Failed";
     emptyDir?: boolean;
@@ -198,8 +199,15 @@ class FakeKube {
         }
         if (pod.broken) return [500, status(500, "etcdserver: request timed out")];
         if (pod.goneAt !== undefined) return [201, status(201, "")];
-        for (const pdb of this.pdbs.filter((p) => p.namespace === namespace)) {
-            if (!pdb.selector || !selectorMatches(pdb.selector, pod.labels ?? {})) continue;
+        const budgets = this.pdbs.filter(
+            (p) => p.namespace === namespace && p.selector && selectorMatches(p.selector, pod.labels ?? {}),
+        );
+        if (budgets.length > 1) {
+            const message =
+                "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
+            return [500, status(500, message)];
+        }
+        for (const pdb of budgets) {
             const healthy = this.pods.filter(
                 (p) => p.namespace === namespace && selectorMatches(pdb.selector!, p.labels ?? {}) && this.healthy(p),
             );
@@ -257,9 +265,18 @@ function podJson(pod: FakePod): V1Pod {
             namespace: pod.namespace,
             labels: pod.labels,
             annotations: pod.mirror ? { "kubernetes.io/config.mirror": "3f1c" } : undefined,
-            ownerReferences: pod.owner
-                ? [{ apiVersion: "apps/v1", kind: pod.owner, name: "owner", uid: "u-1", controller: true }]
-                : undefined,
+            ownerReferences:
+                pod.owner === "none"
+                    ? undefined
+                    : [
+                          {
+                              apiVersion: "apps/v1",
+                              kind: pod.owner ?? "ReplicaSet",
+                              name: "owner",
+                              uid: "u-1",
+                              controller: true,
+                          },
+                      ],
         },
         spec: {
             nodeName: pod.nodeName,
@@ -357,15 +374,14 @@ beforeEach(() => fake.reset({}));
 describe("drain decisions", () => {
     const pod = (extra: Partial<V1Pod>): V1Pod => ({ metadata: { name: "p", namespace: "ns" }, ...extra });
 
-    it("evicts ordinary pods and leaves DaemonSet, mirror and finished pods", () => {
-        expect(podDisposition(pod({}))).toBe("evict");
-        expect(
-            podDisposition(
-                pod({
-                    metadata: { ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "r", uid: "1" }] },
-                }),
-            ),
-        ).toBe("evict");
+    it("evicts controlled pods, flags pods without a controller, and leaves DaemonSet, mirror and finished pods", () => {
+        const replicaSet = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "r", uid: "1" };
+        const controlled = pod({ metadata: { ownerReferences: [{ ...replicaSet, controller: true }] } });
+        expect(podDisposition(controlled)).toBe("evict");
+        expect(podDisposition({ ...controlled, status: { phase: "Pending" } })).toBe("evict");
+        expect(podDisposition(pod({}))).toBe("unmanaged");
+        expect(podDisposition(pod({ metadata: { ownerReferences: [] } }))).toBe("unmanaged");
+        expect(podDisposition(pod({ metadata: { ownerReferences: [replicaSet] } }))).toBe("unmanaged");
         expect(
             podDisposition(
                 pod({
@@ -378,7 +394,7 @@ describe("drain decisions", () => {
         );
         expect(podDisposition(pod({ status: { phase: "Succeeded" } }))).toBe("terminated");
         expect(podDisposition(pod({ status: { phase: "Failed" } }))).toBe("terminated");
-        expect(podDisposition(pod({ status: { phase: "Pending" } }))).toBe("evict");
+        expect(podDisposition(pod({ status: { phase: "Pending" } }))).toBe("unmanaged");
     });
 
     it("sees emptyDir volumes", () => {
@@ -565,6 +581,7 @@ describe("drain against the fake API", () => {
                 { pod: "kube-system/kube-proxy-al2-b", reason: "mirror" },
             ],
             emptyDirPods: ["shop/cache-0"],
+            unmanaged: [],
         });
         expect(fake.podsOn("al2-a")).toEqual(["kube-system/aws-node-x1"]);
         expect(fake.podsOn("al2-b")).toEqual(["kube-system/kube-proxy-al2-b", "batch/report-done"]);
@@ -668,6 +685,7 @@ describe("drain against the fake API", () => {
             evicted: ["shop/api-1", "shop/api-2"],
             skipped: [{ pod: "kube-system/aws-node-x1", reason: "daemonset" }],
             emptyDirPods: [],
+            unmanaged: [],
         });
 
         fake.requests = [];
@@ -678,6 +696,7 @@ describe("drain against the fake API", () => {
             evicted: [],
             skipped: [{ pod: "kube-system/aws-node-x1", reason: "daemonset" }],
             emptyDirPods: [],
+            unmanaged: [],
         });
         expect(fake.writes()).toEqual([]);
         expect(time.sleeps).toEqual([]);
@@ -700,6 +719,121 @@ describe("drain against the fake API", () => {
         await expect(drainNodeGroup(testApi(), drainOptions(fakeTime()))).rejects.toThrow(
             "evicting pod shop/api-2: HTTP 500: etcdserver: request timed out",
         );
+    });
+});
+
+describe("drain refusals against the fake API", () => {
+    /** Two bare pods among pods the drain handles as before (a bare mirror pod and a bare finished pod stay skipped). */
+    function withBarePods(): void {
+        fake.reset({
+            nodes: clusterNodes(),
+            pods: [
+                { namespace: "shop", name: "api-1", nodeName: "al2-a" },
+                { namespace: "tools", name: "debug-shell", nodeName: "al2-b", owner: "none" },
+                { namespace: "default", name: "one-off", nodeName: "al2-a", owner: "none", emptyDir: true },
+                { namespace: "kube-system", name: "aws-node-x1", nodeName: "al2-a", owner: "DaemonSet" },
+                { namespace: "kube-system", name: "kube-proxy-al2-b", nodeName: "al2-b", owner: "none", mirror: true },
+                { namespace: "batch", name: "report-done", nodeName: "al2-b", owner: "none", phase: "Succeeded" },
+            ],
+        });
+    }
+
+    const UNMANAGED_REFUSAL =
+        `drain of node group "${AL2}" refused: 2 pod(s) have no controller, so nothing would recreate them after ` +
+        `eviction:\n` +
+        `  - default/one-off on node al2-a\n` +
+        `  - tools/debug-shell on node al2-b\n` +
+        `Nothing was evicted; the nodes stay cordoned. Move or delete these pods, or set the stack config ` +
+        `eks-al2023-migration:drainEvictUnmanagedPods: true to evict them anyway (like kubectl drain --force), then ` +
+        `run pulumi up again.`;
+
+    it("refuses pods without a controller by default, naming each, before any eviction", async () => {
+        withBarePods();
+        const time = fakeTime();
+        const error = await drainNodeGroup(testApi(), drainOptions(time)).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(error?.message).toBe(UNMANAGED_REFUSAL);
+        expect(fake.writes()).toEqual([
+            { method: "PATCH", path: "/api/v1/nodes/al2-a", status: 200 },
+            { method: "PATCH", path: "/api/v1/nodes/al2-b", status: 200 },
+        ]);
+        expect(fake.pods.length).toBe(6);
+        expect(time.sleeps).toEqual([]);
+    });
+
+    it("evicts pods without a controller when allowed, and lists them", async () => {
+        withBarePods();
+        const summary = await drainNodeGroup(testApi(), drainOptions(fakeTime(), { evictUnmanagedPods: true }));
+        expect(summary).toEqual({
+            cordoned: ["al2-a", "al2-b"],
+            alreadyCordoned: [],
+            evicted: ["default/one-off", "shop/api-1", "tools/debug-shell"],
+            skipped: [
+                { pod: "kube-system/aws-node-x1", reason: "daemonset" },
+                { pod: "kube-system/kube-proxy-al2-b", reason: "mirror" },
+            ],
+            emptyDirPods: ["default/one-off"],
+            unmanaged: ["default/one-off", "tools/debug-shell"],
+        });
+        expect(fake.podsOn("al2-a")).toEqual(["kube-system/aws-node-x1"]);
+        expect(fake.podsOn("al2-b")).toEqual(["kube-system/kube-proxy-al2-b", "batch/report-done"]);
+    });
+
+    it("stops when a pod without a controller appears during the drain, saying what was evicted", async () => {
+        fake.reset({
+            nodes: clusterNodes(),
+            pods: [{ namespace: "shop", name: "api-1", nodeName: "al2-a", terminationTicks: 3 }],
+        });
+        const time = fakeTime();
+        const sleep = async (ms: number): Promise<void> => {
+            if (time.sleeps.length === 0) {
+                fake.pods.push({ namespace: "tools", name: "pinned", nodeName: "al2-b", owner: "none" });
+            }
+            await time.sleep(ms);
+        };
+        await expect(drainNodeGroup(testApi(), drainOptions(time, { sleep }))).rejects.toThrow(
+            `refused: 1 pod(s) have no controller, so nothing would recreate them after eviction:\n` +
+                `  - tools/pinned on node al2-b\n1 pod(s) had been evicted before; the nodes stay cordoned.`,
+        );
+        expect(fake.writes().filter((w) => w.method === "POST")).toEqual([
+            { method: "POST", path: "/api/v1/namespaces/shop/pods/api-1/eviction", status: 201 },
+        ]);
+    });
+
+    it("stops at a pod two PodDisruptionBudgets select (HTTP 500), naming both, and evicts nothing further", async () => {
+        fake.reset({
+            nodes: clusterNodes(),
+            pods: [
+                { namespace: "shop", name: "api-1", nodeName: "al2-a", labels: { app: "api" } },
+                { namespace: "shop", name: "web-1", nodeName: "al2-b", labels: { app: "web", tier: "front" } },
+                { namespace: "shop", name: "web-2", nodeName: "al2-b", labels: { app: "web" } },
+            ],
+            pdbs: [
+                { namespace: "shop", name: "web", selector: { matchLabels: { app: "web" } }, minAvailable: 0 },
+                { namespace: "shop", name: "front", selector: { matchLabels: { tier: "front" } }, minAvailable: 0 },
+                { namespace: "shop", name: "api", selector: { matchLabels: { app: "api" } }, minAvailable: 0 },
+            ],
+        });
+        const time = fakeTime();
+        const error = await drainNodeGroup(testApi(), drainOptions(time)).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(error?.message).toBe(
+            `drain of node group "${AL2}" stopped: pod shop/web-1 on node al2-b is selected by more than one ` +
+                `PodDisruptionBudget (shop/front, shop/web), and the Eviction API never evicts such a pod (HTTP 500: ` +
+                `This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.). ` +
+                `1 pod(s) had been evicted before; no further eviction was attempted and the nodes stay cordoned. Fix ` +
+                `the overlapping budgets so that at most one selects each pod, then run pulumi up again.`,
+        );
+        expect(fake.writes().filter((w) => w.method === "POST")).toEqual([
+            { method: "POST", path: "/api/v1/namespaces/shop/pods/api-1/eviction", status: 201 },
+            { method: "POST", path: "/api/v1/namespaces/shop/pods/web-1/eviction", status: 500 },
+        ]);
+        expect(fake.podsOn("al2-b")).toEqual(["shop/web-1", "shop/web-2"]);
+        expect(time.sleeps).toEqual([]);
     });
 });
 
@@ -768,6 +902,7 @@ describe("dynamic providers", () => {
             readyNodeGroupName: AL2023,
             minReadyNodes: 1,
             timeoutMinutes: 20,
+            evictUnmanagedPods: false,
         };
         const created = await drainProvider.create(inputs);
         const outs = created.outs as DrainOutputs;
@@ -779,6 +914,7 @@ describe("dynamic providers", () => {
                 evictedPods: ["shop/api-1"],
                 skippedPods: [],
                 emptyDirPods: ["shop/api-1"],
+                unmanagedPods: [],
             },
         });
 
@@ -790,6 +926,19 @@ describe("dynamic providers", () => {
             await drainProvider.diff!(created.id, outs, { ...inputs, readyNodeGroupName: "dev-other-al2023" }),
         ).toEqual({ changes: true });
         expect(await drainProvider.diff!(created.id, outs, { ...inputs, minReadyNodes: 2 })).toEqual({ changes: true });
+        expect(await drainProvider.diff!(created.id, outs, { ...inputs, evictUnmanagedPods: true })).toEqual({
+            changes: true,
+        });
+        // The state of a drain made before the input existed has no evictUnmanagedPods.
+        const before: DrainOutputs = { ...outs };
+        delete (before as { evictUnmanagedPods?: boolean }).evictUnmanagedPods;
+        expect(await drainProvider.diff!(created.id, before, { ...inputs, evictUnmanagedPods: true })).toEqual({
+            changes: true,
+        });
+        expect(await drainProvider.diff!(created.id, { ...outs, evictUnmanagedPods: true }, inputs)).toEqual({
+            changes: false,
+        });
+        expect(await drainProvider.diff!(created.id, before, inputs)).toEqual({ changes: false });
 
         const updated = await drainProvider.update!(created.id, outs, { ...inputs, minReadyNodes: 0 });
         expect(updated.outs).toEqual({
@@ -799,11 +948,52 @@ describe("dynamic providers", () => {
             evictedPods: [],
             skippedPods: [],
             emptyDirPods: [],
+            unmanagedPods: [],
         });
 
         fake.requests = [];
         await drainProvider.delete!(created.id, outs);
         expect(fake.requests).toEqual([]);
+    });
+});
+
+describe("dynamic provider refusals", () => {
+    it("drain: refuses a pod without a controller until evictUnmanagedPods is turned on, then the update evicts it", async () => {
+        fake.reset({
+            nodes: clusterNodes(),
+            pods: [{ namespace: "tools", name: "debug-shell", nodeName: "al2-a", owner: "none" }],
+        });
+        const inputs = {
+            kubeconfig: kubeconfigYaml(),
+            nodeGroupName: AL2,
+            readyNodeGroupName: AL2023,
+            minReadyNodes: 1,
+            timeoutMinutes: 20,
+            evictUnmanagedPods: false,
+        };
+        await expect(drainProvider.create(inputs)).rejects.toThrow(`  - tools/debug-shell on node al2-a\n`);
+        expect(fake.podsOn("al2-a")).toEqual(["tools/debug-shell"]);
+
+        const allowed = { ...inputs, evictUnmanagedPods: true };
+        const olds: DrainOutputs = {
+            ...inputs,
+            cordonedNodes: [],
+            evictedPods: [],
+            skippedPods: [],
+            emptyDirPods: [],
+            unmanagedPods: [],
+        };
+        expect(await drainProvider.diff!(`drain/${AL2}`, olds, allowed)).toEqual({ changes: true });
+        const updated = await drainProvider.update!(`drain/${AL2}`, olds, allowed);
+        expect(updated.outs).toEqual({
+            ...allowed,
+            cordonedNodes: [],
+            evictedPods: ["tools/debug-shell"],
+            skippedPods: [],
+            emptyDirPods: [],
+            unmanagedPods: ["tools/debug-shell"],
+        });
+        expect(fake.podsOn("al2-a")).toEqual([]);
     });
 });
 
@@ -853,6 +1043,7 @@ describe("dynamic resources in a Pulumi program", () => {
                 readyNodeGroupName: AL2023,
                 minReadyNodes: 2,
                 timeoutMinutes: 20,
+                evictUnmanagedPods: false,
             },
         });
         for (const r of [cordon, drain]) {

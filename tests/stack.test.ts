@@ -115,7 +115,12 @@ describe("the composed stack", () => {
         const drain = ok(await evaluateStack("dev", "drain", "shift"));
         expect(names(drain, DYNAMIC)).toEqual(["general-legacy-cordon", "general-legacy-drain"]);
         const drainInputs = drain.resources.find((r) => r.name === "general-legacy-drain")!.inputs;
-        expect(drainInputs).toMatchObject({ nodeGroupName: "dev-general-al2", minReadyNodes: 2, timeoutMinutes: 15 });
+        expect(drainInputs).toMatchObject({
+            nodeGroupName: "dev-general-al2",
+            minReadyNodes: 2,
+            timeoutMinutes: 15,
+            evictUnmanagedPods: false,
+        });
         // The drain waits for the AL2023 node group and the cordon; the AL2 node group's shrink waits for the drain.
         expect(drain.options.get(optionsKey(DYNAMIC, "general-legacy-drain"))!.dependsOnCount).toBe(2);
         expect(drain.options.get(optionsKey(NODE_GROUP, "general-legacy"))).toMatchObject({

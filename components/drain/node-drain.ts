@@ -57,17 +57,24 @@ export function podKey(pod: V1Pod): string {
     return `${pod.metadata?.namespace ?? ""}/${pod.metadata?.name ?? ""}`;
 }
 
-/** Why the drain leaves a pod alone, or `evict` (what `kubectl drain --ignore-daemonsets` does). */
-export type PodDisposition = "evict" | "daemonset" | "mirror" | "terminated";
+/**
+ * Why the drain leaves a pod alone, `unmanaged` (evicted only when allowed), or `evict` (what
+ * `kubectl drain --ignore-daemonsets` does).
+ */
+export type PodDisposition = "evict" | "unmanaged" | "daemonset" | "mirror" | "terminated";
 
 /**
  * What the drain does with a pod: DaemonSet pods stay (their controller ignores cordons and would recreate them),
- * mirror pods stay (the kubelet owns static pods; the API cannot evict them), finished pods are no obstacle.
+ * mirror pods stay (the kubelet owns static pods; the API cannot evict them), finished pods are no obstacle. A running
+ * pod without a controller (no owner reference with `controller: true`, the test `kubectl drain` makes) is `unmanaged`:
+ * nothing recreates it after an eviction, so the drain refuses it unless told otherwise (`kubectl drain --force`).
  */
 export function podDisposition(pod: V1Pod): PodDisposition {
-    if ((pod.metadata?.ownerReferences ?? []).some((o) => o.kind === "DaemonSet")) return "daemonset";
+    const owners = pod.metadata?.ownerReferences ?? [];
+    if (owners.some((o) => o.kind === "DaemonSet")) return "daemonset";
     if ((pod.metadata?.annotations ?? {})["kubernetes.io/config.mirror"] !== undefined) return "mirror";
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return "terminated";
+    if (!owners.some((o) => o.controller === true)) return "unmanaged";
     return "evict";
 }
 
@@ -135,11 +142,9 @@ function statusCode(error: unknown): number | undefined {
     return typeof code === "number" ? code : undefined;
 }
 
-/** A failed call in one line: `HTTP 403: nodes is forbidden: ...` (the API's Status message, not the raw body). */
-export function describeApiError(error: unknown): string {
-    const code = statusCode(error);
-    if (code === undefined) return error instanceof Error ? error.message : String(error);
-    const body = (error as { body?: unknown }).body;
+/** The message of a failed call's Status body, or the body as it is when it is not a Status. */
+function statusMessage(error: unknown): string {
+    const body = (error as { body?: unknown } | undefined)?.body;
     let message = typeof body === "string" ? body : "";
     try {
         const parsed = typeof body === "string" ? (JSON.parse(body) as { message?: unknown }) : undefined;
@@ -147,7 +152,24 @@ export function describeApiError(error: unknown): string {
     } catch {
         // a non-JSON body is shown as it is
     }
+    return message;
+}
+
+/** A failed call in one line: `HTTP 403: nodes is forbidden: ...` (the API's Status message, not the raw body). */
+export function describeApiError(error: unknown): string {
+    const code = statusCode(error);
+    if (code === undefined) return error instanceof Error ? error.message : String(error);
+    const message = statusMessage(error);
     return `HTTP ${code}${message ? `: ${message}` : ""}`;
+}
+
+/**
+ * Whether a failed eviction is the API server's refusal of a pod that more than one PodDisruptionBudget selects: HTTP
+ * 500 "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support." It answers
+ * so whatever the budgets allow, so no retry can succeed.
+ */
+export function isOverlappingBudgetsRefusal(error: unknown): boolean {
+    return statusCode(error) === 500 && /more than one PodDisruptionBudget/i.test(statusMessage(error));
 }
 
 async function listNodes(api: KubeApi, nodeGroupName: string): Promise<V1Node[]> {
@@ -226,6 +248,11 @@ export interface DrainOptions {
     readonly minReadyNodes: number;
     /** How long the drain may take before it fails, leaving the rest of the pods where they are. */
     readonly timeoutMs: number;
+    /**
+     * Evict pods that have no controller (`kubectl drain --force`); they are gone for good. Without it the drain
+     * refuses when such a pod is on the nodes. @default false
+     */
+    readonly evictUnmanagedPods?: boolean;
     /** Retry timing. @default DEFAULT_BACKOFF */
     readonly backoff?: Backoff;
     /** Milliseconds now, for tests. @default Date.now */
@@ -246,6 +273,8 @@ export interface DrainSummary {
     readonly skipped: { pod: string; reason: "daemonset" | "mirror" }[];
     /** Evicted pods that had emptyDir volumes, whose data is gone. */
     readonly emptyDirPods: string[];
+    /** Evicted pods that had no controller (only with `evictUnmanagedPods`); nothing recreates them. */
+    readonly unmanaged: string[];
 }
 
 /** One pod the drain must move. */
@@ -265,6 +294,14 @@ interface Pending {
  * retries PDB refusals (HTTP 429) with capped exponential back-off; waits until the evicted pods are gone. On timeout
  * it throws, naming each pod that could not move and its PDBs; it never deletes a pod or a node. Idempotent: on a
  * drained node group it only lists.
+ *
+ * Two refusals stop it at once, with no further eviction request, and fail naming the pods:
+ * - pods without a controller on the nodes, unless `evictUnmanagedPods`: found when the nodes are first listed (after
+ *   cordoning, before any eviction) or when one appears later;
+ * - a pod that more than one PodDisruptionBudget selects (the Eviction API answers HTTP 500 for it, whatever the
+ *   budgets allow). The drain stops at the first such pod rather than finishing the others: the run fails either way,
+ *   and stopping leaves the most pods in place while the budgets are fixed; evictions already accepted complete.
+ * A later run resumes where it stopped.
  */
 export async function drainNodeGroup(api: KubeApi, options: DrainOptions): Promise<DrainSummary> {
     const backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -288,10 +325,16 @@ export async function drainNodeGroup(api: KubeApi, options: DrainOptions): Promi
     const skipped = new Map<string, "daemonset" | "mirror">();
     const evicted: string[] = [];
     const emptyDirPods: string[] = [];
+    const unmanaged: string[] = [];
+    const evictionsAccepted = (): number => evicted.length + [...pending.values()].filter((p) => p.evicted).length;
 
-    /** Lists the pods on the nodes; returns the keys present and queues pods not seen before. */
+    /**
+     * Lists the pods on the nodes; returns the keys present and queues pods not seen before. Throws when pods without
+     * a controller are there and may not be evicted.
+     */
     const survey = async (): Promise<Set<string>> => {
         const present = new Set<string>();
+        const refused: string[] = [];
         for (const node of nodes) {
             let pods: V1Pod[];
             try {
@@ -303,13 +346,18 @@ export async function drainNodeGroup(api: KubeApi, options: DrainOptions): Promi
                 const key = podKey(pod);
                 const disposition = podDisposition(pod);
                 if (disposition === "daemonset" || disposition === "mirror") skipped.set(key, disposition);
-                if (disposition !== "evict") continue;
+                if (disposition === "unmanaged" && options.evictUnmanagedPods !== true) {
+                    refused.push(`${key} on node ${node}`);
+                    continue;
+                }
+                if (disposition !== "evict" && disposition !== "unmanaged") continue;
                 present.add(key);
                 if (!pending.has(key) && !evicted.includes(key)) {
                     pending.set(key, { pod, node, refusals: 0, nextAttemptAt: 0, lastRefusal: "", evicted: false });
                 }
             }
         }
+        if (refused.length > 0) throw new Error(unmanagedMessage(options, refused.sort(), evictionsAccepted()));
         return present;
     };
 
@@ -318,6 +366,9 @@ export async function drainNodeGroup(api: KubeApi, options: DrainOptions): Promi
         for (const item of pending.values()) {
             if (item.evicted || item.nextAttemptAt > clock()) continue;
             const outcome = await evict(api, item.pod);
+            if (outcome.kind === "overlappingBudgets") {
+                throw new Error(await overlappingBudgetsMessage(api, options, item, outcome, evictionsAccepted()));
+            }
             if (outcome.kind === "refused") {
                 item.refusals += 1;
                 item.lastRefusal = outcome.message;
@@ -332,6 +383,7 @@ export async function drainNodeGroup(api: KubeApi, options: DrainOptions): Promi
             pending.delete(key);
             evicted.push(key);
             if (hasEmptyDir(item.pod)) emptyDirPods.push(key);
+            if (podDisposition(item.pod) === "unmanaged") unmanaged.push(key);
         }
         if (pending.size === 0) break;
         if (clock() - start >= options.timeoutMs) {
@@ -350,12 +402,17 @@ export async function drainNodeGroup(api: KubeApi, options: DrainOptions): Promi
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([pod, reason]) => ({ pod, reason })),
         emptyDirPods: emptyDirPods.sort(),
+        unmanaged: unmanaged.sort(),
     };
 }
 
-type EvictionOutcome = { kind: "accepted" } | { kind: "refused"; message: string };
+type EvictionOutcome =
+    { kind: "accepted" } | { kind: "refused"; message: string } | { kind: "overlappingBudgets"; message: string };
 
-/** Asks the Eviction API to evict a pod: 429 is a refusal (a PDB, or the API's rate limit), 404 means already gone. */
+/**
+ * Asks the Eviction API to evict a pod: 429 is a refusal (a PDB, or the API's rate limit), 404 means already gone,
+ * 500 "more than one PodDisruptionBudget" a refusal no retry can lift.
+ */
 async function evict(api: KubeApi, pod: V1Pod): Promise<EvictionOutcome> {
     const name = pod.metadata?.name ?? "";
     const namespace = pod.metadata?.namespace ?? "";
@@ -370,8 +427,51 @@ async function evict(api: KubeApi, pod: V1Pod): Promise<EvictionOutcome> {
         const code = statusCode(error);
         if (code === 429) return { kind: "refused", message: describeApiError(error) };
         if (code === 404) return { kind: "accepted" };
+        if (isOverlappingBudgetsRefusal(error)) return { kind: "overlappingBudgets", message: describeApiError(error) };
         throw new Error(`evicting pod ${namespace}/${name}: ${describeApiError(error)}`);
     }
+}
+
+/** The PodDisruptionBudgets of a namespace; none when they cannot be listed (the error being reported matters more). */
+async function listPdbs(api: KubeApi, namespace: string): Promise<V1PodDisruptionBudget[]> {
+    return api.policy.listNamespacedPodDisruptionBudget({ namespace }).then(
+        (l) => l.items,
+        () => [],
+    );
+}
+
+/** What was evicted before a refusal stopped the drain. */
+function evictedBefore(accepted: number): string {
+    return accepted === 0 ? "Nothing was evicted" : `${accepted} pod(s) had been evicted before`;
+}
+
+/** The refusal of pods without a controller, each as `namespace/name on node N`. */
+function unmanagedMessage(options: DrainOptions, pods: readonly string[], accepted: number): string {
+    return (
+        `drain of node group "${options.nodeGroupName}" refused: ${pods.length} pod(s) have no controller, so ` +
+        `nothing would recreate them after eviction:\n${pods.map((p) => `  - ${p}`).join("\n")}\n` +
+        `${evictedBefore(accepted)}; the nodes stay cordoned. Move or delete these pods, or set the stack config ` +
+        `eks-al2023-migration:drainEvictUnmanagedPods: true to evict them anyway (like kubectl drain --force), then ` +
+        `run pulumi up again.`
+    );
+}
+
+/** The refusal of a pod more than one PodDisruptionBudget selects, naming the budgets. */
+async function overlappingBudgetsMessage(
+    api: KubeApi,
+    options: DrainOptions,
+    item: Pending,
+    outcome: { message: string },
+    accepted: number,
+): Promise<string> {
+    const pdbs = matchingPdbs(item.pod, await listPdbs(api, item.pod.metadata?.namespace ?? ""));
+    const budgets = pdbs.length > 0 ? pdbs.join(", ") : "they could not be listed";
+    return (
+        `drain of node group "${options.nodeGroupName}" stopped: pod ${podKey(item.pod)} on node ${item.node} is ` +
+        `selected by more than one PodDisruptionBudget (${budgets}), and the Eviction API never evicts such a pod ` +
+        `(${outcome.message}). ${evictedBefore(accepted)}; no further eviction was attempted and the nodes stay ` +
+        `cordoned. Fix the overlapping budgets so that at most one selects each pod, then run pulumi up again.`
+    );
 }
 
 /** The timeout error: every pod still on the node group, why, and the PDBs that cover it. */
@@ -380,13 +480,7 @@ async function timeoutMessage(api: KubeApi, options: DrainOptions, stuck: Pendin
     const lines: string[] = [];
     for (const item of stuck.sort((a, b) => podKey(a.pod).localeCompare(podKey(b.pod)))) {
         const namespace = item.pod.metadata?.namespace ?? "";
-        if (!pdbsByNamespace.has(namespace)) {
-            const list = await api.policy.listNamespacedPodDisruptionBudget({ namespace }).then(
-                (l) => l.items,
-                () => [],
-            );
-            pdbsByNamespace.set(namespace, list);
-        }
+        if (!pdbsByNamespace.has(namespace)) pdbsByNamespace.set(namespace, await listPdbs(api, namespace));
         const pdbs = matchingPdbs(item.pod, pdbsByNamespace.get(namespace) ?? []);
         const why = item.evicted
             ? "eviction accepted, pod still terminating"

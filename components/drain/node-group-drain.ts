@@ -15,13 +15,14 @@ import {
 //   those (the rollback from `shift` to `canary`); an update (only when nodeGroupName changes) cordons the new node
 //   group's nodes first, then uncordons the nodes it had cordoned that are not in it.
 // - NodeGroupDrain: create/update drain; delete does nothing (a drain cannot be undone: a rollback from `drain` to
-//   `shift` raises the AL2 node group's size again and the new nodes take pods).
+//   `shift` raises the AL2 node group's size again, and its new nodes carry shift's NoSchedule taint, so the pods
+//   stay on AL2023 until the rollback to `canary` removes it).
 //
 // How they behave in the engine (read from @pulumi/pulumi 3.248 `dynamic/index.js` and
 // `cmd/dynamic-provider/index.js`, and pulumi/pulumi#1935, #12401, #16826):
 // - The provider object is serialized into the `__provider` input at every `pulumi up`. Local modules are captured
-//   by value (the functions used from this file and node-drain.ts are compiled into the text: about 8 KB for cordon,
-//   19 KB for drain). @kubernetes/client-node is loaded with `require` inside the functions (`clientNode()`), which
+//   by value (the functions used from this file and node-drain.ts are compiled into the text: about 10 KB for cordon,
+//   23 KB for drain). @kubernetes/client-node is loaded with `require` inside the functions (`clientNode()`), which
 //   the serializer keeps verbatim; the dynamic provider process compiles the text as a module (require-from-string)
 //   and resolves it from the project's node_modules (Node >= 20.19 loads this ESM package through `require`). That
 //   process has no TypeScript loader, so the algorithm cannot be `require`d from its .ts file there. The text holds
@@ -30,7 +31,8 @@ import {
 // - The engine calls the provider's own `diff` and never compares `__provider` itself: since `diff` is defined here, a
 //   different serialization (another machine, another compiler) is no change. Without `diff`, the engine would diff
 //   all inputs and update on every `~__provider` (#12401). `diff` also ignores the kubeconfig text and the timeout, so
-//   a re-run with equal node group names changes nothing and never drains again.
+//   a re-run with equal node group names changes nothing and never drains again. `evictUnmanagedPods` turning from
+//   false to true is a change (the drain it allows is the one that failed before); true to false is none.
 // - When `diff` reports no change, the state keeps the outputs (and `__provider`) of the last create/update (#16826):
 //   a later delete uncordons with that stored kubeconfig and code. With an `exec` user (`aws eks get-token`) the stored
 //   kubeconfig holds no credential and keeps working with whatever AWS credentials the delete runs with.
@@ -56,6 +58,8 @@ export interface DrainInputs {
     readonly readyNodeGroupName: string;
     readonly minReadyNodes: number;
     readonly timeoutMinutes: number;
+    /** Evict pods without a controller too (absent in the state of drains made before it existed). */
+    readonly evictUnmanagedPods?: boolean;
 }
 
 /** State of NodeGroupDrain: what the last drain did. */
@@ -64,6 +68,7 @@ export interface DrainOutputs extends DrainInputs {
     readonly evictedPods: string[];
     readonly skippedPods: string[];
     readonly emptyDirPods: string[];
+    readonly unmanagedPods: string[];
 }
 
 function apiFor(kubeconfig: string): KubeApi {
@@ -99,6 +104,7 @@ async function drainOutputs(inputs: DrainInputs): Promise<DrainOutputs> {
         readyNodeGroupName: inputs.readyNodeGroupName,
         minReadyNodes: inputs.minReadyNodes,
         timeoutMs: inputs.timeoutMinutes * 60_000,
+        evictUnmanagedPods: inputs.evictUnmanagedPods === true,
     });
     return {
         ...inputs,
@@ -106,16 +112,21 @@ async function drainOutputs(inputs: DrainInputs): Promise<DrainOutputs> {
         evictedPods: summary.evicted,
         skippedPods: summary.skipped.map((s) => `${s.pod} (${s.reason})`),
         emptyDirPods: summary.emptyDirPods,
+        unmanagedPods: summary.unmanaged,
     };
 }
 
-/** The drain provider: create and update drain, delete does nothing, diff only on the node groups and readiness. */
+/**
+ * The drain provider: create and update drain, delete does nothing, diff only on the node groups, readiness and
+ * `evictUnmanagedPods` being turned on.
+ */
 export const drainProvider: pulumi.dynamic.ResourceProvider<DrainInputs, DrainOutputs> = {
     async diff(_id, olds, news) {
         const changes =
             olds.nodeGroupName !== news.nodeGroupName ||
             olds.readyNodeGroupName !== news.readyNodeGroupName ||
-            olds.minReadyNodes !== news.minReadyNodes;
+            olds.minReadyNodes !== news.minReadyNodes ||
+            (olds.evictUnmanagedPods !== true && news.evictUnmanagedPods === true);
         return { changes };
     },
     async create(inputs) {
@@ -176,11 +187,19 @@ export interface NodeGroupDrainArgs {
     readonly minReadyNodes: pulumi.Input<number>;
     /** How long the drain waits for pods to leave before `pulumi up` fails (config `drainTimeoutMinutes`). */
     readonly timeoutMinutes: pulumi.Input<number>;
+    /**
+     * Evict pods that have no controller, which nothing recreates (`kubectl drain --force`; config
+     * `drainEvictUnmanagedPods`). Without it the drain refuses, naming them, when such pods are on the nodes.
+     * @default false
+     */
+    readonly evictUnmanagedPods?: pulumi.Input<boolean>;
 }
 
 /**
  * Drains an AL2 managed node group through the Eviction API (PodDisruptionBudgets honoured) during `pulumi up`; make
- * the node group's scale-down depend on it. Fails the update, naming the pods that could not move, on timeout.
+ * the node group's scale-down depend on it. Fails the update, naming the pods that could not move, on timeout; naming
+ * the pods without a controller unless `evictUnmanagedPods`; and naming the pod and the budgets when more than one
+ * PodDisruptionBudget selects a pod (the Eviction API refuses such a pod).
  */
 export class NodeGroupDrain extends pulumi.dynamic.Resource {
     /** Nodes the drain cordoned (those not already cordoned by `shift`). */
@@ -191,6 +210,8 @@ export class NodeGroupDrain extends pulumi.dynamic.Resource {
     declare public readonly skippedPods: pulumi.Output<string[]>;
     /** Evicted pods whose emptyDir data is gone. */
     declare public readonly emptyDirPods: pulumi.Output<string[]>;
+    /** Evicted pods that had no controller (only with `evictUnmanagedPods`); nothing recreates them. */
+    declare public readonly unmanagedPods: pulumi.Output<string[]>;
 
     constructor(name: string, args: NodeGroupDrainArgs, opts?: pulumi.CustomResourceOptions) {
         const props = {
@@ -199,10 +220,12 @@ export class NodeGroupDrain extends pulumi.dynamic.Resource {
             readyNodeGroupName: args.readyNodeGroupName,
             minReadyNodes: args.minReadyNodes,
             timeoutMinutes: args.timeoutMinutes,
+            evictUnmanagedPods: args.evictUnmanagedPods ?? false,
             cordonedNodes: undefined,
             evictedPods: undefined,
             skippedPods: undefined,
             emptyDirPods: undefined,
+            unmanagedPods: undefined,
         };
         super(drainProvider, name, props, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["kubeconfig"] }));
     }
