@@ -60,6 +60,9 @@ const CORE_KEYS = [
     "tags",
 ] as const;
 
+/** Every top-level config key of the project (without the `eks-al2023-migration:` prefix). */
+export const CONFIG_KEYS: readonly string[] = [...CORE_KEYS, ...IDENTITY_KEYS, ...PROMOTION_KEYS, ...REHEARSAL_KEYS];
+
 /**
  * Validates raw stack config (key without the project prefix → value, objects already parsed from JSON) into a
  * StackConfig. Every problem is collected and thrown once as a ConfigError naming key, value and what is allowed.
@@ -71,7 +74,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         problems.throwIfAny();
         throw new Error("unreachable: a non-object config was reported above");
     }
-    root.onlyKeys([...CORE_KEYS, ...IDENTITY_KEYS, ...PROMOTION_KEYS, ...REHEARSAL_KEYS]);
+    root.onlyKeys(CONFIG_KEYS);
 
     const clusterName = root.string("clusterName", { ...rules.eksClusterName, required: true });
     const pools = parsePools(root, problems);

@@ -727,6 +727,14 @@ export const BAD_INPUTS: readonly BadInput[] = [
         config: (c) => (c.cutoverAllowSkip = "yes"),
     },
     {
+        group: "rehearsal",
+        what: "a Kubernetes version without AL2 AMIs",
+        key: "rehearsal.kubernetesVersion",
+        shown: json("1.33"),
+        allowed: "is the last Kubernetes version with AL2 AMIs",
+        config: (c) => (c.rehearsal = { kubernetesVersion: "1.33" }),
+    },
+    {
         group: "drainEvictUnmanagedPods",
         what: "not a boolean",
         key: "drainEvictUnmanagedPods",
