@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CloudFacts } from "../plan/offline-cloud";
+import { simulatePrevious } from "../plan/simulate";
 import {
     LAUNCH_TEMPLATE,
     ebsVolumesEncrypted,
@@ -13,81 +13,24 @@ import { NODE_GROUP, al2023AmiType, legacyNeverGrows, noRemoteAccess } from "../
 import { DEFAULT_PROTECTED_STACKS, nodeGroupProtected } from "../policy/rules/protection";
 import { ROLE, noWildcardPrincipal, oidcTrustScoped, podIdentityTrust } from "../policy/rules/trust-policy";
 import { CUTOVER_PHASES, type CutoverPhase } from "../stacks/config";
-import type { CutoverRecord, PoolCutoverRecord } from "../stacks/cutover-state";
 import { exampleFacts, stackFileConfig } from "./mocks";
 import { evaluateForPolicy, type DeclaredResource } from "./policy-evaluate";
 
 type Stack = "dev" | "prod";
 
-/** A pool of a stack file, the fields the cutover record is built from. */
-interface StackFilePool {
-    readonly name: string;
-    readonly legacyNodeGroup: string;
-    readonly phase?: CutoverPhase;
-}
-
-/** What the last deployment recorded for one pool in `phase`: adopted, sizes and AL2023 name from the facts. */
-function poolRecord(facts: CloudFacts, pool: StackFilePool, phase: CutoverPhase): PoolCutoverRecord {
-    const legacy = facts.nodegroups[pool.legacyNodeGroup].nodegroup.scalingConfig;
-    const al2023 = Object.keys(facts.nodegroups).find(
-        (name) => name.startsWith(`${pool.name}-`) && facts.nodegroups[name].nodegroup.amiType.startsWith("AL2023_"),
-    );
-    return {
-        phase,
-        adopted: true,
-        legacyNodeGroupName: pool.legacyNodeGroup,
-        legacySizeAtAdoption: { min: legacy.minSize, desired: legacy.desiredSize, max: legacy.maxSize },
-        ...(al2023 !== undefined && { al2023NodeGroupName: al2023 }),
-    };
-}
-
-/**
- * The stack's cutover record one step before `phase` (none before `prepare`: the first deployment adopts), so that
- * deploying `phase` is a one-step move. Pools with their own `phase` stay where they are.
- */
-function previousOutputs(stack: Stack, facts: CloudFacts, phase: CutoverPhase): Record<string, unknown> {
-    const index = CUTOVER_PHASES.indexOf(phase);
-    if (index === 0) return {};
-    const pools = stackFileConfig(stack).pools as StackFilePool[];
-    const record: CutoverRecord = {
-        version: 1,
-        pools: Object.fromEntries(
-            pools.map((pool) => [pool.name, poolRecord(facts, pool, pool.phase ?? CUTOVER_PHASES[index - 1])]),
-        ),
-    };
-    return { cutover: record };
-}
-
-/** prod's promotion gate reads dev's record: dev already deployed `phase`. */
-function devStackAt(phase: CutoverPhase): Record<string, Record<string, unknown>> {
-    return {
-        "acme/eks-al2023-migration/dev": {
-            cutover: {
-                version: 1,
-                pools: {
-                    general: {
-                        phase,
-                        adopted: true,
-                        legacyNodeGroupName: "dev-general-al2",
-                        legacySizeAtAdoption: { min: 1, desired: 2, max: 4 },
-                        al2023NodeGroupName: "general-20261102093015123400000001",
-                    },
-                },
-            },
-        },
-    };
-}
-
 /** Evaluates `index.ts`'s program for a stack in a phase: its stack file, its facts, a one-step move. */
 async function declaredResources(stack: Stack, phase: CutoverPhase): Promise<DeclaredResource[]> {
     const { default: program } = await import("../index");
     const facts = exampleFacts(stack);
+    const config = { ...stackFileConfig(stack), cutoverPhase: phase };
+    // The last deployment one step before `phase` (the offline plan's simulation), and dev having done `phase`.
+    const { previousOutputs, otherStacks } = simulatePrevious({ stack, config, facts });
     const evaluation = await evaluateForPolicy({
         stack,
-        config: { ...stackFileConfig(stack), cutoverPhase: phase },
+        config,
         facts,
-        previousOutputs: previousOutputs(stack, facts, phase),
-        ...(stack === "prod" && { otherStacks: devStackAt(phase) }),
+        previousOutputs,
+        otherStacks,
         program,
     });
     if (evaluation.error !== undefined) {
