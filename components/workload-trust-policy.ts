@@ -122,9 +122,6 @@ export function podIdentityTrustPolicy(): TrustPolicyDocument {
     };
 }
 
-/** IAM's default role trust policy quota, in characters; an account can have it raised up to 4,096. */
-export const DEFAULT_TRUST_POLICY_MAX_LENGTH = 2048;
-
 /** The length IAM counts against the trust policy quota: the serialised document without whitespace. */
 export function trustPolicyLength(document: TrustPolicyDocument): number {
     return JSON.stringify(document).replace(/\s/g, "").length;

@@ -127,6 +127,9 @@ const SERVICE_ACCOUNT_KEYS = [
 ] as const;
 const SHARED_ROLE_KEYS = ["name", "identity", ...ROLE_KEYS] as const;
 
+/** IAM's default role trust policy quota, in characters; an account can have it raised up to 4,096. */
+const DEFAULT_TRUST_POLICY_MAX_LENGTH = 2048;
+
 /** IAM role names: 1-64 of `[\w+=,.@-]` (IAM CreateRole `RoleName`). */
 export const IAM_ROLE_NAME = {
     pattern: /^[\w+=,.@-]{1,64}$/,
@@ -205,7 +208,9 @@ export function parseIdentityConfig(root: ConfigObject, problems: Problems): Ide
             manage: agent?.boolean("manage") ?? false,
             ...(addonVersion !== undefined ? { addonVersion } : {}),
         },
-        trustPolicyMaxLength: root.integer("trustPolicyMaxLength", 2048, 4096, "characters") ?? 2048,
+        trustPolicyMaxLength:
+            root.integer("trustPolicyMaxLength", DEFAULT_TRUST_POLICY_MAX_LENGTH, 4096, "characters") ??
+            DEFAULT_TRUST_POLICY_MAX_LENGTH,
         kubernetes: context !== undefined ? { context } : {},
     };
 }

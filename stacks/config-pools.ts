@@ -102,9 +102,6 @@ export interface PoolConfig {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Top-level config keys this module reads. */
-export const POOL_KEYS = ["pools"] as const;
-
 /** Keys a pool may hold. */
 const POOL_FIELDS = [
     "name",
