@@ -1,6 +1,7 @@
+import { configProblems } from "./config-errors";
 import { describe, expect, it } from "vitest";
 import { defaultWorkloadRoleName, parseIdentityConfig, type IdentityConfig } from "../stacks/config-identities";
-import { ConfigError, ConfigObject, Problems } from "../stacks/validate";
+import { ConfigObject, Problems } from "../stacks/validate";
 
 const S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 
@@ -15,13 +16,7 @@ function parse(raw: Record<string, unknown>): IdentityConfig {
 
 /** The problems a raw config produces (fails the test when it parses). */
 function problemsOf(raw: Record<string, unknown>): readonly string[] {
-    try {
-        parse(raw);
-    } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
+    return configProblems(() => parse(raw));
 }
 
 /** One valid service account with its own role, overridable. */

@@ -1,7 +1,7 @@
+import { configProblems } from "./config-errors";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../stacks/config";
 import { poolWarnings, type PoolConfig } from "../stacks/config-pools";
-import { ConfigError } from "../stacks/validate";
 
 const SUBNET = "subnet-0a1b2c3d4e5f60718";
 const BASE = { name: "general", subnetIds: [SUBNET], scaling: { min: 1, desired: 2, max: 3 } };
@@ -16,13 +16,7 @@ function parsePool(overrides: Record<string, unknown>): PoolConfig {
 
 /** The problems a config raises; fails the test when it raises none or something other than a ConfigError. */
 function problemsOf(pools: unknown): readonly string[] {
-    try {
-        parsePools(pools);
-    } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
+    return configProblems(() => parsePools(pools));
 }
 
 describe("parsePools: valid pools", () => {

@@ -1,3 +1,4 @@
+import { configProblems } from "./config-errors";
 import { describe, expect, it } from "vitest";
 import {
     EMPTY_CUTOVER_RECORD,
@@ -9,7 +10,6 @@ import {
     readPreviousCutover,
     type CutoverRecord,
 } from "../stacks/cutover-state";
-import { ConfigError } from "../stacks/validate";
 import { liveNodeGroup } from "./cutover-fixtures";
 import { exampleFacts, runProgram, useOfflineCloud } from "./mocks";
 
@@ -27,17 +27,6 @@ const RECORD: CutoverRecord = {
     },
 };
 
-/** The problems a ConfigError carries, or a failure when `run` does not throw one. */
-function problemsOf(run: () => unknown): readonly string[] {
-    try {
-        run();
-    } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).problems;
-    }
-    throw new Error("expected a ConfigError");
-}
-
 describe("parseCutoverRecord", () => {
     it("a first deployment has no record", () => {
         expect(parseCutoverRecord(undefined)).toEqual(EMPTY_CUTOVER_RECORD);
@@ -49,10 +38,10 @@ describe("parseCutoverRecord", () => {
     });
 
     it("rejects malformed records, naming each field and value", () => {
-        expect(problemsOf(() => parseCutoverRecord("shift"))).toEqual([
+        expect(configProblems(() => parseCutoverRecord("shift"))).toEqual([
             'cutover: "shift" is not allowed; expected an object (stack output cutover of the last deployment)',
         ]);
-        expect(problemsOf(() => parseCutoverRecord({ version: 2, pools: [] }))).toEqual([
+        expect(configProblems(() => parseCutoverRecord({ version: 2, pools: [] }))).toEqual([
             "cutover.version: 2 is not allowed; this program reads version 1",
             "cutover.pools: [] is not allowed; expected an object keyed by pool name",
         ]);
@@ -63,7 +52,7 @@ describe("parseCutoverRecord", () => {
                 web: { phase: "shift", adopted: true },
             },
         };
-        expect(problemsOf(() => parseCutoverRecord(bad))).toEqual([
+        expect(configProblems(() => parseCutoverRecord(bad))).toEqual([
             'cutover.pools.general.phase: "drained" is not allowed; expected one of prepare, canary, shift, drain, decommission',
             'cutover.pools.general.adopted: "yes" is not allowed; expected true or false',
             "cutover.pools.general.legacySizeAtAdoption.desired: -1 is not allowed; expected a whole number ≥ 0",
