@@ -22,8 +22,8 @@ function loadEntry(): { ok: boolean; output: string } {
 
 describe("pulumi-main.js, the entry point Pulumi runs", () => {
     let built: fs.Stats;
+    // tests/global-setup.ts has built bin/ before any test file runs.
     beforeAll(() => {
-        execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "ignore" });
         built = fs.statSync(COMPILED);
     });
     afterAll(() => fs.utimesSync(COMPILED, built.atime, built.mtime));
