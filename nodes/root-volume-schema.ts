@@ -1,0 +1,75 @@
+/** A pool's root EBS volume: always gp3 and encrypted, sized and tuned within gp3's limits. */
+import * as v from "valibot";
+import { AL2023_ROOT_SNAPSHOT_GIB, GP3_LIMITS } from "../common/aws-limits";
+import { notAllowedText } from "../common/config-error";
+import { checked, int, isPlainObject, oneOf, optional, pathItem, str, strictObject, withDefault } from "../common/schema-kit";
+
+/** KMS key ARN, alias ARN, or alias name (LaunchTemplateEbsBlockDeviceRequest `KmsKeyId`). */
+const KMS_KEY = {
+    pattern:
+        /^(arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)|alias\/[A-Za-z0-9/_-]+)$/,
+    patternText: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), an alias ARN or alias/<name>",
+};
+
+const { sizeGiB, iops, throughput } = GP3_LIMITS;
+
+/** `pools[i].rootVolume`. */
+export const rootVolumeSchema = checked(
+    strictObject({
+        sizeGiB: withDefault(
+            v.pipe(
+                int(sizeGiB.min, sizeGiB.max, "GiB"),
+                v.check(
+                    (size) => size >= AL2023_ROOT_SNAPSHOT_GIB,
+                    (issue) =>
+                        notAllowedText(
+                            issue.input,
+                            `at least ${AL2023_ROOT_SNAPSHOT_GIB} GiB (the AL2023 EKS AMI's root snapshot; EC2 rejects a smaller root volume)`,
+                        ),
+                ),
+            ),
+            AL2023_ROOT_SNAPSHOT_GIB,
+            { type: `int ${AL2023_ROOT_SNAPSHOT_GIB}–${sizeGiB.max}`, description: "root volume size in GiB (not below the AL2023 EKS AMI's root snapshot)" },
+        ),
+        type: withDefault(oneOf(["gp3"] as const), "gp3", { type: "string", description: "`gp3` only" }),
+        iops: withDefault(int(iops.min, iops.max, "IOPS"), iops.min, {
+            type: `int ${iops.min}–${iops.max}`,
+            description: `at most ${iops.perGiB} per GiB`,
+        }),
+        throughput: withDefault(int(throughput.min, throughput.max, "MiB/s"), throughput.min, {
+            type: `int ${throughput.min}–${throughput.max}`,
+            description: `MiB/s, at most IOPS × ${throughput.perIops}`,
+        }),
+        kmsKeyId: optional(str(KMS_KEY), {
+            type: "string",
+            description: "key ARN, alias ARN or `alias/...`; the account's default EBS key when absent",
+        }),
+    }),
+    // gp3's ratios (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html), on the values with defaults.
+    (volume, addIssue) => {
+        if (!isPlainObject(volume) || typeof volume.sizeGiB !== "number" || typeof volume.iops !== "number") return;
+        if (volume.iops > iops.perGiB * volume.sizeGiB) {
+            addIssue({
+                input: volume.iops,
+                message: notAllowedText(
+                    volume.iops,
+                    `gp3 allows at most ${iops.perGiB} IOPS per GiB: ${iops.perGiB * volume.sizeGiB} for ${volume.sizeGiB} GiB`,
+                ),
+                path: [pathItem(volume, "iops", volume.iops)],
+            });
+        }
+        if (typeof volume.throughput === "number" && volume.throughput > throughput.perIops * volume.iops) {
+            addIssue({
+                input: volume.throughput,
+                message: notAllowedText(
+                    volume.throughput,
+                    `gp3 allows at most ${throughput.perIops} MiB/s per IOPS: ${throughput.perIops * volume.iops} MiB/s for ${volume.iops} IOPS`,
+                ),
+                path: [pathItem(volume, "throughput", volume.throughput)],
+            });
+        }
+    },
+);
+
+/** The root EBS volume, always gp3 and encrypted. */
+export type RootVolumeConfig = v.InferOutput<typeof rootVolumeSchema>;
