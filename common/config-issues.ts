@@ -11,11 +11,6 @@ export function keyPath(keys: readonly (string | number)[]): string {
     return keys.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("");
 }
 
-/** The problem line of one issue; the schema's messages are the whole text after the key. */
-export function formatIssue(issue: v.BaseIssue<unknown>): string {
-    return `${keyPath(issueKeys(issue))}: ${issue.message}`;
-}
-
 /**
  * Whether the value at `keys` parsed without an issue (nothing at or inside it failed), so a check across
  * entries (duplicate names, references between sections) reads only values that are what the schema says.

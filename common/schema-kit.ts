@@ -182,6 +182,9 @@ export function checked<const S extends v.GenericSchema>(schema: S, check: Cross
     );
 }
 
+/** An object type whose entries are never null (a null entry counts as absent, as YAML's `key:` is). */
+export type WithoutNull<T> = { [K in keyof T]: Exclude<T[K], null> };
+
 /** Options of `strictObject`. */
 export interface StrictObjectOptions {
     /** The message for a missing required key, by key. @default "is required" */
@@ -190,7 +193,7 @@ export interface StrictObjectOptions {
 
 /**
  * A YAML mapping with exactly these entries: unknown keys are problems (with a suggestion), since nodeadm and Pulumi
- * would otherwise ignore a typo silently. Entries that are `v.nullish(...)` are optional (null counts as absent).
+ * would otherwise ignore a typo silently. Entries that are `v.nullish(...)` are optional; null counts as absent.
  */
 export function strictObject<const E extends v.ObjectEntries>(entries: E, options: StrictObjectOptions = {}) {
     const known = Object.keys(entries);
@@ -206,8 +209,11 @@ export function strictObject<const E extends v.ObjectEntries>(entries: E, option
         checked(object, onlyKeys(known)),
         v.transform((value) => {
             const picked: Record<string, unknown> = {};
-            for (const key of known) if ((value as Record<string, unknown>)[key] !== undefined) picked[key] = (value as Record<string, unknown>)[key];
-            return picked as v.InferOutput<v.ObjectSchema<E, undefined>>;
+            for (const key of known) {
+                const entry = (value as Record<string, unknown>)[key];
+                if (entry !== undefined && entry !== null) picked[key] = entry;
+            }
+            return picked as WithoutNull<v.InferOutput<v.ObjectSchema<E, undefined>>>;
         }),
     );
 }
@@ -242,4 +248,11 @@ export function withDefault<const S extends v.GenericSchema>(
     doc: KeyDoc,
 ) {
     return v.nullish(v.pipe(schema, v.metadata({ doc })), fallback as never);
+}
+
+/** The reference documentation of a key's schema (see `required`, `optional`, `withDefault`), when it has one. */
+export function keyDoc(schema: v.GenericSchema): KeyDoc | undefined {
+    const inner = "wrapped" in schema ? (schema.wrapped as v.GenericSchema) : schema;
+    const pipe = "pipe" in inner ? (inner.pipe as readonly { type: string; metadata?: { doc?: KeyDoc } }[]) : [];
+    return pipe.find((item) => item.type === "metadata" && item.metadata?.doc)?.metadata?.doc;
 }

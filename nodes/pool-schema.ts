@@ -36,6 +36,9 @@ const POOL_NAME = {
     patternText: `lowercase letters, digits and '-', starting and ending alphanumeric, at most ${MAX_POOL_NAME_LENGTH} characters (the node group name <name>-<26-character suffix> must fit EKS's 63)`,
 };
 
+/** The AMI type of a pool that names none (also set, and ignored by the node group, with `customAmi`). */
+const DEFAULT_AMI_TYPE = AL2023_AMI_TYPES[0];
+
 const AL2_REFUSED = `AL2 AMI types are not allowed (this program moves nodes to AL2023); allowed: ${AL2023_AMI_TYPES.join(", ")}`;
 const amiType = v.pipe(
     v.custom<string>((value) => !(typeof value === "string" && value.startsWith("AL2_")), kit.notAllowed(AL2_REFUSED)),
@@ -123,8 +126,9 @@ export const poolEntries = {
         type: "bool",
         description: "allow `drain` although the AL2023 full size is below the AL2 size at adoption (fewer, larger instances)",
     }),
-    amiType: withDefault(amiType, "AL2023_x86_64_STANDARD", {
+    amiType: optional(amiType, {
         type: "string",
+        defaultText: `\`${DEFAULT_AMI_TYPE}\``,
         description: `also ${AL2023_AMI_TYPES.slice(1).map((t) => `\`${t}\``).join(", ")}; AL2 types are refused`,
     }),
     customAmi: optional(str(rules.amiId), {
@@ -199,12 +203,20 @@ export const poolEntries = {
     }),
 };
 
+/** Whether `value` is a valid `scaling` (whole numbers in range, min ≤ desired ≤ max). */
+function isScaling(value: unknown): value is { min: number; desired: number; max: number } {
+    if (!kit.isPlainObject(value)) return false;
+    const { min, desired, max } = value;
+    const size = (n: unknown, least: number): n is number => typeof n === "number" && Number.isInteger(n) && n >= least && n <= MAX_NODES;
+    return size(min, 0) && size(desired, 0) && size(max, 1) && min <= desired && desired <= max;
+}
+
 /** Rules between a pool's keys, on the values as parsed (a key that failed on its own is left to its message). */
 const poolRules: kit.CrossCheck = (pool, addIssue) => {
     if (!kit.isPlainObject(pool)) return;
     const at = (key: string) => [pathItem(pool, key, pool[key])] as [v.IssuePathItem];
     const given = (key: string) => pool[key] !== undefined && pool[key] !== null;
-    if (given("customAmi") && given("amiType")) {
+    if (typeof pool.customAmi === "string" && rules.amiId.pattern.test(pool.customAmi) && given("amiType")) {
         addIssue({
             input: pool.amiType,
             message: notAllowedText(
@@ -214,10 +226,9 @@ const poolRules: kit.CrossCheck = (pool, addIssue) => {
             path: at("amiType"),
         });
     }
-    const scaling = pool.scaling as { max?: unknown } | undefined;
-    const max = scaling?.max;
+    const max = isScaling(pool.scaling) ? pool.scaling.max : undefined;
     const canary = pool.canarySize;
-    if (typeof max === "number" && Number.isInteger(max) && typeof canary === "number" && canary > max && canary <= MAX_NODES) {
+    if (max !== undefined && typeof canary === "number" && canary > max && canary <= MAX_NODES) {
         addIssue({ input: canary, message: notAllowedText(canary, `allowed: 1 to ${max} nodes (at most scaling.max)`), path: at("canarySize") });
     }
     if (given("maxUnavailable") && given("maxUnavailablePercentage")) {
@@ -245,8 +256,9 @@ const poolRules: kit.CrossCheck = (pool, addIssue) => {
 /** `pools[i]`, with the two update keys folded into `update` as the node group takes them. */
 export const poolSchema = v.pipe(
     kit.checked(strictObject(poolEntries, { required: { scaling: "is required: { min, desired, max }" } }), poolRules),
-    v.transform(({ maxUnavailable, maxUnavailablePercentage, ...pool }) => ({
+    v.transform(({ maxUnavailable, maxUnavailablePercentage, amiType, ...pool }) => ({
         ...pool,
+        amiType: amiType ?? DEFAULT_AMI_TYPE,
         update:
             maxUnavailablePercentage !== undefined
                 ? { maxUnavailablePercentage }
