@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { simulatePrevious } from "../../plan/simulate";
-import { CUTOVER_PHASES, type CutoverPhase } from "../../stacks/config";
-import { exampleFacts, ROOT, stackFileConfig } from "../mocks";
-import { evaluateForPolicy } from "../policy-evaluate";
+import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
+import { exampleFacts, ROOT, stackFileConfig } from "../fakes/mocks";
+import { evaluateForPolicy } from "../fakes/policy-evaluate";
 
 /**
  * The URN of every resource each stack declares in each phase, as recorded before the code was reorganised into
