@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { rules } from "../common/name-rules";
 import { bool, int, oneOf, optional, str, stringMap, strictObject, withDefault } from "../common/schema-kit";
-import { CUTOVER_PHASES } from "./cutover-phases";
+import { CUTOVER_PHASES } from "./phases";
 
 /**
  * The longest drain allowed. The drain runs inside one `pulumi up` with one set of AWS credentials; Pulumi Deployments

@@ -6,7 +6,7 @@ import { rules } from "../common/name-rules";
 import * as kit from "../common/schema-kit";
 import { awsTagRules } from "../common/tags";
 import { KUBELET_CONFIGURATION_KEYS } from "../components/nodeadm-user-data";
-import { CUTOVER_PHASES } from "../cutover/cutover-phases";
+import { CUTOVER_PHASES } from "../cutover/phases";
 import { labelsSchema, taintsSchema } from "./kubernetes-labels";
 import { rootVolumeSchema } from "./root-volume-schema";
 
