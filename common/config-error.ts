@@ -40,6 +40,11 @@ export class Problems {
         this.found.push(`${key}: ${message}`);
     }
 
+    /** Records a whole problem line (`<key>: <problem>`). */
+    addLine(line: string): void {
+        this.found.push(line);
+    }
+
     get count(): number {
         return this.found.length;
     }

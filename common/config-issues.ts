@@ -19,3 +19,8 @@ export function validAt(issues: readonly v.BaseIssue<unknown>[]): (keys: readonl
     const failed = issues.map(issueKeys);
     return (keys) => !failed.some((path) => keys.every((key, i) => path[i] === key));
 }
+
+/** The problem lines of issues: `<full key path>: <message>` (the schema's messages are the whole text after the key). */
+export function problemLines(issues: readonly v.BaseIssue<unknown>[]): string[] {
+    return issues.map((issue) => `${keyPath(issueKeys(issue))}: ${issue.message}`);
+}

@@ -205,8 +205,16 @@ export function strictObject<const E extends v.ObjectEntries>(entries: E, option
             return options.required?.[key] ?? "is required";
         }),
     );
+    // Unknown keys are reported first: a typo often explains the problems after it (a key "missing" under its right name).
+    const unknownKeysFirst = v.rawCheck<v.InferOutput<typeof object>>(({ dataset, addIssue }) => {
+        const issues = dataset.issues as v.BaseIssue<unknown>[] | undefined;
+        const before = issues?.length ?? 0;
+        onlyKeys(known)(dataset.value, (issue) => addIssue(issue));
+        const all = dataset.issues as v.BaseIssue<unknown>[] | undefined;
+        if (all !== undefined && before > 0) all.unshift(...all.splice(before));
+    });
     return v.pipe(
-        checked(object, onlyKeys(known)),
+        v.pipe(object, unknownKeysFirst),
         v.transform((value) => {
             const picked: Record<string, unknown> = {};
             for (const key of known) {

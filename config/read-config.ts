@@ -1,7 +1,7 @@
 /** Reads and validates the stack config: the schema, then the checks across sections, every problem at once. */
 import * as pulumi from "@pulumi/pulumi";
 import * as v from "valibot";
-import { issueKeys, keyPath, validAt } from "../common/config-issues";
+import { issueKeys, problemLines, validAt } from "../common/config-issues";
 import { Problems } from "../common/config-error";
 import { PROJECT } from "../common/project";
 import { keyDoc } from "../common/schema-kit";
@@ -27,7 +27,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     const result = v.safeParse(stackSchema, raw);
     const issues = result.issues ?? [];
     const problems = new Problems();
-    for (const issue of issues) problems.addMessage(keyPath(issueKeys(issue)), issue.message);
+    problemLines(issues).forEach((line) => problems.addLine(line));
     if (issues.some((issue) => issueKeys(issue).length === 0)) problems.throwIfAny();
 
     // The checks across entries and sections read what parsed; what did not is reported above.

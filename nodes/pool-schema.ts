@@ -5,7 +5,7 @@ import { notAllowedText } from "../common/config-error";
 import { rules } from "../common/name-rules";
 import * as kit from "../common/schema-kit";
 import { awsTagRules } from "../common/tags";
-import { KUBELET_CONFIGURATION_KEYS } from "../components/nodeadm-user-data";
+import { KUBELET_CONFIGURATION_KEYS } from "./nodeadm-user-data";
 import { CUTOVER_PHASES } from "../cutover/phases";
 import { labelsSchema, taintsSchema } from "./kubernetes-labels";
 import { rootVolumeSchema } from "./root-volume-schema";

@@ -9,7 +9,7 @@ import { checkTrustPolicyLength, irsaTrustPolicy } from "../../identity/workload
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
 import { OfflineCloud, type CloudFacts, type DescribeNodegroupOutput } from "../../plan/offline-cloud";
 import { al2ReleaseVersionParameter } from "../../program/cluster-source";
-import { parseConfig } from "../../config/config";
+import { parseConfig } from "../../config/read-config";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import { PROJECT } from "../../common/project";
 import type { PoolCutoverRecord } from "../../cutover/cutover-record";
