@@ -47,25 +47,31 @@ export const rootVolumeSchema = checked(
     }),
     // gp3's ratios (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html), on the values with defaults.
     (volume, addIssue) => {
-        if (!isPlainObject(volume) || typeof volume.sizeGiB !== "number" || typeof volume.iops !== "number") return;
-        if (volume.iops > iops.perGiB * volume.sizeGiB) {
+        if (!isPlainObject(volume)) return;
+        // A value that failed its own range is checked as its default, as EC2 would see the rest.
+        const within = (value: unknown, min: number, max: number, fallback: number) =>
+            typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+        const size = within(volume.sizeGiB, AL2023_ROOT_SNAPSHOT_GIB, sizeGiB.max, AL2023_ROOT_SNAPSHOT_GIB);
+        const ops = within(volume.iops, iops.min, iops.max, iops.min);
+        const rate = within(volume.throughput, throughput.min, throughput.max, throughput.min);
+        if (ops > iops.perGiB * size) {
             addIssue({
-                input: volume.iops,
+                input: ops,
                 message: notAllowedText(
-                    volume.iops,
-                    `gp3 allows at most ${iops.perGiB} IOPS per GiB: ${iops.perGiB * volume.sizeGiB} for ${volume.sizeGiB} GiB`,
+                    ops,
+                    `gp3 allows at most ${iops.perGiB} IOPS per GiB: ${iops.perGiB * size} for ${size} GiB`,
                 ),
-                path: [pathItem(volume, "iops", volume.iops)],
+                path: [pathItem(volume, "iops", ops)],
             });
         }
-        if (typeof volume.throughput === "number" && volume.throughput > throughput.perIops * volume.iops) {
+        if (rate > throughput.perIops * ops) {
             addIssue({
-                input: volume.throughput,
+                input: rate,
                 message: notAllowedText(
-                    volume.throughput,
-                    `gp3 allows at most ${throughput.perIops} MiB/s per IOPS: ${throughput.perIops * volume.iops} MiB/s for ${volume.iops} IOPS`,
+                    rate,
+                    `gp3 allows at most ${throughput.perIops} MiB/s per IOPS: ${throughput.perIops * ops} MiB/s for ${ops} IOPS`,
                 ),
-                path: [pathItem(volume, "throughput", volume.throughput)],
+                path: [pathItem(volume, "throughput", rate)],
             });
         }
     },
