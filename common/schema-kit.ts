@@ -22,7 +22,8 @@ export interface StringRule {
 /** The problem with string `value` under `rule`, or undefined when it follows the rule. */
 function stringProblem(value: string, rule: StringRule): string | undefined {
     if (rule.maxLength !== undefined && value.length > rule.maxLength) return `at most ${rule.maxLength} characters`;
-    if (rule.pattern && !rule.pattern.test(value)) return `expected ${rule.patternText ?? `a value matching ${rule.pattern}`}`;
+    if (rule.pattern && !rule.pattern.test(value))
+        return `expected ${rule.patternText ?? `a value matching ${rule.pattern}`}`;
     return undefined;
 }
 
@@ -90,22 +91,25 @@ export function stringList(rule: StringRule & { readonly minItems?: number; read
             (items) => minItems === undefined || items.length >= minItems,
             notAllowed(`expected at least ${minItems} item${minItems === 1 ? "" : "s"}`),
         ),
-        v.check((items) => maxItems === undefined || items.length <= maxItems, notAllowed(`expected at most ${maxItems} items`)),
+        v.check(
+            (items) => maxItems === undefined || items.length <= maxItems,
+            notAllowed(`expected at most ${maxItems} items`),
+        ),
     );
     return checked(sized, (items, addIssue) => {
-            if (!Array.isArray(items)) return;
-            const seen = new Set<unknown>();
-            items.forEach((item, i) => {
-                if (typeof item === "string" && seen.has(item)) {
-                    addIssue({
-                        input: item,
-                        message: notAllowedText(item, "each item may appear only once"),
-                        path: [pathItem(items, i, item)],
-                    });
-                }
-                seen.add(item);
-            });
+        if (!Array.isArray(items)) return;
+        const seen = new Set<unknown>();
+        items.forEach((item, i) => {
+            if (typeof item === "string" && seen.has(item)) {
+                addIssue({
+                    input: item,
+                    message: notAllowedText(item, "each item may appear only once"),
+                    path: [pathItem(items, i, item)],
+                });
+            }
+            seen.add(item);
         });
+    });
 }
 
 /** A map of string keys to string values (tags, labels). Numbers and booleans are not accepted as values. */
@@ -160,13 +164,21 @@ export function onlyKeys(known: readonly string[]): CrossCheck {
         if (!isPlainObject(value)) return;
         for (const key of Object.keys(value)) {
             if (known.includes(key)) continue;
-            addIssue({ input: value[key], message: unknownKeyText(key, known), path: [pathItem(value, key, value[key])] });
+            addIssue({
+                input: value[key],
+                message: unknownKeyText(key, known),
+                path: [pathItem(value, key, value[key])],
+            });
         }
     };
 }
 
 /** Records one issue of a `crossCheck`. */
-export type AddIssue = (issue: { input: unknown; message: string; path?: [v.IssuePathItem, ...v.IssuePathItem[]] }) => void;
+export type AddIssue = (issue: {
+    input: unknown;
+    message: string;
+    path?: [v.IssuePathItem, ...v.IssuePathItem[]];
+}) => void;
 
 /** A check across the entries of a value: it reads the value as parsed so far and records issues. */
 export type CrossCheck = (value: unknown, addIssue: AddIssue) => void;
@@ -226,7 +238,6 @@ export function strictObject<const E extends v.ObjectEntries>(entries: E, option
     );
 }
 
-
 /** How the config reference (README, `Pulumi.yaml`) describes a key. */
 export interface KeyDoc {
     /** The type as the reference shows it: `string`, `bool`, `int 1–90`, `list`, `{min, desired, max}`... */
@@ -250,11 +261,7 @@ export function optional<const S extends v.GenericSchema>(schema: S, doc: KeyDoc
 }
 
 /** An optional key with a default (absent or null: `fallback`, checked by `schema` like a given value). */
-export function withDefault<const S extends v.GenericSchema>(
-    schema: S,
-    fallback: v.InferInput<S>,
-    doc: KeyDoc,
-) {
+export function withDefault<const S extends v.GenericSchema>(schema: S, fallback: v.InferInput<S>, doc: KeyDoc) {
     return v.nullish(v.pipe(schema, v.metadata({ doc })), fallback as never);
 }
 

@@ -13,7 +13,8 @@ function tagKeyProblem(key: string): string | undefined {
     if (key.toLowerCase().startsWith(AWS_TAG_LIMITS.reservedPrefix)) {
         return `tag keys starting with "${AWS_TAG_LIMITS.reservedPrefix}" are reserved by AWS`;
     }
-    if (key.startsWith(RESERVED_TAG_PREFIX)) return `tag keys starting with "${RESERVED_TAG_PREFIX}" are set by this program`;
+    if (key.startsWith(RESERVED_TAG_PREFIX))
+        return `tag keys starting with "${RESERVED_TAG_PREFIX}" are set by this program`;
     return undefined;
 }
 
@@ -22,25 +23,25 @@ function tagKeyProblem(key: string): string | undefined {
  * by AWS), no `eks-al2023-migration/` prefix (set by the program).
  */
 export const awsTagRules: CrossCheck = (tags, addIssue) => {
-        if (!isPlainObject(tags)) return;
-        const entries = Object.entries(tags);
-        if (entries.length > AWS_TAG_LIMITS.maxTags) {
+    if (!isPlainObject(tags)) return;
+    const entries = Object.entries(tags);
+    if (entries.length > AWS_TAG_LIMITS.maxTags) {
+        addIssue({
+            input: tags,
+            message: notAllowedText(`${entries.length} tags`, `at most ${AWS_TAG_LIMITS.maxTags} tags per resource`),
+        });
+    }
+    for (const [key, value] of entries) {
+        if (typeof value !== "string") continue;
+        const keyProblem = tagKeyProblem(key);
+        const path: [v.IssuePathItem] = [pathItem(tags, key, value)];
+        if (keyProblem !== undefined) addIssue({ input: key, message: notAllowedText(key, keyProblem), path });
+        if (value.length > AWS_TAG_LIMITS.maxValueLength) {
             addIssue({
-                input: tags,
-                message: notAllowedText(`${entries.length} tags`, `at most ${AWS_TAG_LIMITS.maxTags} tags per resource`),
+                input: value,
+                message: notAllowedText(value, `tag values have at most ${AWS_TAG_LIMITS.maxValueLength} characters`),
+                path,
             });
         }
-        for (const [key, value] of entries) {
-            if (typeof value !== "string") continue;
-            const keyProblem = tagKeyProblem(key);
-            const path: [v.IssuePathItem] = [pathItem(tags, key, value)];
-            if (keyProblem !== undefined) addIssue({ input: key, message: notAllowedText(key, keyProblem), path });
-            if (value.length > AWS_TAG_LIMITS.maxValueLength) {
-                addIssue({
-                    input: value,
-                    message: notAllowedText(value, `tag values have at most ${AWS_TAG_LIMITS.maxValueLength} characters`),
-                    path,
-                });
-            }
-        }
+    }
 };

@@ -11,7 +11,8 @@ import { checkRehearsalWiring } from "../rehearsal/rehearsal-wiring";
 import { stackEntries, stackSchema, type ParsedStackConfig } from "./schema";
 
 /** The identity keys, which the program reads resolved, as `identity`. */
-type IdentityKey = "serviceAccounts" | "sharedRoles" | "oidcProvider" | "podIdentityAgent" | "trustPolicyMaxLength" | "kubernetes";
+type IdentityKey =
+    "serviceAccounts" | "sharedRoles" | "oidcProvider" | "podIdentityAgent" | "trustPolicyMaxLength" | "kubernetes";
 
 /** The whole validated stack configuration: the only thing the rest of the program reads. */
 export type StackConfig = Omit<ParsedStackConfig, IdentityKey> & {
@@ -33,8 +34,15 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     // The checks across entries and sections read what parsed; what did not is reported above.
     const valid = validAt(issues);
     const parsed = result.output as ParsedStackConfig;
-    const { serviceAccounts, sharedRoles, oidcProvider, podIdentityAgent, trustPolicyMaxLength, kubernetes, ...config } =
-        parsed;
+    const {
+        serviceAccounts,
+        sharedRoles,
+        oidcProvider,
+        podIdentityAgent,
+        trustPolicyMaxLength,
+        kubernetes,
+        ...config
+    } = parsed;
     const resolved = resolveIdentities(
         {
             clusterName: typeof parsed.clusterName === "string" ? parsed.clusterName : "",

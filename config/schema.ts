@@ -24,10 +24,14 @@ export const stackEntries = {
     }),
     pools: poolsSchema,
     ...cutover,
-    tags: withDefault(checked(stringMap(), awsTagRules), {}, {
-        type: "map",
-        description: `tags on every AWS resource the stack creates (keys starting \`aws:\` or \`eks-al2023-migration/\` are reserved)`,
-    }),
+    tags: withDefault(
+        checked(stringMap(), awsTagRules),
+        {},
+        {
+            type: "map",
+            description: `tags on every AWS resource the stack creates (keys starting \`aws:\` or \`eks-al2023-migration/\` are reserved)`,
+        },
+    ),
     ...identityEntries,
     promotion,
     rehearsal: rehearsalSchema,

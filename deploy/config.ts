@@ -106,7 +106,10 @@ const nodeRolesInAccount: kit.CrossCheck = (env, addIssue) => {
 const environmentSchema = kit.checked(
     kit.strictObject({
         // A number would lose leading zeros: an account id is written in quotes.
-        accountId: v.pipe(v.string(kit.notAllowed(accountIdRule.patternText)), v.check((id) => accountIdRule.pattern.test(id), kit.notAllowed(`expected ${accountIdRule.patternText}`))),
+        accountId: v.pipe(
+            v.string(kit.notAllowed(accountIdRule.patternText)),
+            v.check((id) => accountIdRule.pattern.test(id), kit.notAllowed(`expected ${accountIdRule.patternText}`)),
+        ),
         region: kit.str(regionRule),
         clusterName: kit.str(rules.eksClusterName),
         roleNamePrefix: v.nullish(kit.str(rolePrefixRule)),
@@ -138,7 +141,12 @@ export function parseDeployConfig(raw: Readonly<Record<string, unknown>>): Deplo
     const { environments, ...config } = result.output;
     const environment = (name: EnvironmentName): EnvironmentConfig => {
         const { roleNamePrefix, ...env } = environments[name];
-        return { name, ...env, partition: partitionOf(env.region), roleNamePrefix: roleNamePrefix ?? `${env.clusterName}-` };
+        return {
+            name,
+            ...env,
+            partition: partitionOf(env.region),
+            roleNamePrefix: roleNamePrefix ?? `${env.clusterName}-`,
+        };
     };
     return { ...config, environments: { dev: environment("dev"), prod: environment("prod") } };
 }

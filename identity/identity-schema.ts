@@ -48,13 +48,20 @@ const distinctPolicyNames: kit.CrossCheck = (arns, addIssue) => {
 const iamTagRules: kit.CrossCheck = (tags, addIssue) => {
     if (!kit.isPlainObject(tags)) return;
     if (Object.keys(tags).length > AWS_TAG_LIMITS.maxTags) {
-        addIssue({ input: tags, message: notAllowedText(tags, `IAM allows at most ${AWS_TAG_LIMITS.maxTags} tags per role`) });
+        addIssue({
+            input: tags,
+            message: notAllowedText(tags, `IAM allows at most ${AWS_TAG_LIMITS.maxTags} tags per role`),
+        });
     }
     for (const [name, value] of Object.entries(tags)) {
         if (typeof value !== "string") continue;
         const path: [v.IssuePathItem] = [kit.pathItem(tags, name, value)];
         if (name.length > AWS_TAG_LIMITS.maxKeyLength || name.toLowerCase().startsWith(AWS_TAG_LIMITS.reservedPrefix)) {
-            addIssue({ input: name, message: notAllowedText(name, "a tag key of 1-128 characters that does not start with aws:"), path });
+            addIssue({
+                input: name,
+                message: notAllowedText(name, "a tag key of 1-128 characters that does not start with aws:"),
+                path,
+            });
         }
         if (value.length > AWS_TAG_LIMITS.maxValueLength) {
             addIssue({ input: value, message: notAllowedText(value, "a tag value of at most 256 characters"), path });
@@ -95,7 +102,11 @@ const restartSchema = kit.checked(
             if (typeof target?.kind !== "string" || typeof target.name !== "string") return;
             const id = `${target.kind}/${target.name}`;
             if (seen.has(id)) {
-                addIssue({ input: id, message: notAllowedText(id, "each workload may appear only once"), path: [kit.pathItem(targets, i, target)] });
+                addIssue({
+                    input: id,
+                    message: notAllowedText(id, "each workload may appear only once"),
+                    path: [kit.pathItem(targets, i, target)],
+                });
             }
             seen.add(id);
         });
@@ -120,7 +131,8 @@ const serviceAccountRules: kit.CrossCheck = (entry, addIssue) => {
     if (!given(entry, "managedPolicyArns") && !given(entry, "policy")) {
         addIssue({
             input: entry,
-            message: "needs permissions: role (a sharedRoles name), or managedPolicyArns and/or policy for its own role",
+            message:
+                "needs permissions: role (a sharedRoles name), or managedPolicyArns and/or policy for its own role",
         });
     }
     if (entry.namespaceWide === true && entry.identity === "pod-identity") {
@@ -150,7 +162,11 @@ export const serviceAccountSchema = kit.checked(
 
 /** `sharedRoles[i]`: a role several service accounts use with `role: <name>`. */
 export const sharedRoleSchema = kit.checked(
-    kit.strictObject({ name: kit.str(rules.dns1123Label), identity: v.nullish(kit.oneOf(IDENTITY_KINDS), "irsa"), ...roleEntries }),
+    kit.strictObject({
+        name: kit.str(rules.dns1123Label),
+        identity: v.nullish(kit.oneOf(IDENTITY_KINDS), "irsa"),
+        ...roleEntries,
+    }),
     (entry, addIssue) => {
         if (!kit.isPlainObject(entry)) return;
         if (!given(entry, "managedPolicyArns") && !given(entry, "policy")) {
@@ -170,17 +186,24 @@ export const sharedRoleSchema = kit.checked(
 export const identityEntries = {
     serviceAccounts: kit.withDefault(kit.list(serviceAccountSchema), [], {
         type: "list",
-        description: "`namespace`, `name` (the Kubernetes service account) and its identity: see [below](#workload-identity-irsa-and-eks-pod-identity)",
+        description:
+            "`namespace`, `name` (the Kubernetes service account) and its identity: see [below](#workload-identity-irsa-and-eks-pod-identity)",
     }),
     sharedRoles: kit.withDefault(kit.list(sharedRoleSchema), [], {
         type: "list",
-        description: "`name`, `identity`, and the role fields of a service account; service accounts use it with `role: <name>`",
+        description:
+            "`name`, `identity`, and the role fields of a service account; service accounts use it with `role: <name>`",
     }),
-    oidcProvider: kit.withDefault(kit.strictObject({ create: v.nullish(kit.bool(), false) }), {}, {
-        type: "`{create}`",
-        defaultText: "`{create: false}`",
-        description: "`false`: look up the cluster's IAM OIDC provider; `true`: create it (client id `sts.amazonaws.com`)",
-    }),
+    oidcProvider: kit.withDefault(
+        kit.strictObject({ create: v.nullish(kit.bool(), false) }),
+        {},
+        {
+            type: "`{create}`",
+            defaultText: "`{create: false}`",
+            description:
+                "`false`: look up the cluster's IAM OIDC provider; `true`: create it (client id `sts.amazonaws.com`)",
+        },
+    ),
     podIdentityAgent: kit.withDefault(
         kit.strictObject({
             manage: v.nullish(kit.bool(), false),
@@ -198,16 +221,25 @@ export const identityEntries = {
             description: "`manage: true` installs the `eks-pod-identity-agent` add-on (optional `addonVersion`)",
         },
     ),
-    trustPolicyMaxLength: kit.withDefault(kit.int(DEFAULT_TRUST_POLICY_MAX_LENGTH, 4096, "characters"), DEFAULT_TRUST_POLICY_MAX_LENGTH, {
-        type: "int 2048–4096",
-        pulumiType: "integer",
-        description: "IAM role trust policy quota in characters (2048 by default; up to 4096 if the account's quota was raised).",
-    }),
-    kubernetes: kit.withDefault(kit.strictObject({ context: v.nullish(kit.str({ maxLength: 253 })) }), {}, {
-        type: "`{context}`",
-        defaultText: "none",
-        description: "use this kubeconfig context instead of the kubeconfig built from the cluster",
-    }),
+    trustPolicyMaxLength: kit.withDefault(
+        kit.int(DEFAULT_TRUST_POLICY_MAX_LENGTH, 4096, "characters"),
+        DEFAULT_TRUST_POLICY_MAX_LENGTH,
+        {
+            type: "int 2048–4096",
+            pulumiType: "integer",
+            description:
+                "IAM role trust policy quota in characters (2048 by default; up to 4096 if the account's quota was raised).",
+        },
+    ),
+    kubernetes: kit.withDefault(
+        kit.strictObject({ context: v.nullish(kit.str({ maxLength: 253 })) }),
+        {},
+        {
+            type: "`{context}`",
+            defaultText: "none",
+            description: "use this kubeconfig context instead of the kubeconfig built from the cluster",
+        },
+    ),
 };
 
 /** A `serviceAccounts` entry as parsed. */

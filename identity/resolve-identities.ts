@@ -4,7 +4,13 @@
  */
 import * as crypto from "node:crypto";
 import type { Problems } from "../common/config-error";
-import type { IdentityKind, IdentityConfig, ServiceAccountConfig, ServiceAccountRef, WorkloadRoleConfig } from "./identity-config";
+import type {
+    IdentityKind,
+    IdentityConfig,
+    ServiceAccountConfig,
+    ServiceAccountRef,
+    WorkloadRoleConfig,
+} from "./identity-config";
 import type { ServiceAccountEntry, SharedRoleEntry } from "./identity-schema";
 
 /** The IAM role name the stack uses for a role key: `<clusterName>-<key>`, shortened to 64 with a stable hash. */
@@ -163,7 +169,11 @@ export function resolveIdentities(
         sharedRole?.subjects.push({ namespace, name });
         if (!given(entry, "role")) {
             if (shared.has(id)) {
-                problems.add(at, `${namespace}/${name}`, `its own role would be named like the shared role ${id}; rename the shared role`);
+                problems.add(
+                    at,
+                    `${namespace}/${name}`,
+                    `its own role would be named like the shared role ${id}; rename the shared role`,
+                );
             }
             ownRoles.push({ entry, configKey: at, key: id, identity, subjects: [{ namespace, name }] });
         }
@@ -182,7 +192,11 @@ export function resolveIdentities(
     });
     for (const [key, draft] of shared) {
         if (draft.subjects.length === 0) {
-            problems.add(`${draft.configKey}.name`, key, "a shared role must be used by at least one service account (serviceAccounts[*].role)");
+            problems.add(
+                `${draft.configKey}.name`,
+                key,
+                "a shared role must be used by at least one service account (serviceAccounts[*].role)",
+            );
         }
     }
     const roles = [...shared.values(), ...ownRoles].map((draft) => finishRole(draft, entries.clusterName));

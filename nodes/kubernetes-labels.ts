@@ -39,16 +39,17 @@ const LABEL_VALUE = {
 /** Node labels: a string map whose keys and values follow the label syntax. */
 export function labelsSchema() {
     return checked(stringMap(), (labels, addIssue) => {
-            if (!isPlainObject(labels)) return;
-            for (const [key, value] of Object.entries(labels)) {
-                if (typeof value !== "string") continue;
-                const path: [v.IssuePathItem] = [pathItem(labels, key, value)];
-                if (!isLabelKey(key)) addIssue({ input: key, message: notAllowedText(key, `expected ${LABEL_KEY.patternText}`), path });
-                if (!isLabelValue(value)) {
-                    addIssue({ input: value, message: notAllowedText(value, `expected ${LABEL_VALUE.patternText}`), path });
-                }
+        if (!isPlainObject(labels)) return;
+        for (const [key, value] of Object.entries(labels)) {
+            if (typeof value !== "string") continue;
+            const path: [v.IssuePathItem] = [pathItem(labels, key, value)];
+            if (!isLabelKey(key))
+                addIssue({ input: key, message: notAllowedText(key, `expected ${LABEL_KEY.patternText}`), path });
+            if (!isLabelValue(value)) {
+                addIssue({ input: value, message: notAllowedText(value, `expected ${LABEL_VALUE.patternText}`), path });
             }
-        });
+        }
+    });
 }
 
 const taintSchema = v.pipe(
@@ -66,25 +67,25 @@ export type NodeTaint = v.InferOutput<typeof taintSchema>;
 /** Node taints: at most 50, each key and effect pair once. */
 export function taintsSchema() {
     return checked(list(taintSchema), (taints, addIssue) => {
-            if (!Array.isArray(taints)) return;
-            if (taints.length > 50) {
-                addIssue({ input: taints, message: notAllowedText(`${taints.length} taints`, "at most 50 taints") });
+        if (!Array.isArray(taints)) return;
+        if (taints.length > 50) {
+            addIssue({ input: taints, message: notAllowedText(`${taints.length} taints`, "at most 50 taints") });
+        }
+        const seen = new Set<string>();
+        taints.forEach((taint: { key?: unknown; effect?: unknown } | undefined, i) => {
+            if (typeof taint?.key !== "string" || typeof taint.effect !== "string") return;
+            const id = `${taint.key}:${taint.effect}`;
+            if (seen.has(id)) {
+                addIssue({
+                    input: taint.key,
+                    message: notAllowedText(
+                        taint.key,
+                        `each taint key and effect pair may appear once (${taint.effect} repeats)`,
+                    ),
+                    path: [pathItem(taints, i, taint), pathItem(taint, "key", taint.key)],
+                });
             }
-            const seen = new Set<string>();
-            taints.forEach((taint: { key?: unknown; effect?: unknown } | undefined, i) => {
-                if (typeof taint?.key !== "string" || typeof taint.effect !== "string") return;
-                const id = `${taint.key}:${taint.effect}`;
-                if (seen.has(id)) {
-                    addIssue({
-                        input: taint.key,
-                        message: notAllowedText(
-                            taint.key,
-                            `each taint key and effect pair may appear once (${taint.effect} repeats)`,
-                        ),
-                        path: [pathItem(taints, i, taint), pathItem(taint, "key", taint.key)],
-                    });
-                }
-                seen.add(id);
-            });
+            seen.add(id);
         });
+    });
 }

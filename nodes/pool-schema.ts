@@ -47,7 +47,11 @@ const amiType = v.pipe(
 
 /** Node group sizes (EKS `NodegroupScalingConfig`: min ≥ 0, desired ≥ 0, max ≥ 1, min ≤ desired ≤ max). */
 const scalingSchema = kit.checked(
-    strictObject({ min: int(0, MAX_NODES, "nodes"), desired: int(0, MAX_NODES, "nodes"), max: int(1, MAX_NODES, "nodes") }),
+    strictObject({
+        min: int(0, MAX_NODES, "nodes"),
+        desired: int(0, MAX_NODES, "nodes"),
+        max: int(1, MAX_NODES, "nodes"),
+    }),
     (scaling, addIssue) => {
         if (!kit.isPlainObject(scaling)) return;
         const { min, desired, max } = scaling;
@@ -82,7 +86,10 @@ export const kubeletSchema = strictObject({
     config: withDefault(
         kit.checked(
             kit.checked(
-                v.custom<Record<string, unknown>>(kit.isPlainObject, kit.notAllowed("expected an object (a YAML mapping)")),
+                v.custom<Record<string, unknown>>(
+                    kit.isPlainObject,
+                    kit.notAllowed("expected an object (a YAML mapping)"),
+                ),
                 kit.onlyKeys(KUBELET_CONFIGURATION_KEYS),
             ),
             (config, addIssue) => {
@@ -95,7 +102,11 @@ export const kubeletSchema = strictObject({
             },
         ),
         {},
-        { type: "map", description: "KubeletConfiguration fields; unknown or mis-cased keys are refused, since nodeadm drops them silently" },
+        {
+            type: "map",
+            description:
+                "KubeletConfiguration fields; unknown or mis-cased keys are refused, since nodeadm drops them silently",
+        },
     ),
 });
 
@@ -124,12 +135,15 @@ export const poolEntries = {
     }),
     acceptReducedCapacity: withDefault(bool(), false, {
         type: "bool",
-        description: "allow `drain` although the AL2023 full size is below the AL2 size at adoption (fewer, larger instances)",
+        description:
+            "allow `drain` although the AL2023 full size is below the AL2 size at adoption (fewer, larger instances)",
     }),
     amiType: optional(amiType, {
         type: "string",
         defaultText: `\`${DEFAULT_AMI_TYPE}\``,
-        description: `also ${AL2023_AMI_TYPES.slice(1).map((t) => `\`${t}\``).join(", ")}; AL2 types are refused`,
+        description: `also ${AL2023_AMI_TYPES.slice(1)
+            .map((t) => `\`${t}\``)
+            .join(", ")}; AL2 types are refused`,
     }),
     customAmi: optional(str(rules.amiId), {
         type: "string",
@@ -140,7 +154,10 @@ export const poolEntries = {
         type: "list",
         description: "1–20 instance types (in the node group, never in the launch template)",
     }),
-    capacityType: withDefault(oneOf(["ON_DEMAND", "SPOT"] as const), "ON_DEMAND", { type: "string", description: "or `SPOT`" }),
+    capacityType: withDefault(oneOf(["ON_DEMAND", "SPOT"] as const), "ON_DEMAND", {
+        type: "string",
+        description: "or `SPOT`",
+    }),
     scaling: required(scalingSchema, {
         type: "`{min, desired, max}`",
         description: "the pool's full size; `min ≤ desired ≤ max`, `max ≥ 1`",
@@ -152,30 +169,46 @@ export const poolEntries = {
     }),
     maxUnavailablePercentage: optional(int(1, 100, "percent"), {
         type: "int 1–100",
-        description: "node group update config: percentage of nodes updated at once; not together with `maxUnavailable`",
+        description:
+            "node group update config: percentage of nodes updated at once; not together with `maxUnavailable`",
     }),
     subnetIds: optional(stringList({ ...rules.subnetId, minItems: 1, maxItems: 16 }), {
         type: "list",
         defaultText: "the legacy node group's subnets",
         description: "required for a greenfield pool",
     }),
-    labels: withDefault(labelsSchema(), {}, { type: "map", description: "Kubernetes node labels (`[prefix/]name` label syntax checked)" }),
+    labels: withDefault(
+        labelsSchema(),
+        {},
+        { type: "map", description: "Kubernetes node labels (`[prefix/]name` label syntax checked)" },
+    ),
     taints: withDefault(taintsSchema(), [], {
         type: "list",
         description: "`{key, value, effect}`, effect `NO_SCHEDULE`, `NO_EXECUTE` or `PREFER_NO_SCHEDULE`",
     }),
-    rootVolume: withDefault(rootVolumeSchema, {}, {
-        type: "object",
-        defaultText: "`{sizeGiB: 20}`",
-        description: "`sizeGiB`, `type`, `iops`, `throughput`, `kmsKeyId` (below). Always encrypted, deleted on termination",
-    }),
-    imds: withDefault(
-        strictObject({ hopLimit: withDefault(int(IMDS_HOP_LIMIT.min, IMDS_HOP_LIMIT.max, "hops"), IMDS_HOP_LIMIT.default, {
-            type: `int ${IMDS_HOP_LIMIT.min}–${IMDS_HOP_LIMIT.max}`,
-            description: `2 lets pods reach IMDS (and the node role), 1 blocks them; above ${IMDS_HOP_LIMIT.safeMax} warns`,
-        }) }),
+    rootVolume: withDefault(
+        rootVolumeSchema,
         {},
-        { type: "`{hopLimit}`", defaultText: `\`{hopLimit: ${IMDS_HOP_LIMIT.default}}\``, description: "the instance metadata settings" },
+        {
+            type: "object",
+            defaultText: "`{sizeGiB: 20}`",
+            description:
+                "`sizeGiB`, `type`, `iops`, `throughput`, `kmsKeyId` (below). Always encrypted, deleted on termination",
+        },
+    ),
+    imds: withDefault(
+        strictObject({
+            hopLimit: withDefault(int(IMDS_HOP_LIMIT.min, IMDS_HOP_LIMIT.max, "hops"), IMDS_HOP_LIMIT.default, {
+                type: `int ${IMDS_HOP_LIMIT.min}–${IMDS_HOP_LIMIT.max}`,
+                description: `2 lets pods reach IMDS (and the node role), 1 blocks them; above ${IMDS_HOP_LIMIT.safeMax} warns`,
+            }),
+        }),
+        {},
+        {
+            type: "`{hopLimit}`",
+            defaultText: `\`{hopLimit: ${IMDS_HOP_LIMIT.default}}\``,
+            description: "the instance metadata settings",
+        },
     ),
     securityGroupIds: withDefault(stringList(rules.securityGroupId), [], {
         type: "list",
@@ -194,20 +227,27 @@ export const poolEntries = {
         [],
         {
             type: "list",
-            description: "shell scripts (starting `#!`) run by cloud-init before nodeadm starts kubelet; scripts after nodeadm never run on EKS AMIs",
+            description:
+                "shell scripts (starting `#!`) run by cloud-init before nodeadm starts kubelet; scripts after nodeadm never run on EKS AMIs",
         },
     ),
-    tags: withDefault(kit.checked(kit.stringMap(), awsTagRules), {}, {
-        type: "map",
-        description: "tags on the node group and, through the launch template, on instances, volumes and network interfaces",
-    }),
+    tags: withDefault(
+        kit.checked(kit.stringMap(), awsTagRules),
+        {},
+        {
+            type: "map",
+            description:
+                "tags on the node group and, through the launch template, on instances, volumes and network interfaces",
+        },
+    ),
 };
 
 /** Whether `value` is a valid `scaling` (whole numbers in range, min ≤ desired ≤ max). */
 function isScaling(value: unknown): value is { min: number; desired: number; max: number } {
     if (!kit.isPlainObject(value)) return false;
     const { min, desired, max } = value;
-    const size = (n: unknown, least: number): n is number => typeof n === "number" && Number.isInteger(n) && n >= least && n <= MAX_NODES;
+    const size = (n: unknown, least: number): n is number =>
+        typeof n === "number" && Number.isInteger(n) && n >= least && n <= MAX_NODES;
     return size(min, 0) && size(desired, 0) && size(max, 1) && min <= desired && desired <= max;
 }
 
@@ -229,7 +269,11 @@ const poolRules: kit.CrossCheck = (pool, addIssue) => {
     const max = isScaling(pool.scaling) ? pool.scaling.max : undefined;
     const canary = pool.canarySize;
     if (max !== undefined && typeof canary === "number" && canary > max && canary <= MAX_NODES) {
-        addIssue({ input: canary, message: notAllowedText(canary, `allowed: 1 to ${max} nodes (at most scaling.max)`), path: at("canarySize") });
+        addIssue({
+            input: canary,
+            message: notAllowedText(canary, `allowed: 1 to ${max} nodes (at most scaling.max)`),
+            path: at("canarySize"),
+        });
     }
     if (given("maxUnavailable") && given("maxUnavailablePercentage")) {
         addIssue({
@@ -265,4 +309,3 @@ export const poolSchema = v.pipe(
                 : { maxUnavailable: maxUnavailable ?? 1 },
     })),
 );
-

@@ -32,7 +32,10 @@ const distinctPools: CrossCheck = (list, addIssue) => {
             }
             addIssue({
                 input: value,
-                message: notAllowedText(value, `each pool needs its own ${field} (pools[${first}].${field} has it already)`),
+                message: notAllowedText(
+                    value,
+                    `each pool needs its own ${field} (pools[${first}].${field} has it already)`,
+                ),
                 path: [pathItem(pools, i, pool), pathItem(pool, field, value)],
             });
         });

@@ -2,7 +2,17 @@
 import * as v from "valibot";
 import { AL2023_ROOT_SNAPSHOT_GIB, GP3_LIMITS } from "../common/aws-limits";
 import { notAllowedText } from "../common/config-error";
-import { checked, int, isPlainObject, oneOf, optional, pathItem, str, strictObject, withDefault } from "../common/schema-kit";
+import {
+    checked,
+    int,
+    isPlainObject,
+    oneOf,
+    optional,
+    pathItem,
+    str,
+    strictObject,
+    withDefault,
+} from "../common/schema-kit";
 
 /** KMS key ARN, alias ARN, or alias name (LaunchTemplateEbsBlockDeviceRequest `KmsKeyId`). */
 const KMS_KEY = {
@@ -29,7 +39,10 @@ export const rootVolumeSchema = checked(
                 ),
             ),
             AL2023_ROOT_SNAPSHOT_GIB,
-            { type: `int ${AL2023_ROOT_SNAPSHOT_GIB}–${sizeGiB.max}`, description: "root volume size in GiB (not below the AL2023 EKS AMI's root snapshot)" },
+            {
+                type: `int ${AL2023_ROOT_SNAPSHOT_GIB}–${sizeGiB.max}`,
+                description: "root volume size in GiB (not below the AL2023 EKS AMI's root snapshot)",
+            },
         ),
         type: withDefault(oneOf(["gp3"] as const), "gp3", { type: "string", description: "`gp3` only" }),
         iops: withDefault(int(iops.min, iops.max, "IOPS"), iops.min, {

@@ -74,7 +74,10 @@ const sampleWorkloadSchema = kit.checked(
         replicas: v.nullish(kit.int(2, 20, "pods"), 3),
         minAvailable: v.nullish(kit.int(1, 19, "pods"), 2),
         bucketName: kit.str(BUCKET_NAME),
-        image: v.nullish(kit.str({ pattern: /^\S+$/, patternText: "a container image reference without spaces" }), "public.ecr.aws/aws-cli/aws-cli:2.22.0"),
+        image: v.nullish(
+            kit.str({ pattern: /^\S+$/, patternText: "a container image reference without spaces" }),
+            "public.ecr.aws/aws-cli/aws-cli:2.22.0",
+        ),
     }),
     (workload, addIssue) => {
         if (!kit.isPlainObject(workload)) return;
@@ -82,7 +85,10 @@ const sampleWorkloadSchema = kit.checked(
         if (typeof replicas !== "number" || typeof minAvailable !== "number" || minAvailable < replicas) return;
         addIssue({
             input: minAvailable,
-            message: notAllowedText(minAvailable, `must be below replicas (${replicas}), or the drain could never evict a pod`),
+            message: notAllowedText(
+                minAvailable,
+                `must be below replicas (${replicas}), or the drain could never evict a pod`,
+            ),
             path: [kit.pathItem(workload, "minAvailable", minAvailable)],
         });
     },
@@ -95,10 +101,16 @@ const rehearsalRules: kit.CrossCheck = (rehearsal, addIssue) => {
     const at = (key: string) => [kit.pathItem(rehearsal, key, rehearsal[key])] as [v.IssuePathItem];
     if (given("vpcId") !== given("subnetIds")) {
         const [missing, other] = given("vpcId") ? ["subnetIds", "vpcId"] : ["vpcId", "subnetIds"];
-        addIssue({ input: undefined, message: `is required with ${other} (or leave out both to create a VPC)`, path: at(missing) });
+        addIssue({
+            input: undefined,
+            message: `is required with ${other} (or leave out both to create a VPC)`,
+            path: at(missing),
+        });
     }
-    if (!given("legacyNodeGroup")) addIssue({ input: undefined, message: "is required: { name, instanceTypes? }", path: at("legacyNodeGroup") });
-    if (!given("sampleWorkload")) addIssue({ input: undefined, message: "is required: { bucketName, ... }", path: at("sampleWorkload") });
+    if (!given("legacyNodeGroup"))
+        addIssue({ input: undefined, message: "is required: { name, instanceTypes? }", path: at("legacyNodeGroup") });
+    if (!given("sampleWorkload"))
+        addIssue({ input: undefined, message: "is required: { bucketName, ... }", path: at("sampleWorkload") });
 };
 
 /** `rehearsal`; absent or `enabled: false`: off. */

@@ -1,12 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { PROJECT } from "../../common/project";
-import {
-    checkPromotion,
-    promotionProblems,
-    readDevCutover,
-    type RequestedPhase,
-} from "../../cutover/promotion-gate";
+import { checkPromotion, promotionProblems, readDevCutover, type RequestedPhase } from "../../cutover/promotion-gate";
 import type { PromotionConfig } from "../../cutover/cutover-schema";
 import { ConfigError } from "../../common/config-error";
 import { parseConfig } from "../../config/read-config";
@@ -82,7 +77,8 @@ describe("promotion gate", () => {
     });
 
     it("reads the promotion config and reports its mistakes with key and value", () => {
-        const parse = (promotion: unknown) => parseConfig({ clusterName: "shop-prod", pools: [MINIMAL_POOL], promotion });
+        const parse = (promotion: unknown) =>
+            parseConfig({ clusterName: "shop-prod", pools: [MINIMAL_POOL], promotion });
         expect(parse({ requireStack: "dev", follow: { batch: "general" } }).promotion).toEqual({
             requireStack: "dev",
             follow: { batch: "general" },
@@ -92,7 +88,7 @@ describe("promotion gate", () => {
 
         expect(configProblems(() => parse({ requireStack: "Dev Stack", folow: {} }))).toEqual([
             'promotion.folow: unknown key (did you mean "follow"?); allowed keys here: requireStack, follow',
-            "promotion.requireStack: \"Dev Stack\" is not allowed; expected a stack name such as dev",
+            'promotion.requireStack: "Dev Stack" is not allowed; expected a stack name such as dev',
         ]);
     });
 });
