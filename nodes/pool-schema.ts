@@ -72,8 +72,8 @@ const scalingSchema = kit.checked(
     },
 );
 
-/** kubelet settings that nodeadm understands (NodeConfig `spec.kubelet`). */
-export const kubeletSchema = strictObject({
+/** The keys of `pools[i].kubelet`: kubelet settings that nodeadm understands (NodeConfig `spec.kubelet`). */
+export const kubeletEntries = {
     maxPods: optional(int(1, 1_000, "pods"), { type: "int", description: "`spec.kubelet.config.maxPods`" }),
     flags: withDefault(
         stringList({
@@ -108,7 +108,9 @@ export const kubeletSchema = strictObject({
                 "KubeletConfiguration fields; unknown or mis-cased keys are refused, since nodeadm drops them silently",
         },
     ),
-});
+};
+
+const kubeletSchema = strictObject(kubeletEntries);
 
 /** The entries of a pool, in the order the reference lists them. */
 export const poolEntries = {
@@ -207,7 +209,7 @@ export const poolEntries = {
         {
             type: "`{hopLimit}`",
             defaultText: `\`{hopLimit: ${IMDS_HOP_LIMIT.default}}\``,
-            description: "the instance metadata settings",
+            description: `\`hopLimit\` ${IMDS_HOP_LIMIT.min}–${IMDS_HOP_LIMIT.max}: 2 lets pods reach IMDS (and the node role), 1 blocks them; above ${IMDS_HOP_LIMIT.safeMax} warns (and the policy pack refuses it)`,
         },
     ),
     securityGroupIds: withDefault(stringList(rules.securityGroupId), [], {

@@ -23,41 +23,44 @@ const KMS_KEY = {
 
 const { sizeGiB, iops, throughput } = GP3_LIMITS;
 
+/** The keys of `pools[i].rootVolume`. */
+export const rootVolumeEntries = {
+    sizeGiB: withDefault(
+        v.pipe(
+            int(sizeGiB.min, sizeGiB.max, "GiB"),
+            v.check(
+                (size) => size >= AL2023_ROOT_SNAPSHOT_GIB,
+                (issue) =>
+                    notAllowedText(
+                        issue.input,
+                        `at least ${AL2023_ROOT_SNAPSHOT_GIB} GiB (the AL2023 EKS AMI's root snapshot; EC2 rejects a smaller root volume)`,
+                    ),
+            ),
+        ),
+        AL2023_ROOT_SNAPSHOT_GIB,
+        {
+            type: `int ${AL2023_ROOT_SNAPSHOT_GIB}–${sizeGiB.max}`,
+            description: "root volume size in GiB (not below the AL2023 EKS AMI's root snapshot)",
+        },
+    ),
+    type: withDefault(oneOf(["gp3"] as const), "gp3", { type: "string", description: "`gp3` only" }),
+    iops: withDefault(int(iops.min, iops.max, "IOPS"), iops.min, {
+        type: `int ${iops.min}–${iops.max}`,
+        description: `at most ${iops.perGiB} per GiB`,
+    }),
+    throughput: withDefault(int(throughput.min, throughput.max, "MiB/s"), throughput.min, {
+        type: `int ${throughput.min}–${throughput.max}`,
+        description: `MiB/s, at most IOPS × ${throughput.perIops}`,
+    }),
+    kmsKeyId: optional(str(KMS_KEY), {
+        type: "string",
+        description: "key ARN, alias ARN or `alias/...`; the account's default EBS key when absent",
+    }),
+};
+
 /** `pools[i].rootVolume`. */
 export const rootVolumeSchema = checked(
-    strictObject({
-        sizeGiB: withDefault(
-            v.pipe(
-                int(sizeGiB.min, sizeGiB.max, "GiB"),
-                v.check(
-                    (size) => size >= AL2023_ROOT_SNAPSHOT_GIB,
-                    (issue) =>
-                        notAllowedText(
-                            issue.input,
-                            `at least ${AL2023_ROOT_SNAPSHOT_GIB} GiB (the AL2023 EKS AMI's root snapshot; EC2 rejects a smaller root volume)`,
-                        ),
-                ),
-            ),
-            AL2023_ROOT_SNAPSHOT_GIB,
-            {
-                type: `int ${AL2023_ROOT_SNAPSHOT_GIB}–${sizeGiB.max}`,
-                description: "root volume size in GiB (not below the AL2023 EKS AMI's root snapshot)",
-            },
-        ),
-        type: withDefault(oneOf(["gp3"] as const), "gp3", { type: "string", description: "`gp3` only" }),
-        iops: withDefault(int(iops.min, iops.max, "IOPS"), iops.min, {
-            type: `int ${iops.min}–${iops.max}`,
-            description: `at most ${iops.perGiB} per GiB`,
-        }),
-        throughput: withDefault(int(throughput.min, throughput.max, "MiB/s"), throughput.min, {
-            type: `int ${throughput.min}–${throughput.max}`,
-            description: `MiB/s, at most IOPS × ${throughput.perIops}`,
-        }),
-        kmsKeyId: optional(str(KMS_KEY), {
-            type: "string",
-            description: "key ARN, alias ARN or `alias/...`; the account's default EBS key when absent",
-        }),
-    }),
+    strictObject(rootVolumeEntries),
     // gp3's ratios (https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html), on the values with defaults.
     (volume, addIssue) => {
         if (!isPlainObject(volume)) return;
