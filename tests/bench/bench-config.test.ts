@@ -7,7 +7,7 @@ import { sdkClassPath } from "../../bench/floor-program";
 import { configuredMode } from "../../bench/modes";
 import { generateScaleStack, scalePoolName } from "../../bench/scale-config";
 import { loadCloudFacts } from "../../plan/facts-files";
-import { parseConfig } from "../../config/read-config";
+import { parseConfig } from "../../config/config";
 import { exampleFacts, ROOT } from "../fakes/mocks";
 
 describe("generateScaleStack", () => {
@@ -53,7 +53,7 @@ describe("packageImports", () => {
             'import { stringify } from "yaml";',
             'import * as fs from "node:fs";',
             'import * as path from "path";',
-            'import { parseConfig } from "./config/read-config";',
+            'import { parseConfig } from "./config/config";',
             'import "@kubernetes/client-node";',
             'export { Provider } from "@pulumi/kubernetes";',
             'import { ConfigGroup } from "@pulumi/kubernetes/yaml/v2";',

@@ -1,9 +1,8 @@
-import { configProblems } from "../config/config-errors";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/read-config";
 import type { IdentityConfig } from "../../identity/identity-config";
 import { defaultWorkloadRoleName } from "../../identity/resolve-identities";
-import { MINIMAL_POOL } from "../config/config-errors";
+import { configProblems, MINIMAL_POOL } from "../config/config-errors";
 
 const S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 
