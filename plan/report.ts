@@ -7,6 +7,7 @@ import { ConfigError } from "../common/validate";
 import { optionsKey, type Evaluation, type RecordedOptions } from "./evaluate";
 import type { CloudFacts, RecordedResource } from "./offline-cloud";
 import type { PreviousPhase, Simulation } from "./simulate";
+import { parseMultipart } from "../common/mime";
 
 /** The plan document's format version; bumped when a field changes incompatibly. */
 export const PLAN_DOCUMENT_VERSION = 1;
@@ -198,21 +199,12 @@ export function decodeUserData(base64: string): string {
     return Buffer.from(base64, "base64").toString("utf8");
 }
 
-/** The parts of a multipart/mixed document (headers up to the first empty line; the boundary from Content-Type). */
-export function mimeParts(text: string): MimePart[] {
-    const boundary = /boundary="?([^";\n]+)"?/.exec(text.slice(0, text.indexOf("\n\n")))?.[1];
-    if (boundary === undefined) throw new Error("user data is not multipart MIME (no boundary)");
-    return text
-        .split(`--${boundary}`)
-        .slice(1)
-        .filter((piece) => !piece.startsWith("--"))
-        .map((piece) => {
-            const content = piece.replace(/^\n/, "");
-            const end = content.indexOf("\n\n");
-            const headers = content.slice(0, end);
-            const contentType = /^content-type: (.+)$/im.exec(headers)?.[1] ?? "text/plain";
-            return { contentType, body: content.slice(end + 2).replace(/\n$/, "") };
-        });
+/** The parts of the program's own multipart/mixed user data (common/mime.ts), each with its content type. */
+function mimeParts(text: string): MimePart[] {
+    return parseMultipart(text).parts.map((part) => ({
+        contentType: part.headers["content-type"] ?? "text/plain",
+        body: part.body,
+    }));
 }
 
 /** The NodeConfig of MIME user data: the `application/node.eks.aws` part's YAML as an object. */
