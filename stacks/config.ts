@@ -3,7 +3,8 @@ import { checkTags, parsePools, type PoolConfig } from "./config-pools";
 import { parseIdentityConfig, IDENTITY_KEYS, type IdentityConfig } from "./config-identities";
 import { parsePromotionConfig, PROMOTION_KEYS, type PromotionConfig } from "./promotion-gate";
 import { checkRehearsalWiring, parseRehearsalConfig, REHEARSAL_KEYS, type RehearsalConfig } from "./config-rehearsal";
-import { ConfigObject, Problems, rules } from "./validate";
+import { misspelledNamespaceKeys } from "../common/suggest";
+import { ConfigError, ConfigObject, Problems, rules } from "./validate";
 
 /** The Pulumi project name; config keys are `eks-al2023-migration:<key>`. */
 export const PROJECT = "eks-al2023-migration";
@@ -116,12 +117,25 @@ const STRING_KEYS: readonly string[] = ["clusterName", "cutoverPhase"];
 export function readConfig(): StackConfig {
     const prefix = `${PROJECT}:`;
     const raw: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    const all = pulumi.runtime.allConfig();
+    for (const [fullKey, text] of Object.entries(all)) {
         if (!fullKey.startsWith(prefix)) continue;
         const key = fullKey.slice(prefix.length);
         raw[key] = STRING_KEYS.includes(key) ? text : parseConfigValue(text);
     }
-    return parseConfig(raw);
+    const misspelled = misspelledNamespaceKeys(Object.keys(all), PROJECT).map(
+        (key) =>
+            `${key}: unknown config namespace "${key.slice(0, key.indexOf(":"))}" (did you mean "${PROJECT}"?); ` +
+            "the program reads only its own namespace, so this setting would be ignored",
+    );
+    if (misspelled.length === 0) return parseConfig(raw);
+    try {
+        parseConfig(raw);
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        throw new ConfigError([...misspelled, ...error.problems]);
+    }
+    throw new ConfigError(misspelled);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unknownKeyHint } from "../common/suggest";
 
 /**
  * Every problem found in the stack's settings, thrown once. A `RunError` is printed by the Pulumi CLI
@@ -60,33 +61,6 @@ export interface StringRule {
     readonly maxLength?: number;
 }
 
-/** The closest known key to a mistyped one, for "did you mean" hints. */
-function closestKey(key: string, known: readonly string[]): string | undefined {
-    const distance = (a: string, b: string): number => {
-        const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-        for (let i = 1; i <= a.length; i++) {
-            let previous = row[0];
-            row[0] = i;
-            for (let j = 1; j <= b.length; j++) {
-                const current = row[j];
-                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return row[b.length];
-    };
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const candidate of known) {
-        const d = distance(key.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
 /**
  * A view onto one object in the stack config at a key path such as `pools[1].rootVolume`. Each reader returns the
  * typed value, or `undefined` after recording a problem (or when an optional key is absent), so a parser can read
@@ -121,10 +95,9 @@ export class ConfigObject {
     onlyKeys(known: readonly string[]): void {
         for (const field of Object.keys(this.value)) {
             if (known.includes(field)) continue;
-            const suggestion = closestKey(field, known);
             this.problems.addMessage(
                 this.key(field),
-                `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; allowed keys here: ${known.join(", ")}`,
+                `unknown key${unknownKeyHint(field, known)}; allowed keys here: ${known.join(", ")}`,
             );
         }
     }
