@@ -1,5 +1,5 @@
 import { didYouMean } from "../common/suggest";
-import { CUTOVER_PHASES, type CutoverPhase } from "../stacks/config";
+import { CUTOVER_PHASES, type CutoverPhase } from "../cutover/phases";
 
 /** A command-line mistake: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {

@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { POOL_TAG } from "../components/launch-template";
+import { POOL_TAG } from "../nodes/launch-template";
 
 /** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
 export interface DescribeClusterOutput {

@@ -1,7 +1,8 @@
-import { POOL_TAG } from "../components/launch-template";
-import type { CutoverPhase, StackConfig } from "../stacks/config";
-import type { ScalingConfig } from "../stacks/config-pools";
-import { effectivePhase, planPhase } from "../stacks/phases";
+import type { StackConfig } from "../config/config";
+import { effectivePhase, planPhase } from "../cutover/phase-plan";
+import type { CutoverPhase } from "../cutover/phases";
+import { POOL_TAG } from "../nodes/launch-template";
+import type { ScalingConfig } from "../nodes/pool-config";
 import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
 
 /** What the rehearsal facts are built from. */
