@@ -55,6 +55,39 @@ export function wrap(text: string, first = "", rest = " ".repeat(first.length)):
     return lines;
 }
 
+/**
+ * A shell command in lines of at most MARKDOWN_LINE_WIDTH: broken at spaces outside quotes with a trailing ` \\`
+ * (bash joins such lines back into one, https://www.gnu.org/software/bash/manual/bash.html#Escape-Character).
+ */
+export function shellLines(command: string): string[] {
+    const words: string[] = [];
+    let word = "";
+    let quote: string | undefined;
+    for (const char of command) {
+        if (quote === undefined && char === " ") {
+            if (word !== "") words.push(word);
+            word = "";
+            continue;
+        }
+        if (char === "'" || char === '"') quote = quote === char ? undefined : (quote ?? char);
+        word += char;
+    }
+    if (word !== "") words.push(word);
+    const lines: string[] = [];
+    let current = "";
+    for (const next of words) {
+        const prefix = lines.length === 0 ? "" : "    ";
+        if (current !== "" && (prefix + current + " " + next + " \\").length > MARKDOWN_LINE_WIDTH) {
+            lines.push(`${prefix}${current} \\`);
+            current = next;
+        } else {
+            current = current === "" ? next : `${current} ${next}`;
+        }
+    }
+    lines.push(`${lines.length === 0 ? "" : "    "}${current}`);
+    return lines;
+}
+
 /** The NodeConfig as YAML with the cluster CA shortened. */
 function nodeConfigYaml(nodeConfig: unknown): string {
     const copy = structuredClone(nodeConfig ?? null) as { spec?: { cluster?: { certificateAuthority?: unknown } } };
@@ -146,7 +179,7 @@ function poolLines(pool: PoolPlan): string[] {
     if (pool.gate !== undefined) lines.push("", ...gateLines(pool.gate));
     if (pool.next !== undefined) {
         lines.push("", ...wrap(pool.next.summary.replace(/^next: /, "**Next:** ")), "", "```sh");
-        lines.push(...pool.next.verify, "```");
+        lines.push(...pool.next.verify.flatMap(shellLines), "```");
         if (pool.next.rollback !== undefined) lines.push("", ...wrap(pool.next.rollback, "Rollback: "));
     }
     return lines;
