@@ -39,7 +39,10 @@ export function eksctlOwnership(args: {
 
 /** The warning the cutover gives when it adopts (or moves) an eksctl-created AL2 node group. */
 export function eksctlOwnershipWarning(args: {
+    /** The config key naming the AL2 node group (`pools[0].legacyNodeGroup`). */
     readonly key: string;
+    /** The config key of the pool's own node role (`pools[0].nodeRoleArn`). */
+    readonly nodeRoleKey: string;
     readonly nodeGroupName: string;
     readonly ownership: EksctlOwnership;
 }): string {
@@ -47,10 +50,10 @@ export function eksctlOwnershipWarning(args: {
     return (
         `${args.key}: AL2 node group "${args.nodeGroupName}" was created by eksctl: CloudFormation stack "${stack}"` +
         `${args.ownership.fromTag ? "" : " (eksctl's name for it; check with `aws cloudformation describe-stacks`)"}` +
-        ` also owns the node group and, if eksctl created it, its node role. This stack adopts the` +
-        " node group anyway. Deleting that CloudFormation stack (`eksctl delete nodegroup` or" +
-        " `aws cloudformation delete-stack`) before decommission deletes the AL2 node group and its node role under" +
-        " this stack, with no drain. Delete it after decommission has deleted the node group: it then removes what is" +
-        " left (the node role, unless something else uses it) and no second owner stays behind."
+        " also owns the node group and, if eksctl created it, its node role, which the AL2023 node group reuses" +
+        ` unless ${args.nodeRoleKey} is set. This stack adopts the node group anyway. Deleting that CloudFormation` +
+        " stack (`eksctl delete nodegroup` or `aws cloudformation delete-stack`) would delete the AL2 node group under" +
+        " this stack, with no drain, and that node role with it, which AL2023 nodes need to join. Keep the" +
+        " CloudFormation stack until after decommission, and delete it then only if no AL2023 node group uses its role."
     );
 }

@@ -286,6 +286,7 @@ export function checkLegacyNodeGroup(
         warnings.push(
             eksctlOwnershipWarning({
                 key,
+                nodeRoleKey: `pools[${poolIndex}].nodeRoleArn`,
                 nodeGroupName: name,
                 ownership,
             }),
