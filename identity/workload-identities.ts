@@ -17,6 +17,7 @@ import {
     type TrustPolicyDocument,
 } from "./workload-trust-policy";
 import { TYPE_TOKENS } from "../common/project";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** Arguments of WorkloadIdentities.create. */
 export interface WorkloadIdentitiesArgs {
@@ -208,7 +209,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         const outputs = identity.serviceAccounts.map((account) => {
             const role = roles.get(account.role)!;
             new ServiceAccountBinding(
-                `${name}-${account.namespace}-${account.name}`,
+                CHILD_NAMES.serviceAccountBinding(name, account.namespace, account.name),
                 {
                     namespace: account.namespace,
                     serviceAccount: account.name,

@@ -31,6 +31,7 @@ import {
 } from "../cutover/phase-plan";
 import { checkPromotion, readDevCutover } from "../cutover/promotion-gate";
 import { ConfigError } from "../common/validate";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */
 export interface PoolOutputs {
@@ -144,7 +145,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
 
     // Validates the identities (OIDC provider lookup, trust-policy quota) before declaring anything of its own; it
     // runs before the pools so that a failure leaves nothing declared.
-    const identities = await WorkloadIdentities.create("workloads", {
+    const identities = await WorkloadIdentities.create(CHILD_NAMES.workloadIdentities, {
         identity: config.identity,
         cluster,
         tags: config.tags,
@@ -239,12 +240,15 @@ function declarePool(
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
         const cordon = legacyPlan.cordon
-            ? new NodeGroupCordon(`${pool.name}-legacy-cordon`, { kubeconfig, nodeGroupName: liveLegacy.nodeGroupName })
+            ? new NodeGroupCordon(CHILD_NAMES.legacyCordon(pool.name), {
+                  kubeconfig,
+                  nodeGroupName: liveLegacy.nodeGroupName,
+              })
             : undefined;
         // The drain runs after the AL2023 node group is at full size and before the AL2 node group shrinks.
         const drain = legacyPlan.drain
             ? new NodeGroupDrain(
-                  `${pool.name}-legacy-drain`,
+                  CHILD_NAMES.legacyDrain(pool.name),
                   {
                       kubeconfig,
                       nodeGroupName: liveLegacy.nodeGroupName,
