@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { unknownKeyHint } from "../common/suggest";
+import { didYouMean, unknownKeyHint } from "./suggest";
 
 /**
  * Every problem found in the stack's settings, thrown once. A `RunError` is printed by the Pulumi CLI
@@ -131,12 +131,13 @@ export class ConfigObject {
         return raw;
     }
 
-    /** One of a fixed set of strings. */
+    /** One of a fixed set of strings; a near miss (`drian`) gets a did-you-mean. */
     oneOf<T extends string>(field: string, allowed: readonly T[]): T | undefined {
         const raw = this.value[field];
         if (raw === undefined || raw === null) return undefined;
         if (typeof raw !== "string" || !(allowed as readonly string[]).includes(raw)) {
-            this.problems.add(this.key(field), raw, `allowed: ${allowed.join(", ")}`);
+            const hint = typeof raw === "string" ? didYouMean(raw, allowed) : "";
+            this.problems.add(this.key(field), raw, `allowed: ${allowed.join(", ")}${hint}`);
             return undefined;
         }
         return raw as T;

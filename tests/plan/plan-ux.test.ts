@@ -156,6 +156,18 @@ describe("stack file mistakes", () => {
         ]);
     });
 
+    it("a misspelled phase in the stack file gets the closest phase", async () => {
+        const root = rootWithStack(
+            "phase",
+            devStackText((text) => text.replace(/cutoverPhase: \w+/, "cutoverPhase: decomission")),
+        );
+        const doc = await planIn(root, "phase");
+        expect(doc.error?.problems).toEqual([
+            'cutoverPhase: "decomission" is not allowed; allowed: prepare, canary, shift, drain, decommission ' +
+                '(did you mean "decommission"?)',
+        ]);
+    });
+
     it("a misspelled AL2 node group gets the cluster's closest node group", async () => {
         const root = rootWithStack(
             "ng",
