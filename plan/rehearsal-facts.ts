@@ -1,8 +1,8 @@
-import type { StackConfig } from "../config/config";
+import type { StackConfig } from "../config/read-config";
 import { effectivePhase, planPhase } from "../cutover/phase-plan";
 import type { CutoverPhase } from "../cutover/phases";
 import { POOL_TAG } from "../nodes/launch-template";
-import type { ScalingConfig } from "../nodes/pool-config";
+import type { ScalingConfig } from "../nodes/pools";
 import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
 
 /** What the rehearsal facts are built from. */

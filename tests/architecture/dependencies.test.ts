@@ -20,8 +20,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     // The offline plan runs the whole program under mocks; the bench measures it.
     plan: ["plan", "index.ts", "program", "config", "common", "nodes", "cutover", "identity", "rehearsal"],
     bench: ["bench", "plan", "common", "tsconfig.build.json"],
-    // The policy pack is published on its own (`pulumi policy publish` uploads only policy/): it imports nothing else.
-    policy: ["policy"],
+    // The policy pack is published on its own: it reads only shared names and limits.
+    policy: ["policy", "common"],
     // The Deployments bootstrap is a separate program: it shares names, config reading and the build's file list.
     deploy: ["deploy", "common", "config", "tsconfig.build.json"],
 };

@@ -26,7 +26,6 @@ import {
 } from "../../policy/rules/node-group";
 import { nodeGroupProtected, stackOfUrn, type StackResourceView } from "../../policy/rules/protection";
 import { ROLE, noWildcardPrincipal, oidcTrustScoped, podIdentityTrust } from "../../policy/rules/trust-policy";
-import { TYPE_TOKENS } from "../../common/project";
 import { exampleFacts } from "../fakes/mocks";
 import { evaluateForPolicy } from "../fakes/policy-evaluate";
 
@@ -156,10 +155,6 @@ function nodeGroupView(props: NodeGroupInputs, parent?: ParentView) {
 }
 
 describe("legacy node group markers", () => {
-    it("name the program's LegacyNodeGroup type token (written out in the pack, which imports nothing outside it)", () => {
-        expect(LEGACY_NODE_GROUP_COMPONENT).toBe(TYPE_TOKENS.LegacyNodeGroup);
-    });
-
     it("read the type chain of a URN", () => {
         expect(typeChainOfUrn(legacyUrn.urn)).toEqual([LEGACY_NODE_GROUP_COMPONENT, NODE_GROUP]);
         expect(typeChainOfUrn("urn:pulumi:prod::p::aws:iam/role:Role::r")).toEqual(["aws:iam/role:Role"]);
