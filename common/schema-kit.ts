@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { notAllowedText } from "./config-error";
+import { didYouMean, unknownKeyHint } from "./suggest";
 
 /** An error message `<bad value> is not allowed; <allowed>` for a valibot schema or action. */
 export function notAllowed(allowed: string): (issue: v.BaseIssue<unknown>) => string {
@@ -60,9 +61,12 @@ export function bool() {
     return v.boolean(notAllowed("expected true or false"));
 }
 
-/** One of a fixed set of strings. */
+/** One of a fixed set of strings; a near miss (`drian`) gets a did-you-mean. */
 export function oneOf<const T extends readonly string[]>(options: T) {
-    return v.picklist(options, notAllowed(`allowed: ${options.join(", ")}`));
+    return v.picklist(options, (issue) => {
+        const hint = typeof issue.input === "string" ? didYouMean(issue.input, options) : "";
+        return notAllowedText(issue.input, `allowed: ${options.join(", ")}${hint}`);
+    });
 }
 
 /** Whether `value` is a plain object (a YAML mapping), not a list. */
@@ -125,37 +129,12 @@ export function list<const T extends v.GenericSchema>(item: T) {
     return v.array(item, notAllowed("expected a list"));
 }
 
-/** The closest known key to a mistyped one, for "did you mean" hints. */
-function closestKey(key: string, known: readonly string[]): string | undefined {
-    const distance = (a: string, b: string): number => {
-        const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-        for (let i = 1; i <= a.length; i++) {
-            let previous = row[0];
-            row[0] = i;
-            for (let j = 1; j <= b.length; j++) {
-                const current = row[j];
-                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return row[b.length];
-    };
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const candidate of known) {
-        const d = distance(key.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-/** The problem text for an unknown key: a "did you mean" suggestion and the keys allowed at that level. */
-function unknownKeyText(key: string, known: readonly string[]): string {
-    const suggestion = closestKey(key, known);
-    return `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; allowed keys here: ${known.join(", ")}`;
+/**
+ * The problem text for an unknown key: the project's key for another tool's word (`minSize` → `scaling.min`) or a
+ * "did you mean" suggestion (common/suggest.ts), and the keys allowed at that level.
+ */
+export function unknownKeyText(key: string, known: readonly string[]): string {
+    return `unknown key${unknownKeyHint(key, known)}; allowed keys here: ${known.join(", ")}`;
 }
 
 /** Records an issue for every key of a mapping that is not in `known` (typos, mis-cased keys). */

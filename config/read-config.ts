@@ -2,9 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as v from "valibot";
 import { issueKeys, problemLines, validAt } from "../common/config-issues";
-import { Problems } from "../common/config-error";
+import { ConfigError, Problems } from "../common/config-error";
 import { PROJECT } from "../common/project";
 import { keyDoc } from "../common/schema-kit";
+import { misspelledNamespaceKeys } from "../common/suggest";
 import type { IdentityConfig } from "../identity/identity-config";
 import { resolveIdentities } from "../identity/resolve-identities";
 import { checkRehearsalWiring } from "../rehearsal/rehearsal-wiring";
@@ -73,12 +74,25 @@ const STRING_KEYS: readonly string[] = Object.entries(stackEntries)
 export function readConfig(): StackConfig {
     const prefix = `${PROJECT}:`;
     const raw: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    const all = pulumi.runtime.allConfig();
+    for (const [fullKey, text] of Object.entries(all)) {
         if (!fullKey.startsWith(prefix)) continue;
         const key = fullKey.slice(prefix.length);
         raw[key] = STRING_KEYS.includes(key) ? text : parseConfigValue(text);
     }
-    return parseConfig(raw);
+    const misspelled = misspelledNamespaceKeys(Object.keys(all), PROJECT).map(
+        (key) =>
+            `${key}: unknown config namespace "${key.slice(0, key.indexOf(":"))}" (did you mean "${PROJECT}"?); ` +
+            "the program reads only its own namespace, so this setting would be ignored",
+    );
+    if (misspelled.length === 0) return parseConfig(raw);
+    try {
+        parseConfig(raw);
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        throw new ConfigError([...misspelled, ...error.problems]);
+    }
+    throw new ConfigError(misspelled);
 }
 
 /**

@@ -1,4 +1,6 @@
 import type * as aws from "@pulumi/aws";
+import { didYouMean } from "../common/suggest";
+import { eksctlOwnership, eksctlOwnershipWarning } from "./eksctl-ownership";
 import { kubernetesMinor, type ClusterFacts } from "../common/cluster-facts";
 import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
 import type { PoolConfig, ScalingConfig } from "../nodes/pools";
@@ -14,7 +16,11 @@ export const AL2_AMI_TYPES = ["AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64"] as c
 export const FIRST_MINOR_WITHOUT_AL2 = 33;
 
 /** A managed node group as `aws.eks.getNodeGroup` returns it (the fields the guards read). */
-export type LiveNodeGroup = Pick<aws.eks.GetNodeGroupResult, "nodeGroupName" | "amiType" | "status" | "scalingConfigs">;
+export type LiveNodeGroup = Pick<
+    aws.eks.GetNodeGroupResult,
+    "nodeGroupName" | "amiType" | "status" | "scalingConfigs"
+> &
+    Partial<Pick<aws.eks.GetNodeGroupResult, "tags">>;
 
 /** One pool as the guards see it. */
 export interface PoolGuardContext {
@@ -25,6 +31,8 @@ export interface PoolGuardContext {
     readonly phase: CutoverPhase;
     /** What the last deployment recorded for it; undefined on its first deployment. */
     readonly previous?: PoolCutoverRecord;
+    /** The cluster's managed node groups, read when the AL2 node group is missing (for a did-you-mean). */
+    readonly clusterNodeGroups?: readonly string[];
 }
 
 function problem(key: string, value: unknown, allowed: string): string {
@@ -248,7 +256,12 @@ export function checkLegacyNodeGroup(
         const list = `aws eks list-nodegroups --cluster-name ${cluster.name}`;
         return {
             problems: [
-                problem(key, name, `no managed node group "${name}" in cluster "${cluster.name}" (see \`${list}\`)`),
+                problem(
+                    key,
+                    name,
+                    `no managed node group "${name}" in cluster "${cluster.name}"` +
+                        `${didYouMean(name, context.clusterNodeGroups ?? [])} (see \`${list}\`)`,
+                ),
             ],
             warnings: [],
         };
@@ -268,6 +281,17 @@ export function checkLegacyNodeGroup(
         );
     }
     const warnings: string[] = [];
+    const ownership = eksctlOwnership({ clusterName: cluster.name, nodeGroupName: name, tags: live.tags });
+    if (ownership !== undefined) {
+        warnings.push(
+            eksctlOwnershipWarning({
+                key,
+                nodeRoleKey: `pools[${poolIndex}].nodeRoleArn`,
+                nodeGroupName: name,
+                ownership,
+            }),
+        );
+    }
     if (kubernetesMinor(cluster) >= FIRST_MINOR_WITHOUT_AL2) {
         warnings.push(
             `${key}: AL2 node group "${name}" runs on Kubernetes ${cluster.kubernetesVersion}, which has no AL2 AMIs ` +

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { ENVIRONMENTS, type DeployConfig, type EnvironmentName } from "./config";
 import { DeployEnvironment } from "./deploy-environment";
+import { guardrailsPolicyGroupArgs } from "./policy-group";
 import { GITHUB_OIDC_URL, githubActionsSubjects } from "./trust";
 
 /** What the bootstrap exports, per environment. */
@@ -39,9 +40,13 @@ export function githubIssuerArgs(config: DeployConfig): pulumiservice.OidcIssuer
     };
 }
 
-/** Declares the whole bootstrap: one DeployEnvironment per migration stack, and the GitHub issuer in Pulumi Cloud. */
+/**
+ * Declares the whole bootstrap: one DeployEnvironment per migration stack, the GitHub issuer in Pulumi Cloud, and the
+ * policy group that enforces the guardrails pack on the migration stacks.
+ */
 export function deployPipeline(config: DeployConfig): DeployPipelineOutputs {
     new pulumiservice.OidcIssuer("github-actions", githubIssuerArgs(config));
+    new pulumiservice.PolicyGroup("guardrails", guardrailsPolicyGroupArgs(config));
     const roleArns = {} as Record<EnvironmentName, pulumi.Output<string>>;
     const deploymentSettings = {} as Record<EnvironmentName, pulumi.Output<string>>;
     for (const name of ENVIRONMENTS) {

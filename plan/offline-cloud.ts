@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { POOL_TAG } from "../nodes/launch-template";
 
 /** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
 export interface DescribeClusterOutput {
@@ -195,13 +196,31 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         readonly otherStacks: Readonly<Record<string, Record<string, unknown>>> = {},
     ) {}
 
+    /**
+     * Answers an invoke from the facts. A failure carries its text in `details` as well: the SDK builds the program's
+     * error from the `details` of a failed invoke (a gRPC status field), and a plain Error has none, which would
+     * leave the plan's error message empty.
+     */
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokes.push({ token: args.token, inputs: args.inputs });
+        try {
+            return this.answer(args);
+        } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            throw Object.assign(new Error(message), { details: message });
+        }
+    }
+
+    private answer(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         switch (args.token) {
             case "aws:eks/getCluster:getCluster": {
                 const cluster = this.facts.cluster.cluster;
                 if (args.inputs.name !== cluster.name) {
-                    throw new Error(`ResourceNotFoundException: No cluster found for name: ${args.inputs.name}.`);
+                    throw new Error(
+                        `ResourceNotFoundException: No cluster found for name: ${args.inputs.name}. ` +
+                            `The facts describe cluster "${cluster.name}": set clusterName to it, or give facts of ` +
+                            `${args.inputs.name} (aws eks describe-cluster --name ${args.inputs.name}).`,
+                    );
                 }
                 return clusterInvokeResult(this.facts.cluster);
             }
@@ -307,6 +326,23 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         }
     }
 
+    /**
+     * The name of the node group in the facts that a node group declared with `nodeGroupNamePrefix` is: same cluster,
+     * a name with that prefix and the same pool tag. That is the node group an earlier deployment created; a real
+     * preview reads its name from the state, so the plan shows it (not a made-up one) in its commands.
+     */
+    private existingNodeGroupName(inputs: Record<string, unknown>): string | undefined {
+        const prefix = inputs.nodeGroupNamePrefix;
+        const pool = (inputs.tags as Record<string, string> | undefined)?.[POOL_TAG];
+        if (typeof prefix !== "string" || pool === undefined) return undefined;
+        return Object.values(this.facts.nodegroups)
+            .map((output) => output.nodegroup)
+            .filter((ng) => ng.clusterName === this.facts.cluster.cluster.name && ng.nodegroupName.startsWith(prefix))
+            .filter((ng) => ng.tags?.[POOL_TAG] === pool)
+            .map((ng) => ng.nodegroupName)
+            .sort()[0];
+    }
+
     /** Outputs a real provider computes and the program reads back. */
     private computedOutputs(args: pulumi.runtime.MockResourceArgs, id: string): Record<string, unknown> {
         const [, partition, , , account] = this.facts.cluster.cluster.arn.split(":");
@@ -337,6 +373,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
             case "aws:eks/nodeGroup:NodeGroup": {
                 const nodeGroupName =
                     (inputs.nodeGroupName as string | undefined) ??
+                    this.existingNodeGroupName(inputs) ??
                     `${(inputs.nodeGroupNamePrefix as string | undefined) ?? args.name}${stableSuffix(args.name, 26)}`;
                 return {
                     nodeGroupName,

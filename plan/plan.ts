@@ -1,14 +1,23 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLParseError } from "yaml";
 import program from "../index";
 import { PROJECT } from "../common/project";
-import { parsePlanArgs, UsageError, type PlanArgs } from "./cli-args";
+import { parsePlanArgs, planFormat, PLAN_USAGE, UsageError, type PlanArgs } from "./cli-args";
 import { evaluateOffline, type Evaluation } from "./evaluate";
 import { FactsError, loadCloudFacts } from "./facts-files";
 import { buildPlanDocument, type PlanDocument } from "./report";
+import { renderMarkdown } from "./markdown";
 import { renderPlan } from "./render";
 import { simulatePrevious } from "./simulate";
+
+/** A stack file that cannot be read as YAML: names the file, the line and column. Exit code 2. */
+export class StackFileError extends Error {
+    constructor(file: string, problem: string) {
+        super(`${file}: ${problem}`);
+        this.name = "StackFileError";
+    }
+}
 
 /** The project root: stack files and bundled facts are found from here. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -26,7 +35,13 @@ export function readStackConfig(root: string, stack: string, phase?: string): Re
             .filter((name): name is string => name !== undefined);
         throw new UsageError(`--stack: no ${path.basename(file)}; stacks: ${stacks.sort().join(", ")}`);
     }
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    let doc: { config?: Record<string, unknown> } | null;
+    try {
+        doc = parseYaml(fs.readFileSync(file, "utf8")) as typeof doc;
+    } catch (error) {
+        if (!(error instanceof YAMLParseError)) throw error;
+        throw new StackFileError(file, `not valid YAML: ${error.message}`);
+    }
     const config: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         config[key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key] = value;
@@ -68,13 +83,20 @@ export async function planStack(args: PlanArgs, location: PlanLocation = {}): Pr
     const evaluation = await evaluateOffline({
         stack: args.stack,
         config,
-        facts,
+        facts: simulation.facts,
         previousOutputs: simulation.previousOutputs,
         otherStacks: simulation.otherStacks,
         program,
     });
     const cutoverPhase = typeof config.cutoverPhase === "string" ? config.cutoverPhase : "prepare";
-    const document = buildPlanDocument({ stack: args.stack, factsSource, cutoverPhase, facts, simulation, evaluation });
+    const document = buildPlanDocument({
+        stack: args.stack,
+        factsSource,
+        cutoverPhase,
+        facts: simulation.facts,
+        simulation,
+        evaluation,
+    });
     return { document, evaluation };
 }
 
@@ -87,26 +109,46 @@ export interface Io {
 
 /** Exit code for a usage or facts error (2), printed without a stack trace; rethrows anything else. */
 export function usageExitCode(error: unknown, io: Io): number {
-    if (error instanceof UsageError || error instanceof FactsError) {
+    if (error instanceof UsageError || error instanceof FactsError || error instanceof StackFileError) {
         io.err(`${error.name}: ${error.message}\n`);
         return 2;
     }
     throw error;
 }
 
-/** `npm run plan`: prints the plan (text or `--json`); 0 ok, 1 validation or guard error, 2 usage or facts error. */
+/** `npm run plan`: prints the plan (text, `--json` or `--markdown`) or `--help`; 0 ok, 1 validation or guard error, 2 usage or facts error. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
     try {
         const args = parsePlanArgs(argv);
+        if (args.help) {
+            io.out(PLAN_USAGE);
+            return 0;
+        }
         if (args.pool !== undefined)
             throw new UsageError("--pool is for `npm run userdata`; the plan shows every pool");
         const { document } = await planStack(args);
-        io.out(args.json ? `${JSON.stringify(document, null, 2)}\n` : renderPlan(document, { color: io.color }));
-        if (!document.ok) io.err(`${document.error?.message ?? "the program failed"}\n`);
+        const format = planFormat(args);
+        io.out(
+            format === "json"
+                ? `${JSON.stringify(document, null, 2)}\n`
+                : format === "markdown"
+                  ? renderMarkdown(document)
+                  : renderPlan(document, { color: io.color }),
+        );
+        if (!document.ok) io.err(`${document.error?.message}\n`);
         return document.ok ? 0 : 1;
     } catch (error) {
         return usageExitCode(error, io);
     }
+}
+
+/**
+ * Whether to colour the output: only on a terminal, and not when `NO_COLOR` is set to a non-empty value
+ * (https://no-color.org).
+ */
+export function colorAllowed(terminal: { readonly isTTY: boolean; readonly env: NodeJS.ProcessEnv }): boolean {
+    const noColor = terminal.env.NO_COLOR;
+    return terminal.isTTY && (noColor === undefined || noColor === "");
 }
 
 /**
@@ -117,7 +159,7 @@ export function runCli(command: (argv: readonly string[], io: Io) => Promise<num
     const io: Io = {
         out: (text) => process.stdout.write(text),
         err: (text) => process.stderr.write(text),
-        color: wantsColor && process.stdout.isTTY === true,
+        color: wantsColor && colorAllowed({ isTTY: process.stdout.isTTY === true, env: process.env }),
     };
     command(process.argv.slice(2), io).then(
         (code) => (process.exitCode = code),

@@ -15,17 +15,20 @@ function painter(color: boolean, code: string): Paint {
     return (text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 }
 
-function size(s: ScalingConfig | "absent" | "deleted"): string {
+/** A node group size as `min 1 / desired 2 / max 4`, or "absent" / "deleted". */
+export function size(s: ScalingConfig | "absent" | "deleted"): string {
     return typeof s === "string" ? s : `min ${s.min} / desired ${s.desired} / max ${s.max}`;
 }
 
-function taintList(list: readonly PlanTaint[] | "deleted"): string {
+/** Taints as `key=value:EFFECT, ...`, "none" or "deleted". */
+export function taintList(list: readonly PlanTaint[] | "deleted"): string {
     if (typeof list === "string") return list;
     if (list.length === 0) return "none";
     return list.map((t) => `${t.key}${t.value === undefined ? "" : `=${t.value}`}:${t.effect}`).join(", ");
 }
 
-function yesNo(value: boolean): string {
+/** "yes" or "no". */
+export function yesNo(value: boolean): string {
     return value ? "yes" : "no";
 }
 
@@ -33,7 +36,8 @@ function row(label: string, value: string): string {
     return `  ${`${label}:`.padEnd(20)} ${value}`;
 }
 
-function mapText(map: Readonly<Record<string, string>>): string {
+/** A string map as `k=v, ...`, or "none". */
+export function mapText(map: Readonly<Record<string, string>>): string {
     const entries = Object.entries(map);
     return entries.length === 0 ? "none" : entries.map(([k, v]) => `${k}=${v}`).join(", ");
 }

@@ -403,7 +403,13 @@ function resourceCounts(resources: readonly RecordedResource[]): Record<string, 
 /** What the program threw, as message and problems (a ConfigError lists each problem). */
 export function describeError(error: unknown): { message: string; problems: string[] } {
     if (error instanceof ConfigError) return { message: error.message, problems: [...error.problems] };
-    return { message: error instanceof Error ? error.message : String(error), problems: [] };
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.trim() !== "") return { message, problems: [] };
+    // Never an empty refusal: name the error type and where it was thrown.
+    const where =
+        error instanceof Error ? error.stack?.split("\n").find((line) => line.trim().startsWith("at ")) : undefined;
+    const name = error instanceof Error ? error.name : typeof error;
+    return { message: `${name} without a message${where ? ` (${where.trim()})` : ""}`, problems: [] };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from "../cutover/cutover-record";
 import { effectivePhase, planPhase } from "../cutover/phase-plan";
 import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
+import { withRehearsalNodeGroups } from "./rehearsal-facts";
 
 /** The Pulumi organization `evaluateOffline` runs the program in (stack references are `acme/<project>/<stack>`). */
 export const OFFLINE_ORGANIZATION = "acme";
@@ -32,6 +33,8 @@ export interface Simulation {
     readonly previousPhases: Readonly<Record<string, PreviousPhase>>;
     /** Every assumption in words, for the plan document. */
     readonly assumptions: readonly string[];
+    /** The facts to evaluate with: the input's, plus what a rehearsal's last deployment created (rehearsal-facts.ts). */
+    readonly facts: CloudFacts;
 }
 
 /** What the simulation reads. */
@@ -151,15 +154,28 @@ function simulatePool(
  */
 export function simulatePrevious(input: SimulationInput): Simulation {
     const config = tryParseConfig(input.config);
-    if (config === undefined) return { previousOutputs: {}, otherStacks: {}, previousPhases: {}, assumptions: [] };
+    if (config === undefined)
+        return { previousOutputs: {}, otherStacks: {}, previousPhases: {}, assumptions: [], facts: input.facts };
+    const previousOf = (pool: PoolConfig, phase: CutoverPhase): PreviousPhase =>
+        pool.phase === undefined && input.from !== undefined ? input.from : phaseBefore(phase);
+    const rehearsal = withRehearsalNodeGroups({
+        config,
+        facts: input.facts,
+        previousPhase: (name, phase) =>
+            previousOf(
+                config.pools.find((p) => p.name === name)!,
+                phase,
+            ),
+    });
+    const facts = rehearsal.facts;
     const records: Record<string, PoolCutoverRecord> = {};
     const poolOutputs: Record<string, Record<string, unknown>> = {};
     const previousPhases: Record<string, PreviousPhase> = {};
     const assumptions: string[] = [];
     for (const pool of config.pools) {
         const phase = effectivePhase(pool, config.cutoverPhase);
-        const previousPhase = pool.phase === undefined && input.from !== undefined ? input.from : phaseBefore(phase);
-        const simulated = simulatePool(pool, phase, previousPhase, input.facts);
+        const previousPhase = previousOf(pool, phase);
+        const simulated = simulatePool(pool, phase, previousPhase, facts);
         previousPhases[pool.name] = previousPhase;
         if (simulated.record !== undefined) records[pool.name] = simulated.record;
         if (simulated.outputs !== undefined) poolOutputs[pool.name] = simulated.outputs;
@@ -191,6 +207,6 @@ export function simulatePrevious(input: SimulationInput): Simulation {
             );
         }
     }
-    assumptions.push(MOCK_NAMES_ASSUMPTION);
-    return { previousOutputs, otherStacks, previousPhases, assumptions };
+    assumptions.push(...rehearsal.assumptions, MOCK_NAMES_ASSUMPTION);
+    return { previousOutputs, otherStacks, previousPhases, assumptions, facts };
 }

@@ -1,4 +1,5 @@
-import { parsePlanArgs, UsageError } from "./cli-args";
+import { didYouMean } from "../common/suggest";
+import { parsePlanArgs, PLAN_USAGE, UsageError } from "./cli-args";
 import { planStack, runCli, usageExitCode, type Io } from "./plan";
 import { launchTemplatePools, poolUserData } from "./report";
 
@@ -9,17 +10,24 @@ import { launchTemplatePools, poolUserData } from "./report";
 export async function main(argv: readonly string[], io: Io): Promise<number> {
     try {
         const args = parsePlanArgs(argv);
+        if (args.help) {
+            io.out(PLAN_USAGE);
+            return 0;
+        }
         if (args.pool === undefined) throw new UsageError("--pool is required (for example --pool general)");
-        if (args.json) throw new UsageError("--json is for `npm run plan`; user data is printed as MIME text");
+        if (args.json || args.markdown)
+            throw new UsageError("--json and --markdown are for `npm run plan`; user data is printed as MIME text");
         const { document, evaluation } = await planStack(args);
         if (!document.ok) {
-            io.err(`${document.error?.message ?? "the program failed"}\n`);
+            io.err(`${document.error?.message}\n`);
             return 1;
         }
         const userData = poolUserData(evaluation, args.pool);
         if (userData === undefined) {
             const pools = launchTemplatePools(evaluation);
-            throw new UsageError(`--pool: stack ${args.stack} has no pool "${args.pool}"; pools: ${pools.join(", ")}`);
+            throw new UsageError(
+                `--pool: stack ${args.stack} has no pool "${args.pool}"${didYouMean(args.pool, pools)}; pools: ${pools.join(", ")}`,
+            );
         }
         io.out(userData);
         return 0;

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupCordon, NodeGroupDrain } from "../cutover/drain/node-group-drain";
 import { clusterKubeconfig, contextKubeconfig } from "../common/kubernetes-access";
@@ -95,6 +96,11 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
             const previousPool = previous.pools[pool.name];
             const live = await readPoolNodeGroups(cluster.name, pool, phase, previousPool, source.legacyNodeGroup);
             const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
+            const missing = pool.legacyNodeGroup !== undefined && live.legacy === undefined;
+            const clusterNodeGroups =
+                missing && source.legacyNodeGroups === "import"
+                    ? (await aws.eks.getNodeGroups({ clusterName: cluster.name })).names
+                    : undefined;
             const context: PoolCutoverFacts = {
                 pool,
                 poolIndex,
@@ -103,6 +109,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 ...(live.legacy !== undefined && { legacyLive: live.legacy }),
                 ...(live.al2023 !== undefined && { al2023Live: live.al2023 }),
                 ...(legacyAtAdoption !== undefined && { legacyAtAdoption }),
+                ...(clusterNodeGroups !== undefined && { clusterNodeGroups }),
                 acceptReducedCapacity: pool.acceptReducedCapacity,
             };
             return { ...context, ...(live.legacy !== undefined && { liveLegacy: live.legacy }) };

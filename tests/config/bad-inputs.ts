@@ -108,10 +108,18 @@ export const BAD_INPUTS: readonly BadInput[] = [
     {
         group: "pools",
         what: "unknown pool key, with a suggestion",
-        key: "pools[0].instanceType",
+        key: "pools[0].instanceTypse",
         shown: "unknown key",
         allowed: 'did you mean "instanceTypes"?',
-        config: (c) => (c.pools[0].instanceType = "m6i.large"),
+        config: (c) => (c.pools[0].instanceTypse = ["m6i.large"]),
+    },
+    {
+        group: "pools",
+        what: "eksctl's and Terraform's word for a pool key, with this project's",
+        key: "pools[0].desiredCapacity",
+        shown: "unknown key",
+        allowed: 'eksctl and Terraform say "desiredCapacity"; here it is "scaling.desired"',
+        config: (c) => (c.pools[0].desiredCapacity = 3),
     },
     {
         group: "pools",

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../common/config-error";
@@ -7,7 +9,7 @@ import { deployRolePolicy } from "../../deploy/permissions";
 import { MAX_SESSION_SECONDS, SESSION_DURATION } from "../../deploy/settings";
 import { deployRoleTrustPolicy } from "../../deploy/trust";
 import { exampleDeployConfig, useDeployMocks, workflow } from "./deploy-helpers";
-import { resolve, runProgram } from "../fakes/mocks";
+import { resolve, ROOT, runProgram } from "../fakes/mocks";
 
 const SETTINGS = "pulumiservice:index:DeploymentSettings";
 const PROGRAM_PATHS = (stack: string) => [
@@ -187,6 +189,24 @@ describe("deploy program under mocks", () => {
             policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
             accessScope: { type: "cluster" },
         });
+    });
+
+    it("enforces the published guardrails pack on both migration stacks, preventatively", async () => {
+        const { mocks } = await evaluate();
+        expect(mocks.resource("pulumiservice:index:PolicyGroup", "guardrails").inputs).toEqual({
+            name: "eks-al2023-migration-stacks",
+            organizationName: "acme",
+            entityType: "stacks",
+            mode: "preventative",
+            stacks: [
+                { name: "dev", routingProject: "eks-al2023-migration" },
+                { name: "prod", routingProject: "eks-al2023-migration" },
+            ],
+            policyPacks: [{ name: "eks-al2023-migration-guardrails" }],
+        });
+        // The name policy/index.ts publishes the pack under.
+        const pack = fs.readFileSync(path.join(ROOT, "policy", "index.ts"), "utf8");
+        expect(pack).toContain('new PolicyPack("eks-al2023-migration-guardrails", {');
     });
 
     it("registers GitHub Actions as an OIDC issuer for exactly this repository's jobs", async () => {

@@ -10,7 +10,8 @@ interface Step {
 interface Job {
     readonly needs?: string;
     readonly environment?: string;
-    readonly strategy?: { matrix: { include: Record<string, string>[] } };
+    readonly permissions?: Record<string, string>;
+    readonly strategy?: { matrix: { include?: Record<string, string>[]; node?: number[] } };
     readonly steps: Step[];
 }
 interface Workflow {
@@ -35,10 +36,16 @@ describe("test.yml", () => {
         expect(wf.permissions).toEqual({ contents: "read" });
     });
 
-    it("installs exactly the lock file and runs npm test on Node 22", () => {
+    it("installs exactly the lock file and runs npm test on Node 22 and 24", () => {
         const job = wf.jobs.test;
-        expect(uses(job, "actions/setup-node")[0].with).toEqual({ "node-version": 22, cache: "npm" });
-        expect(job.steps.filter((s) => s.run).map((s) => s.run)).toEqual(["npm ci", "npm test"]);
+        expect(job.strategy?.matrix.node).toEqual([22, 24]);
+        expect(uses(job, "actions/setup-node")[0].with).toEqual({ "node-version": "${{ matrix.node }}", cache: "npm" });
+        expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
+            "actions/checkout@v6",
+            "actions/setup-node@v6",
+            "npm ci",
+            "npm test",
+        ]);
     });
 });
 
@@ -46,9 +53,11 @@ describe("preview.yml", () => {
     const wf = load("preview.yml");
     const job = wf.jobs.preview;
 
-    it("runs on pull requests that touch the program, with an id-token and PR comments", () => {
+    it("runs on pull requests that touch the program, the policy pack or the offline plan, with PR comments", () => {
         expect(Object.keys(wf.on)).toEqual(["pull_request"]);
-        expect(sorted(wf.on.pull_request?.paths)).toEqual(PROGRAM_PATHS);
+        expect(sorted(wf.on.pull_request?.paths)).toEqual(
+            [...PROGRAM_PATHS, "policy/**", "plan/**", "facts/**"].sort(),
+        );
         expect(wf.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
     });
 
@@ -62,22 +71,44 @@ describe("preview.yml", () => {
         );
     });
 
-    it("installs dependencies, gets keyless AWS and Pulumi credentials, then previews with a PR comment", () => {
+    it("installs dependencies, gets keyless AWS and Pulumi credentials, then previews with the policy pack", () => {
         expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
-            "actions/checkout@v4",
-            "actions/setup-node@v4",
+            "actions/checkout@v6",
+            "actions/setup-node@v6",
             "npm ci",
-            "aws-actions/configure-aws-credentials@v4",
-            "pulumi/auth-actions@v1",
-            "pulumi/actions@v6",
+            "npm ci --prefix policy",
+            "aws-actions/configure-aws-credentials@v6",
+            "pulumi/auth-actions@v2",
+            "pulumi/actions@v7",
         ]);
         expect(uses(job, "pulumi/actions")[0].with).toEqual({
             command: "preview",
             "stack-name": "${{ env.PULUMI_ORG }}/${{ matrix.stack }}",
+            policyPacks: "policy",
             "comment-on-pr": true,
             "github-token": "${{ secrets.GITHUB_TOKEN }}",
         });
         expect(wf.env).toEqual({ PULUMI_ORG: "acme" });
+    });
+
+    it("posts the offline Markdown plan of dev and prod as one PR comment, without cloud credentials", () => {
+        const plan = wf.jobs["offline-plan"];
+        expect(plan.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+        expect(plan.steps.map((s) => s.uses ?? s.run?.split("\n")[0])).toEqual([
+            "actions/checkout@v6",
+            "actions/setup-node@v6",
+            "npm ci",
+            'marker="<!-- eks-al2023-migration:offline-plan -->"',
+        ]);
+        const script = plan.steps[3].run ?? "";
+        expect(script).toContain('npm run --silent plan -- --stack "$stack" --markdown || status=1');
+        expect(script).toContain("for stack in dev prod; do");
+        // Updates its own comment (found by the marker) instead of adding one per push.
+        expect(script).toContain(
+            'gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@plan.md',
+        );
+        expect(script).toContain('gh pr comment "$PR" --body-file plan.md');
+        expect(JSON.stringify(plan)).not.toMatch(/configure-aws-credentials|auth-actions|id-token/);
     });
 });
 
@@ -97,12 +128,13 @@ describe("deploy.yml", () => {
     ])("runs pulumi up on %s with that environment's role", (stack, roleVariable) => {
         const job = wf.jobs[stack];
         expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
-            "actions/checkout@v4",
-            "actions/setup-node@v4",
+            "actions/checkout@v6",
+            "actions/setup-node@v6",
             "npm ci",
-            "aws-actions/configure-aws-credentials@v4",
-            "pulumi/auth-actions@v1",
-            "pulumi/actions@v6",
+            "npm ci --prefix policy",
+            "aws-actions/configure-aws-credentials@v6",
+            "pulumi/auth-actions@v2",
+            "pulumi/actions@v7",
         ]);
         expect(uses(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe(
             `\${{ vars.${roleVariable} }}`,
@@ -114,6 +146,7 @@ describe("deploy.yml", () => {
         expect(uses(job, "pulumi/actions")[0].with).toEqual({
             command: "up",
             "stack-name": `\${{ env.PULUMI_ORG }}/${stack}`,
+            policyPacks: "policy",
         });
     });
 
@@ -126,6 +159,32 @@ describe("deploy.yml", () => {
 });
 
 describe("every workflow", () => {
+    it("uses the Node 24 majors of its actions", () => {
+        const majors: Record<string, string> = {
+            "actions/checkout": "v6",
+            "actions/setup-node": "v6",
+            "aws-actions/configure-aws-credentials": "v6",
+            "pulumi/auth-actions": "v2",
+            "pulumi/actions": "v7",
+        };
+        for (const name of ["test.yml", "preview.yml", "deploy.yml"]) {
+            for (const job of Object.values(load(name).jobs)) {
+                for (const step of job.steps.filter((s) => s.uses)) {
+                    const [action, version] = step.uses!.split("@");
+                    expect(`${action}@${version}`).toBe(`${action}@${majors[action]}`);
+                }
+            }
+        }
+    });
+
+    it("runs the guardrails policy pack on every preview and update", () => {
+        const runs = ["preview.yml", "deploy.yml"].flatMap((name) =>
+            Object.values(load(name).jobs).flatMap((job) => uses(job, "pulumi/actions")),
+        );
+        expect(runs).toHaveLength(3);
+        for (const step of runs) expect(step.with?.policyPacks).toBe("policy");
+    });
+
     it("pins each action to a major version and stores no cloud key", () => {
         for (const name of ["test.yml", "preview.yml", "deploy.yml"]) {
             const wf = load(name);

@@ -119,7 +119,25 @@ describe("parsePools: valid pools", () => {
 
 /** [rule, pool overrides, key named in the message, bad value as the message shows it]. */
 const FAILING: readonly [string, Record<string, unknown>, string, string][] = [
-    ["unknown pool key", { instanceType: ["m6i.large"] }, "pools[0].instanceType", 'did you mean "instanceTypes"'],
+    ["unknown pool key", { instanceTypse: ["m6i.large"] }, "pools[0].instanceTypse", 'did you mean "instanceTypes"'],
+    [
+        "eksctl's instanceType",
+        { instanceType: "m6i.large" },
+        "pools[0].instanceType",
+        'eksctl and Terraform say "instanceType"; here it is "instanceTypes"',
+    ],
+    [
+        "eksctl's minSize",
+        { minSize: 1 },
+        "pools[0].minSize",
+        'eksctl and Terraform say "minSize"; here it is "scaling.min"',
+    ],
+    [
+        "Terraform's max_size in scaling",
+        { scaling: { min: 1, desired: 2, max: 3, max_size: 4 } },
+        "pools[0].scaling.max_size",
+        'eksctl and Terraform say "max_size"; here it is "max"',
+    ],
     ["unknown scaling key", { scaling: { min: 1, desired: 1, maximum: 2 } }, "pools[0].scaling.maximum", "unknown key"],
     ["unknown rootVolume key", { rootVolume: { size: 30 } }, "pools[0].rootVolume.size", "unknown key"],
     ["unknown imds key", { imds: { hoplimit: 2 } }, "pools[0].imds.hoplimit", 'did you mean "hopLimit"'],

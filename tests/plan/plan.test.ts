@@ -374,6 +374,7 @@ describe("simulated previous deployment", () => {
             otherStacks: {},
             previousPhases: {},
             assumptions: [],
+            facts,
         });
     });
 
