@@ -4,6 +4,7 @@ import { parseIdentityConfig, IDENTITY_KEYS, type IdentityConfig } from "./confi
 import { parsePromotionConfig, PROMOTION_KEYS, type PromotionConfig } from "./promotion-gate";
 import { checkRehearsalWiring, parseRehearsalConfig, REHEARSAL_KEYS, type RehearsalConfig } from "./config-rehearsal";
 import { ConfigObject, Problems, rules } from "./validate";
+import { parseDrainMaxConcurrentEvictions } from "../cutover/drain/drain-config";
 
 /** The Pulumi project name; config keys are `eks-al2023-migration:<key>`. */
 export const PROJECT = "eks-al2023-migration";
@@ -31,6 +32,8 @@ export interface StackConfig {
      * presence stops the drain with a list of them. @default false
      */
     readonly drainEvictUnmanagedPods: boolean;
+    /** Eviction requests the drain keeps in flight at once, across nodes. @default 25 */
+    readonly drainMaxConcurrentEvictions: number;
     /** Protect node groups from deletion (`protect` resource option); on in prod. @default false */
     readonly protectNodeGroups: boolean;
     /** Tags added to every AWS resource the stack creates. @default {} */
@@ -56,6 +59,7 @@ const CORE_KEYS = [
     "cutoverAllowSkip",
     "drainTimeoutMinutes",
     "drainEvictUnmanagedPods",
+    "drainMaxConcurrentEvictions",
     "protectNodeGroups",
     "tags",
 ] as const;
@@ -83,6 +87,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     const cutoverAllowSkip = root.boolean("cutoverAllowSkip") ?? false;
     const drainTimeoutMinutes = root.integer("drainTimeoutMinutes", 1, MAX_DRAIN_TIMEOUT_MINUTES, "minutes") ?? 20;
     const drainEvictUnmanagedPods = root.boolean("drainEvictUnmanagedPods") ?? false;
+    const drainMaxConcurrentEvictions = parseDrainMaxConcurrentEvictions(root);
     const protectNodeGroups = root.boolean("protectNodeGroups") ?? false;
     const tags = root.stringMap("tags") ?? {};
     checkTags("tags", tags, problems);
@@ -99,6 +104,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         cutoverAllowSkip,
         drainTimeoutMinutes,
         drainEvictUnmanagedPods,
+        drainMaxConcurrentEvictions,
         protectNodeGroups,
         tags,
         ...(promotion !== undefined && { promotion }),

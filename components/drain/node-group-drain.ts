@@ -13,9 +13,12 @@ import {
 // - NodeGroupCordon: create cordons the node group's nodes and stores the names it cordoned; delete uncordons exactly
 //   those (the rollback from `shift` to `canary`); an update (only when nodeGroupName changes) cordons the new node
 //   group's nodes first, then uncordons the nodes it had cordoned that are not in it.
-// - NodeGroupDrain: create/update drain; delete does nothing (a drain cannot be undone: a rollback from `drain` to
-//   `shift` raises the AL2 node group's size again, and its new nodes carry shift's NoSchedule taint, so the pods
+// - NodeGroupDrain: create/update drain; delete uncordons the nodes the drain cordoned itself (those the cordon did
+//   not: AL2 nodes launched after `shift`) and nothing else (the evictions cannot be undone: a rollback from `drain`
+//   to `shift` raises the AL2 node group's size again, and its new nodes carry shift's NoSchedule taint, so the pods
 //   stay on AL2023 until the rollback to `canary` removes it).
+// - Both record a failure part-way as partial state (the nodes cordoned so far), so the next run updates them and a
+//   rollback uncordons exactly what the program cordoned.
 //
 // How they behave in the engine (read from @pulumi/pulumi 3.248 `dynamic/index.js` and
 // `cmd/dynamic-provider/index.js`, and pulumi/pulumi#1935, #12401, #16826):
@@ -192,6 +195,8 @@ export interface NodeGroupCordonArgs {
     readonly kubeconfig: pulumi.Input<string>;
     /** The managed node group whose nodes are cordoned (label `eks.amazonaws.com/nodegroup`). */
     readonly nodeGroupName: pulumi.Input<string>;
+    /** In `drain`: the readiness the drain needs, checked before a first cordon. @default none */
+    readonly readiness?: pulumi.Input<{ readyNodeGroupName: pulumi.Input<string>; minReadyNodes: number }>;
 }
 
 /**
@@ -208,6 +213,7 @@ export class NodeGroupCordon extends pulumi.dynamic.Resource {
         const props = {
             kubeconfig: pulumi.secret(args.kubeconfig),
             nodeGroupName: args.nodeGroupName,
+            ...(args.readiness !== undefined && { readiness: args.readiness }),
             cordonedNodes: undefined,
             alreadyCordonedNodes: undefined,
         };
@@ -239,6 +245,8 @@ export interface NodeGroupDrainArgs {
      * @default false
      */
     readonly evictUnmanagedPods?: pulumi.Input<boolean>;
+    /** Eviction requests in flight at once (config `drainMaxConcurrentEvictions`). @default 25 */
+    readonly maxConcurrentEvictions?: pulumi.Input<number>;
 }
 
 /**
@@ -267,6 +275,7 @@ export class NodeGroupDrain extends pulumi.dynamic.Resource {
             minReadyNodes: args.minReadyNodes,
             timeoutMinutes: args.timeoutMinutes,
             evictUnmanagedPods: args.evictUnmanagedPods ?? false,
+            ...(args.maxConcurrentEvictions !== undefined && { maxConcurrentEvictions: args.maxConcurrentEvictions }),
             cordonedNodes: undefined,
             evictedPods: undefined,
             skippedPods: undefined,
