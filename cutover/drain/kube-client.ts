@@ -39,7 +39,11 @@ export function statusCode(error: unknown): number | undefined {
 /** The message of a failed call's Status body, or the body as it is when it is not a Status. */
 export function statusMessage(error: unknown): string {
     const body = (error as { body?: unknown } | undefined)?.body;
+    const fromObject = (body as { message?: unknown } | null | undefined)?.message;
+    if (typeof body === "object" && typeof fromObject === "string") return fromObject;
     let message = typeof body === "string" ? body : "";
+    // Without a body, client-node's ApiException text holds the HTTP reason: "HTTP-Code: 401\nMessage: Unauthorized".
+    if (body === undefined) message = /\nMessage: ([^\n]*)/.exec(String((error as Error | undefined)?.message))?.[1] ?? "";
     try {
         const parsed = typeof body === "string" ? (JSON.parse(body) as { message?: unknown }) : undefined;
         if (typeof parsed?.message === "string") message = parsed.message;
