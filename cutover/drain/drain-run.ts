@@ -124,11 +124,11 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
     const deadline = start + options.timeoutMs;
     const ctx: CallContext = { ...context, deadline };
     const name = options.nodeGroupName;
-    const timedOut = (): Error => new DrainFailed(timeoutMessage({ ...options, stuck: [...pending.values()], budgets }), cordoned);
-
     const pending = new Map<string, Pending>();
     const budgets: BudgetCache = new Map();
     let cordoned: string[] = [];
+    const timedOut = (): Error =>
+        new DrainFailed(timeoutMessage({ ...options, stuck: [...pending.values()], budgets }), cordoned);
     try {
         for (const check of [readinessCheck(options), ...(options.preChecks ?? [])]) await check(ctx);
         const cordon = await cordonNodeGroup(ctx, name, log);

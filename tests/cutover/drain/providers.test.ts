@@ -70,7 +70,7 @@ describe("dynamic providers", () => {
         ]);
     });
 
-    it("drain: create drains, diff ignores credentials and timeout, update drains again, delete changes nothing", async () => {
+    it("drain: create drains, diff ignores credentials and timeout, update drains again, delete uncordons what it cordoned", async () => {
         fake.reset({
             nodes: clusterNodes(),
             pods: [{ namespace: "shop", name: "api-1", nodeName: "al2-a", emptyDir: true }],
@@ -123,7 +123,8 @@ describe("dynamic providers", () => {
         expect(updated.outs).toEqual({
             ...inputs,
             minReadyNodes: 0,
-            cordonedNodes: [],
+            // Still the drain's own: a later delete uncordons them.
+            cordonedNodes: ["al2-a", "al2-b"],
             evictedPods: [],
             skippedPods: [],
             emptyDirPods: [],
@@ -131,8 +132,13 @@ describe("dynamic providers", () => {
         });
 
         fake.requests = [];
-        await drainProvider.delete!(created.id, outs);
-        expect(fake.requests).toEqual([]);
+        fake.nodes = fake.nodes.filter((n) => n.name !== "al2-b");
+        await drainProvider.delete!(created.id, updated.outs as DrainOutputs);
+        expect(fake.writes()).toEqual([
+            { method: "PATCH", path: "/api/v1/nodes/al2-a", status: 200 },
+            { method: "PATCH", path: "/api/v1/nodes/al2-b", status: 404 },
+        ]);
+        expect(fake.node("al2-a").unschedulable).toBe(false);
     });
 });
 
