@@ -77,6 +77,8 @@ export interface Selector {
 export type FaultKind =
     | { status: number; message: string; reason?: string }
     | "drop"
+    /** Handle the request, then drop the connection instead of answering (an answer lost on the way). */
+    | "dropAfter"
     | "hang"
     /** Answer 401 whatever the token (a token refused before the expiry its credential stated). */
     | "unauthorized";
@@ -227,9 +229,13 @@ export class FakeKube {
             const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
             let answer: [number, unknown];
             if (fault === "unauthorized" || !this.tokens.has(token)) answer = [401, status(401, "Unauthorized")];
-            else if (fault !== undefined) answer = [fault.status, { ...status(fault.status, fault.message), reason: fault.reason }];
+            else if (fault !== undefined && fault !== "dropAfter") answer = [fault.status, { ...status(fault.status, fault.message), reason: fault.reason }];
             else answer = this.route(method, url, record.contentType, record.body);
             record.status = answer[0];
+            if (fault === "dropAfter") {
+                req.socket.destroy();
+                return;
+            }
             res.writeHead(answer[0], { "Content-Type": "application/json" });
             res.end(JSON.stringify(answer[1]));
         });
