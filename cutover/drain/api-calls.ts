@@ -1,6 +1,7 @@
 import type { Agent } from "node:http";
 import type { ConfigurationOptions, RequestContext } from "@kubernetes/client-node";
-import { clientNode, describeApiError, statusCode, type KubeApi } from "./kube-client";
+import { clientNode } from "../../common/kubernetes-client";
+import { describeApiError, statusCode, type KubeApi } from "./kube-client";
 
 /**
  * How the drain calls the Kubernetes API: every request has its own timeout and never outlives the drain's deadline;

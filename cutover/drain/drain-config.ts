@@ -1,4 +1,4 @@
-import type { ConfigObject } from "../../stacks/validate";
+import type { ConfigObject } from "../../common/validate";
 
 /**
  * Eviction requests the drain keeps in flight at once, across all nodes, by default. kubectl drain evicts every pod

@@ -1,5 +1,5 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
-import { matchingPdbs, podKey } from "../../components/drain/node-drain";
+import { matchingPdbs, podKey } from "./node-drain";
 
 /** The budgets of each namespace as the drain listed them, or why they could not be listed. */
 export type BudgetCache = Map<string, V1PodDisruptionBudget[] | { readonly error: string }>;

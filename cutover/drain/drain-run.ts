@@ -12,7 +12,7 @@ import {
     podKey,
     statusCode,
     type Backoff,
-} from "../../components/drain/node-drain";
+} from "./node-drain";
 import { callApi, DeadlineReached, type CallContext } from "./api-calls";
 import { describeApiError } from "./kube-client";
 import {

@@ -1,6 +1,6 @@
 import { stringify as toYaml } from "yaml";
 import { KubeConfig } from "@kubernetes/client-node";
-import { kubeApi, type Backoff } from "../../../components/drain/node-drain";
+import { kubeApi, type Backoff } from "../../../cutover/drain/node-drain";
 import type { CallContext, RequestPolicy, RequestTimer } from "../../../cutover/drain/api-calls";
 import type { DrainOptions } from "../../../cutover/drain/drain-run";
 import { FAKE_TOKEN, FakeKube, type FakeNode } from "../../fakes/kube-api";

@@ -11,7 +11,7 @@ import {
     podDisposition,
     selectorMatches,
     uncordonNodes,
-} from "../../../components/drain/node-drain";
+} from "../../../cutover/drain/node-drain";
 import { drainNodeGroup } from "../../../cutover/drain/drain-run";
 import { AL2, AL2023, BACKOFF, clusterNodes, drainOptions, fake, fakeTime, startFake, T0, testContext } from "./helpers";
 

@@ -8,8 +8,8 @@ import {
     drainProvider,
     type CordonOutputs,
     type DrainOutputs,
-} from "../../../components/drain/node-group-drain";
-import { exampleFacts, runProgram, useOfflineCloud } from "../../mocks";
+} from "../../../cutover/drain/node-group-drain";
+import { exampleFacts, runProgram, useOfflineCloud } from "../../fakes/mocks";
 import { AL2, AL2023, clusterNodes, fake, kubeconfigYaml, startFake } from "./helpers";
 
 beforeAll(startFake);

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify as toYaml } from "yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cordonNodeGroup } from "../../../components/drain/node-drain";
+import { cordonNodeGroup } from "../../../cutover/drain/node-drain";
 import { drainNodeGroup } from "../../../cutover/drain/drain-run";
 import { callContext } from "../../../cutover/drain/provider-runtime";
 import { FAKE_TOKEN } from "../../fakes/kube-api";
