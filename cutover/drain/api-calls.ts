@@ -59,7 +59,9 @@ export interface CallContext {
 export function isTransient(error: unknown): boolean {
     const code = statusCode(error);
     if (code !== undefined) return code === 500 || code === 502 || code === 503 || code === 504;
-    return error instanceof RequestTimeout || /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT/i.test(String(error));
+    return (
+        error instanceof RequestTimeout || /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT/i.test(String(error))
+    );
 }
 
 /** A request that got no answer within its timeout. */
@@ -89,7 +91,9 @@ async function attempt<T>(context: CallContext, request: Request<T>): Promise<T>
     const abort = new AbortController();
     const timedOut = context.timer(ms, abort.signal).then(() => {
         agent?.destroy();
-        throw ms < context.policy.timeoutMs ? new DeadlineReached("deadline reached") : new RequestTimeout(`no answer within ${ms / 1000}s`);
+        throw ms < context.policy.timeoutMs
+            ? new DeadlineReached("deadline reached")
+            : new RequestTimeout(`no answer within ${ms / 1000}s`);
     });
     try {
         return await Promise.race([request(context.api(), options), timedOut]);

@@ -151,7 +151,8 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
             const lists = await Promise.all(
                 nodes.map((node) =>
                     callApi(ctx, `listing the pods on node ${node}`, async (api, o) => {
-                        return (await api.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }, o)).items;
+                        return (await api.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }, o))
+                            .items;
                     }).then((pods) => ({ node, pods })),
                 ),
             );
@@ -175,7 +176,15 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
                         if (times > MAX_RECREATIONS) recreated.push(key);
                     }
                     await listBudgets(ctx, pod.metadata?.namespace ?? "", budgets, log);
-                    pending.set(uid, { pod, uid, node, refusals: 0, nextAttemptAt: 0, lastRefusal: "", evicted: false });
+                    pending.set(uid, {
+                        pod,
+                        uid,
+                        node,
+                        refusals: 0,
+                        nextAttemptAt: 0,
+                        lastRefusal: "",
+                        evicted: false,
+                    });
                 }
             }
             if (refused.length > 0) throw new Error(unmanagedMessage(name, refused.sort(), accepted()));
@@ -207,7 +216,9 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
                 }
             });
             if (overlap !== undefined) {
-                throw new Error(overlappingBudgetsMessage({ nodeGroupName: name, ...overlap, budgets, accepted: accepted() }));
+                throw new Error(
+                    overlappingBudgetsMessage({ nodeGroupName: name, ...overlap, budgets, accepted: accepted() }),
+                );
             }
             const present = await survey();
             let statefulGone = false;
@@ -222,7 +233,9 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
             }
             // A StatefulSet pod comes back under the same name once gone: look once more before declaring success.
             if (pending.size === 0 && (!statefulGone || confirm)) {
-                log(`drain of node group "${name}" done: ${evicted.size} pod(s) evicted in ${formatDuration(ctx.clock() - start)}`);
+                log(
+                    `drain of node group "${name}" done: ${evicted.size} pod(s) evicted in ${formatDuration(ctx.clock() - start)}`,
+                );
                 return {
                     cordoned,
                     alreadyCordoned: cordon.alreadyCordoned,
@@ -264,13 +277,22 @@ async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) 
 }
 
 /** Lists a namespace's budgets once per drain; a failure is remembered and logged, not fatal (the API enforces them). */
-async function listBudgets(context: CallContext, namespace: string, budgets: BudgetCache, log: DrainLog): Promise<void> {
+async function listBudgets(
+    context: CallContext,
+    namespace: string,
+    budgets: BudgetCache,
+    log: DrainLog,
+): Promise<void> {
     if (budgets.has(namespace)) return;
     const label = `listing the PodDisruptionBudgets of namespace ${namespace}`;
     try {
         budgets.set(
             namespace,
-            await callApi(context, label, async (api, o) => (await api.policy.listNamespacedPodDisruptionBudget({ namespace }, o)).items),
+            await callApi(
+                context,
+                label,
+                async (api, o) => (await api.policy.listNamespacedPodDisruptionBudget({ namespace }, o)).items,
+            ),
         );
     } catch (error) {
         if (error instanceof DeadlineReached) throw error;
@@ -305,13 +327,18 @@ async function evict(context: CallContext, item: Pending): Promise<EvictionOutco
         async (api, o) => {
             try {
                 await api.core.createNamespacedPodEviction(
-                    { name, namespace, body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace } } },
+                    {
+                        name,
+                        namespace,
+                        body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace } },
+                    },
                     o,
                 );
             } catch (error) {
                 const code = statusCode(error);
                 if (code === 429) outcome = { kind: "refused", message: describeApiError(error) };
-                else if (isOverlappingBudgetsRefusal(error)) outcome = { kind: "overlappingBudgets", message: describeApiError(error) };
+                else if (isOverlappingBudgetsRefusal(error))
+                    outcome = { kind: "overlappingBudgets", message: describeApiError(error) };
                 else if (code !== 404) throw error;
             }
         },

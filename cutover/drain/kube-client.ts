@@ -33,7 +33,8 @@ export function statusMessage(error: unknown): string {
     if (typeof body === "object" && typeof fromObject === "string") return fromObject;
     let message = typeof body === "string" ? body : "";
     // Without a body, client-node's ApiException text holds the HTTP reason: "HTTP-Code: 401\nMessage: Unauthorized".
-    if (body === undefined) message = /\nMessage: ([^\n]*)/.exec(String((error as Error | undefined)?.message))?.[1] ?? "";
+    if (body === undefined)
+        message = /\nMessage: ([^\n]*)/.exec(String((error as Error | undefined)?.message))?.[1] ?? "";
     try {
         const parsed = typeof body === "string" ? (JSON.parse(body) as { message?: unknown }) : undefined;
         if (typeof parsed?.message === "string") message = parsed.message;
@@ -50,7 +51,6 @@ export function describeApiError(error: unknown): string {
     const message = statusMessage(error);
     return `HTTP ${code}${message ? `: ${message}` : ""}`;
 }
-
 
 /** The clients for a kubeconfig, and (for an exec user) a way to make the next request run the plugin again. */
 export interface Connection {

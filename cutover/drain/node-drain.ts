@@ -1,9 +1,4 @@
-import type {
-    V1LabelSelector,
-    V1Node,
-    V1Pod,
-    V1PodDisruptionBudget,
-} from "@kubernetes/client-node";
+import type { V1LabelSelector, V1Node, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
 
 import { callApi, type CallContext } from "./api-calls";
 import type { DrainLog } from "./progress";
@@ -181,7 +176,10 @@ export async function cordonNodeGroup(
 ): Promise<CordonResult> {
     const cordoned: string[] = [];
     const alreadyCordoned: string[] = [];
-    const result = (): CordonResult => ({ cordoned: [...cordoned].sort(), alreadyCordoned: [...alreadyCordoned].sort() });
+    const result = (): CordonResult => ({
+        cordoned: [...cordoned].sort(),
+        alreadyCordoned: [...alreadyCordoned].sort(),
+    });
     try {
         for (const node of await listNodes(context, nodeGroupName)) {
             const name = node.metadata?.name ?? "";
@@ -194,7 +192,10 @@ export async function cordonNodeGroup(
         }
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const done = cordoned.length > 0 ? `; ${cordoned.length} node(s) had been cordoned: ${[...cordoned].sort().join(", ")}` : "";
+        const done =
+            cordoned.length > 0
+                ? `; ${cordoned.length} node(s) had been cordoned: ${[...cordoned].sort().join(", ")}`
+                : "";
         throw new CordonFailed(`cordon of node group "${nodeGroupName}" failed: ${message}${done}`, result());
     }
     return result();
@@ -234,4 +235,3 @@ export function handOverCordon(previous: readonly string[], now: CordonResult): 
         release: previous.filter((n) => !kept.includes(n) && !now.cordoned.includes(n)).sort(),
     };
 }
-

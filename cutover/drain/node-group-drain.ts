@@ -80,7 +80,9 @@ export interface DrainOutputs extends DrainInputs {
  * that fails part-way is recorded with the nodes it had cordoned (`partialFailure`), so the next run and a rollback
  * know them.
  */
-export function cordonProviderWith(runtime: ProviderRuntime): pulumi.dynamic.ResourceProvider<CordonInputs, CordonOutputs> {
+export function cordonProviderWith(
+    runtime: ProviderRuntime,
+): pulumi.dynamic.ResourceProvider<CordonInputs, CordonOutputs> {
     return {
         async diff(_id, olds, news) {
             return { changes: olds.nodeGroupName !== news.nodeGroupName };
@@ -93,11 +95,18 @@ export function cordonProviderWith(runtime: ProviderRuntime): pulumi.dynamic.Res
             }
             try {
                 const result = await cordonNodeGroup(context, inputs.nodeGroupName, runtimeLog(runtime));
-                return { id, outs: { ...inputs, cordonedNodes: result.cordoned, alreadyCordonedNodes: result.alreadyCordoned } };
+                return {
+                    id,
+                    outs: { ...inputs, cordonedNodes: result.cordoned, alreadyCordonedNodes: result.alreadyCordoned },
+                };
             } catch (error) {
                 if (!(error instanceof CordonFailed)) throw error;
                 const { cordoned, alreadyCordoned } = error.partial;
-                throw partialFailure(error.message, id, { ...inputs, cordonedNodes: cordoned, alreadyCordonedNodes: alreadyCordoned });
+                throw partialFailure(error.message, id, {
+                    ...inputs,
+                    cordonedNodes: cordoned,
+                    alreadyCordonedNodes: alreadyCordoned,
+                });
             }
         },
         async update(id, olds, news) {
@@ -111,7 +120,11 @@ export function cordonProviderWith(runtime: ProviderRuntime): pulumi.dynamic.Res
                 const kept = handOverCordon(olds.cordonedNodes ?? [], error.partial);
                 // Nothing is released after a failure: the old nodes stay recorded until a cordon succeeds.
                 const cordonedNodes = [...new Set([...kept.cordoned, ...kept.release])].sort();
-                throw partialFailure(error.message, id, { ...news, cordonedNodes, alreadyCordonedNodes: kept.alreadyCordoned });
+                throw partialFailure(error.message, id, {
+                    ...news,
+                    cordonedNodes,
+                    alreadyCordonedNodes: kept.alreadyCordoned,
+                });
             }
             const next = handOverCordon(olds.cordonedNodes ?? [], now);
             await uncordonNodes(context, next.release, log);
@@ -127,7 +140,9 @@ export function cordonProviderWith(runtime: ProviderRuntime): pulumi.dynamic.Res
 export const cordonProvider = cordonProviderWith({});
 
 /** The drain provider: create and update drain; delete uncordons the nodes the drain cordoned itself. */
-export function drainProviderWith(runtime: ProviderRuntime): pulumi.dynamic.ResourceProvider<DrainInputs, DrainOutputs> {
+export function drainProviderWith(
+    runtime: ProviderRuntime,
+): pulumi.dynamic.ResourceProvider<DrainInputs, DrainOutputs> {
     /** Drains; nodes cordoned by an earlier attempt stay recorded, and a failure records what is cordoned now. */
     const drain = async (id: string, inputs: DrainInputs, earlier: readonly string[]): Promise<DrainOutputs> => {
         const empty = { evictedPods: [], skippedPods: [], emptyDirPods: [], unmanagedPods: [] };

@@ -1,5 +1,11 @@
 import type { Backoff } from "./node-drain";
-import { DEFAULT_REQUEST_POLICY, realTimer, type CallContext, type RequestPolicy, type RequestTimer } from "./api-calls";
+import {
+    DEFAULT_REQUEST_POLICY,
+    realTimer,
+    type CallContext,
+    type RequestPolicy,
+    type RequestTimer,
+} from "./api-calls";
 import { connect } from "./kube-client";
 import { engineLog, type DrainLog } from "./progress";
 

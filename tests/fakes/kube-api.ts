@@ -146,6 +146,7 @@ export class FakeKube {
     /** Replaces the cluster's state and forgets requests, faults and the clock. */
     reset(state: { nodes?: FakeNode[]; pods?: FakePod[]; pdbs?: FakePdb[] }): void {
         this.release();
+        this.uids = 0;
         this.nodes = state.nodes ?? [];
         this.pods = [];
         for (const pod of state.pods ?? []) this.addPod(pod);
@@ -194,7 +195,9 @@ export class FakeKube {
         for (const pod of gone) {
             if (pod.recreate === undefined || pod.recreate.times <= 0) continue;
             const { nodeName, ticks, times } = pod.recreate;
-            const { uid: _uid, goneAt: _goneAt, ...rest } = pod;
+            const rest: FakePod = { ...pod };
+            delete rest.uid;
+            delete rest.goneAt;
             this.addPod({ ...rest, nodeName, readyAt: now + ticks, recreate: { nodeName, ticks, times: times - 1 } });
         }
     }
@@ -229,7 +232,8 @@ export class FakeKube {
             const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
             let answer: [number, unknown];
             if (fault === "unauthorized" || !this.tokens.has(token)) answer = [401, status(401, "Unauthorized")];
-            else if (fault !== undefined && fault !== "dropAfter") answer = [fault.status, { ...status(fault.status, fault.message), reason: fault.reason }];
+            else if (fault !== undefined && fault !== "dropAfter")
+                answer = [fault.status, { ...status(fault.status, fault.message), reason: fault.reason }];
             else answer = this.route(method, url, record.contentType, record.body);
             record.status = answer[0];
             if (fault === "dropAfter") {

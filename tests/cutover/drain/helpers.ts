@@ -104,7 +104,14 @@ export function drainOptions(
     const { sleep, ...rest } = overrides;
     return [
         testContext(time, sleep !== undefined ? { sleep } : {}),
-        { nodeGroupName: AL2, readyNodeGroupName: AL2023, minReadyNodes: 1, timeoutMs: 60_000, backoff: BACKOFF, ...rest },
+        {
+            nodeGroupName: AL2,
+            readyNodeGroupName: AL2023,
+            minReadyNodes: 1,
+            timeoutMs: 60_000,
+            backoff: BACKOFF,
+            ...rest,
+        },
     ];
 }
 

@@ -13,7 +13,18 @@ import {
     uncordonNodes,
 } from "../../../cutover/drain/node-drain";
 import { drainNodeGroup } from "../../../cutover/drain/drain-run";
-import { AL2, AL2023, BACKOFF, clusterNodes, drainOptions, fake, fakeTime, startFake, T0, testContext } from "./helpers";
+import {
+    AL2,
+    AL2023,
+    BACKOFF,
+    clusterNodes,
+    drainOptions,
+    fake,
+    fakeTime,
+    startFake,
+    T0,
+    testContext,
+} from "./helpers";
 
 beforeAll(startFake);
 
@@ -312,9 +323,7 @@ describe("drain against the fake API", () => {
                 `least 2 needed so evicted pods have somewhere to go. Nothing was cordoned or evicted.`,
         );
         fake.nodes = fake.nodes.filter((n) => n.nodeGroup === AL2);
-        await expect(drainNodeGroup(...drainOptions(time))).rejects.toThrow(
-            `has 0 Ready schedulable node(s) of 0`,
-        );
+        await expect(drainNodeGroup(...drainOptions(time))).rejects.toThrow(`has 0 Ready schedulable node(s) of 0`);
         expect(fake.writes()).toEqual([]);
         expect(fake.node("al2-a").unschedulable).toBe(false);
     });
@@ -496,4 +505,3 @@ describe("drain refusals against the fake API", () => {
         expect(time.sleeps).toEqual([]);
     });
 });
-

@@ -78,7 +78,12 @@ describe("transient errors", () => {
         fake.reset({ nodes: clusterNodes() });
         onePod();
         fake.faults = [
-            { method: "GET", path: /^\/api\/v1\/pods$/, kind: { status: 503, message: "service unavailable" }, times: 9 },
+            {
+                method: "GET",
+                path: /^\/api\/v1\/pods$/,
+                kind: { status: 503, message: "service unavailable" },
+                times: 9,
+            },
         ];
         const later = fakeTime();
         const error = await failure(drainNodeGroup(...drainOptions(later)));
@@ -169,7 +174,9 @@ describe("expired tokens", () => {
 
     it("a token user without a plugin fails at the first 401", async () => {
         fake.tokens = new Set();
-        await expect(cordonNodeGroup(testContext(), AL2)).rejects.toThrow("HTTP 401: Unauthorized (credentials refused)");
+        await expect(cordonNodeGroup(testContext(), AL2)).rejects.toThrow(
+            "HTTP 401: Unauthorized (credentials refused)",
+        );
         expect(fake.requests).toHaveLength(1);
     });
 });
