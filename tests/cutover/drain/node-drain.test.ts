@@ -80,6 +80,7 @@ describe("drain decisions", () => {
             [{ matchExpressions: [{ key: "tier", operator: "In", values: ["db"] }] }, false],
             [{ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["db"] }] }, true],
             [{ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] }, true],
+            [{ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["db", "web"] }] }, false],
             [{ matchExpressions: [{ key: "app", operator: "Exists" }] }, true],
             [{ matchExpressions: [{ key: "zone", operator: "Exists" }] }, false],
             [{ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, true],
@@ -503,5 +504,74 @@ describe("drain refusals against the fake API", () => {
         ]);
         expect(fake.podsOn("al2-b")).toEqual(["shop/web-1", "shop/web-2"]);
         expect(time.sleeps).toEqual([]);
+    });
+});
+
+describe("drain concurrency and budgets that cannot be listed", () => {
+    it("evicts across nodes at once, never more than maxConcurrentEvictions in flight", async () => {
+        fake.reset({
+            nodes: [...clusterNodes(), { name: "al2-c", nodeGroup: AL2, ready: true, unschedulable: false }],
+            pods: ["al2-a", "al2-b", "al2-c"].flatMap((node) =>
+                [1, 2].map((i) => ({ namespace: "shop", name: `${node}-web-${i}`, nodeName: node })),
+            ),
+        });
+        const time = fakeTime();
+        const [context, options] = drainOptions(time, { maxConcurrentEvictions: 4 });
+        const api = context.api();
+        let inFlight = 0;
+        let most = 0;
+        const counting = {
+            ...api,
+            core: {
+                ...api.core,
+                listNode: api.core.listNode.bind(api.core),
+                patchNode: api.core.patchNode.bind(api.core),
+                listPodForAllNamespaces: api.core.listPodForAllNamespaces.bind(api.core),
+                createNamespacedPodEviction: async (
+                    ...args: Parameters<typeof api.core.createNamespacedPodEviction>
+                ) => {
+                    most = Math.max(most, ++inFlight);
+                    try {
+                        return await api.core.createNamespacedPodEviction(...args);
+                    } finally {
+                        inFlight -= 1;
+                    }
+                },
+            },
+        };
+        const summary = await drainNodeGroup({ ...context, api: () => counting }, options);
+        expect(summary.evicted).toHaveLength(6);
+        expect(most).toBe(4);
+        // All six in the first pass: no sleep was needed.
+        expect(time.sleeps).toEqual([]);
+    });
+
+    it("goes on when the budgets cannot be listed, and says so in the log and the timeout error", async () => {
+        fake.reset({
+            nodes: clusterNodes(),
+            pods: [{ namespace: "shop", name: "solo-0", nodeName: "al2-a", labels: { app: "solo" } }],
+            pdbs: [{ namespace: "shop", name: "solo", selector: { matchLabels: { app: "solo" } }, minAvailable: 1 }],
+        });
+        fake.faults = [
+            {
+                method: "GET",
+                path: /poddisruptionbudgets$/,
+                kind: { status: 403, message: "poddisruptionbudgets is forbidden" },
+            },
+        ];
+        const lines: string[] = [];
+        const error = await drainNodeGroup(...drainOptions(fakeTime(), { log: (l) => lines.push(l) })).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        const unknown =
+            "PodDisruptionBudgets could not be listed (listing the PodDisruptionBudgets of namespace shop: HTTP 403: " +
+            "poddisruptionbudgets is forbidden)";
+        expect(error?.message).toContain(`  - shop/solo-0 on node al2-a: eviction refused 10 time(s) (HTTP 429: `);
+        expect(error?.message).toContain(`; ${unknown}\n`);
+        expect(lines[2]).toBe(
+            "listing the PodDisruptionBudgets of namespace shop: HTTP 403: poddisruptionbudgets is forbidden; the " +
+                "Eviction API still enforces them",
+        );
     });
 });
