@@ -8,8 +8,8 @@ import { NodeRole } from "../nodes/node-role";
 import { WorkloadIdentities, type WorkloadIdentityOutput } from "../identity/workload-identities";
 import type { ClusterFacts } from "../common/cluster-facts";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
-import type { StackConfig } from "../config/config";
-import { poolWarnings, type PoolConfig } from "../nodes/pool-config";
+import type { StackConfig } from "../config/read-config";
+import { poolWarnings, type PoolConfig } from "../nodes/pools";
 import {
     CUTOVER_OUTPUT,
     type LegacyNodeGroupState,
@@ -29,7 +29,7 @@ import {
     type PhasePlan,
 } from "../cutover/phase-plan";
 import { checkPromotion, readDevCutover } from "../cutover/promotion-gate";
-import { ConfigError } from "../common/validate";
+import { ConfigError } from "../common/config-error";
 import { CHILD_NAMES } from "../common/child-names";
 
 /** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */

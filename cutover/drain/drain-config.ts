@@ -1,4 +1,4 @@
-import type { ConfigObject } from "../../common/validate";
+import { int, withDefault } from "../../common/schema-kit";
 
 /**
  * Eviction requests the drain keeps in flight at once, across all nodes, by default. kubectl drain evicts every pod
@@ -13,10 +13,14 @@ export const DEFAULT_MAX_CONCURRENT_EVICTIONS = 25;
 /** The largest cap allowed. */
 export const MAX_CONCURRENT_EVICTIONS = 200;
 
-/** `drainMaxConcurrentEvictions`: an integer 1–200, default 25. Problems go to the object's collector. */
-export function parseDrainMaxConcurrentEvictions(root: ConfigObject): number {
-    return (
-        root.integer("drainMaxConcurrentEvictions", 1, MAX_CONCURRENT_EVICTIONS, "requests") ??
-        DEFAULT_MAX_CONCURRENT_EVICTIONS
-    );
-}
+/** The `drainMaxConcurrentEvictions` stack key: an integer 1–200, default 25. */
+export const drainMaxConcurrentEvictionsEntry = withDefault(
+    int(1, MAX_CONCURRENT_EVICTIONS, "requests"),
+    DEFAULT_MAX_CONCURRENT_EVICTIONS,
+    {
+        type: `int 1–${MAX_CONCURRENT_EVICTIONS}`,
+        pulumiType: "integer",
+        description:
+            "Eviction requests the drain keeps in flight at once, across all AL2 nodes (kubectl evicts a whole node at once; eksctl drains at most 25 nodes in parallel); the budgets, not this cap, normally set the pace.",
+    },
+);
