@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the program's evaluation cost against the SDK floor, how it grows with pools and service
  * accounts, and how fast each of Pulumi's TypeScript loaders starts it. Prints a table and writes
- * bench/results.json. Options: `--runs <n>` (default 5, at least 5 for a result to count), `--only floor,scale,modes`,
+ * bench/results.json. Options: `--runs <n>` (default 5, at least 5 for a result to count), `--only floor,scale,modes,drain`
+ * (`drain`: the drain's throughput against the lower bound its budgets impose, bench/drain-bench.ts),
  * `--cpu-prof` (CPU profiles of the program's evaluations in bin/bench-profiles/, to open in Chrome DevTools).
  */
 import { execFileSync } from "node:child_process";
@@ -14,6 +15,7 @@ import { loadCloudFacts } from "../plan/facts-files";
 import { simulatePrevious } from "../plan/simulate";
 import { PROJECT } from "../common/project";
 import { buildForBench, BUILD_DIR } from "./build";
+import { runDrainBench } from "./drain-bench";
 import type { EvalJob } from "./eval-child";
 import type { FloorSpec } from "./floor-program";
 import type { HostJob } from "./offline-host";
@@ -43,7 +45,7 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: "${value("--runs")}" is not a positive integer`);
     return {
         runs,
-        only: (value("--only") ?? "floor,scale,modes").split(","),
+        only: (value("--only") ?? "floor,scale,modes,drain").split(","),
         cpuProf: argv.includes("--cpu-prof"),
     };
 }
@@ -116,6 +118,15 @@ function writeJob(dir: string, name: string, job: unknown): string {
 
 async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
+    if (options.only.includes("drain")) {
+        const drain = await runDrainBench();
+        console.log(
+            `drain: ${drain.evicted} pods in ${drain.seconds.toFixed(1)} s, lower bound ${drain.lowerBoundSeconds.toFixed(1)} s ` +
+                `(${drain.ratio.toFixed(2)}x; target at most 1.5x)`,
+        );
+        if (drain.ratio > 1.5) process.exitCode = 1;
+        if (options.only.every((o) => o === "drain")) return;
+    }
     const started = Date.now();
     const build = buildForBench(ROOT);
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-bench-"));

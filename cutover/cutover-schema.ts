@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { rules } from "../common/name-rules";
 import { bool, int, oneOf, optional, str, stringMap, strictObject, withDefault } from "../common/schema-kit";
 import { CUTOVER_PHASES } from "./phases";
+import { drainMaxConcurrentEvictionsEntry } from "./drain/drain-config";
 
 /**
  * The longest drain allowed. The drain runs inside one `pulumi up` with one set of AWS credentials; Pulumi Deployments
@@ -46,6 +47,7 @@ export const cutoverEntries = {
         description:
             "Let the drain evict pods no controller would recreate (like kubectl drain --force); otherwise they stop the drain, listed by name.",
     }),
+    drainMaxConcurrentEvictions: drainMaxConcurrentEvictionsEntry,
     protectNodeGroups: withDefault(bool(), false, {
         type: "bool",
         pulumiType: "boolean",

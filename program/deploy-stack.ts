@@ -239,10 +239,13 @@ function declarePool(
 
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
+        const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
         const cordon = legacyPlan.cordon
             ? new NodeGroupCordon(CHILD_NAMES.legacyCordon(pool.name), {
                   kubeconfig,
                   nodeGroupName: liveLegacy.nodeGroupName,
+                  // A cordon created together with the drain (a skip to drain) first checks what the drain checks.
+                  ...(legacyPlan.drain && { readiness: { readyNodeGroupName: al2023.nodeGroupName, minReadyNodes } }),
               })
             : undefined;
         // The drain runs after the AL2023 node group is at full size and before the AL2 node group shrinks.
@@ -253,9 +256,10 @@ function declarePool(
                       kubeconfig,
                       nodeGroupName: liveLegacy.nodeGroupName,
                       readyNodeGroupName: al2023.nodeGroupName,
-                      minReadyNodes: Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired),
+                      minReadyNodes,
                       timeoutMinutes: config.drainTimeoutMinutes,
                       evictUnmanagedPods: config.drainEvictUnmanagedPods,
+                      maxConcurrentEvictions: config.drainMaxConcurrentEvictions,
                   },
                   { dependsOn: [al2023, ...(cordon ? [cordon] : [])] },
               )

@@ -1,15 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clientNode } from "../../common/kubernetes-client";
-import { cordonNodeGroup, drainNodeGroup, handOverCordon, kubeApi, uncordonNodes, type KubeApi } from "./node-drain";
+import { cordonNodeGroup, CordonFailed, handOverCordon, uncordonNodes } from "./node-drain";
+import { DrainFailed, drainNodeGroup, readinessCheck } from "./drain-run";
+import { callContext, partialFailure, runtimeLog, type ProviderRuntime } from "./provider-runtime";
 
 // Two Pulumi dynamic resources (type token `pulumi-nodejs:dynamic:Resource`) around node-drain.ts:
 //
 // - NodeGroupCordon: create cordons the node group's nodes and stores the names it cordoned; delete uncordons exactly
 //   those (the rollback from `shift` to `canary`); an update (only when nodeGroupName changes) cordons the new node
 //   group's nodes first, then uncordons the nodes it had cordoned that are not in it.
-// - NodeGroupDrain: create/update drain; delete does nothing (a drain cannot be undone: a rollback from `drain` to
-//   `shift` raises the AL2 node group's size again, and its new nodes carry shift's NoSchedule taint, so the pods
+// - NodeGroupDrain: create/update drain; delete uncordons the nodes the drain cordoned itself (those the cordon did
+//   not: AL2 nodes launched after `shift`) and nothing else (the evictions cannot be undone: a rollback from `drain`
+//   to `shift` raises the AL2 node group's size again, and its new nodes carry shift's NoSchedule taint, so the pods
 //   stay on AL2023 until the rollback to `canary` removes it).
+// - Both record a failure part-way as partial state (the nodes cordoned so far), so the next run updates them and a
+//   rollback uncordons exactly what the program cordoned.
 //
 // How they behave in the engine (read from @pulumi/pulumi 3.248 `dynamic/index.js` and
 // `cmd/dynamic-provider/index.js`, and pulumi/pulumi#1935, #12401, #16826):
@@ -34,6 +38,11 @@ import { cordonNodeGroup, drainNodeGroup, handOverCordon, kubeApi, uncordonNodes
 export interface CordonInputs {
     readonly kubeconfig: string;
     readonly nodeGroupName: string;
+    /**
+     * Checked before a first cordon (create) when the cordon comes with a drain in the same run (`canary` → `drain`
+     * with cutoverAllowSkip): a refused drain then leaves the nodes as they were.
+     */
+    readonly readiness?: { readonly readyNodeGroupName: string; readonly minReadyNodes: number };
 }
 
 /** State of NodeGroupCordon. */
@@ -53,6 +62,8 @@ export interface DrainInputs {
     readonly timeoutMinutes: number;
     /** Evict pods without a controller too (absent in the state of drains made before it existed). */
     readonly evictUnmanagedPods?: boolean;
+    /** Eviction requests in flight at once (absent in the state of drains made before it existed). @default 25 */
+    readonly maxConcurrentEvictions?: number;
 }
 
 /** State of NodeGroupDrain: what the last drain did. */
@@ -64,74 +75,129 @@ export interface DrainOutputs extends DrainInputs {
     readonly unmanagedPods: string[];
 }
 
-function apiFor(kubeconfig: string): KubeApi {
-    const kubeConfig = new (clientNode().KubeConfig)();
-    kubeConfig.loadFromString(kubeconfig);
-    return kubeApi(kubeConfig);
-}
-
-/** The cordon provider: create cordons, delete uncordons what it cordoned, diff only on the node group's name. */
-export const cordonProvider: pulumi.dynamic.ResourceProvider<CordonInputs, CordonOutputs> = {
-    async diff(_id, olds, news) {
-        return { changes: olds.nodeGroupName !== news.nodeGroupName };
-    },
-    async create(inputs) {
-        const result = await cordonNodeGroup(apiFor(inputs.kubeconfig), inputs.nodeGroupName);
-        const outs = { ...inputs, cordonedNodes: result.cordoned, alreadyCordonedNodes: result.alreadyCordoned };
-        return { id: `cordon/${inputs.nodeGroupName}`, outs };
-    },
-    async update(_id, olds, news) {
-        const api = apiFor(news.kubeconfig);
-        const next = handOverCordon(olds.cordonedNodes, await cordonNodeGroup(api, news.nodeGroupName));
-        await uncordonNodes(api, next.release);
-        return { outs: { ...news, cordonedNodes: next.cordoned, alreadyCordonedNodes: next.alreadyCordoned } };
-    },
-    async delete(_id, props) {
-        await uncordonNodes(apiFor(props.kubeconfig), props.cordonedNodes);
-    },
-};
-
-async function drainOutputs(inputs: DrainInputs): Promise<DrainOutputs> {
-    const summary = await drainNodeGroup(apiFor(inputs.kubeconfig), {
-        nodeGroupName: inputs.nodeGroupName,
-        readyNodeGroupName: inputs.readyNodeGroupName,
-        minReadyNodes: inputs.minReadyNodes,
-        timeoutMs: inputs.timeoutMinutes * 60_000,
-        evictUnmanagedPods: inputs.evictUnmanagedPods === true,
-    });
+/**
+ * The cordon provider: create cordons, delete uncordons what it cordoned, diff only on the node group's name. A cordon
+ * that fails part-way is recorded with the nodes it had cordoned (`partialFailure`), so the next run and a rollback
+ * know them.
+ */
+export function cordonProviderWith(
+    runtime: ProviderRuntime,
+): pulumi.dynamic.ResourceProvider<CordonInputs, CordonOutputs> {
     return {
-        ...inputs,
-        cordonedNodes: summary.cordoned,
-        evictedPods: summary.evicted,
-        skippedPods: summary.skipped.map((s) => `${s.pod} (${s.reason})`),
-        emptyDirPods: summary.emptyDirPods,
-        unmanagedPods: summary.unmanaged,
+        async diff(_id, olds, news) {
+            return { changes: olds.nodeGroupName !== news.nodeGroupName };
+        },
+        async create(inputs) {
+            const context = callContext(inputs.kubeconfig, runtime);
+            const id = `cordon/${inputs.nodeGroupName}`;
+            if (inputs.readiness !== undefined) {
+                await readinessCheck({ nodeGroupName: inputs.nodeGroupName, ...inputs.readiness })(context);
+            }
+            try {
+                const result = await cordonNodeGroup(context, inputs.nodeGroupName, runtimeLog(runtime));
+                return {
+                    id,
+                    outs: { ...inputs, cordonedNodes: result.cordoned, alreadyCordonedNodes: result.alreadyCordoned },
+                };
+            } catch (error) {
+                if (!(error instanceof CordonFailed)) throw error;
+                const { cordoned, alreadyCordoned } = error.partial;
+                throw partialFailure(error.message, id, {
+                    ...inputs,
+                    cordonedNodes: cordoned,
+                    alreadyCordonedNodes: alreadyCordoned,
+                });
+            }
+        },
+        async update(id, olds, news) {
+            const context = callContext(news.kubeconfig, runtime);
+            const log = runtimeLog(runtime);
+            let now;
+            try {
+                now = await cordonNodeGroup(context, news.nodeGroupName, log);
+            } catch (error) {
+                if (!(error instanceof CordonFailed)) throw error;
+                const kept = handOverCordon(olds.cordonedNodes ?? [], error.partial);
+                // Nothing is released after a failure: the old nodes stay recorded until a cordon succeeds.
+                const cordonedNodes = [...new Set([...kept.cordoned, ...kept.release])].sort();
+                throw partialFailure(error.message, id, {
+                    ...news,
+                    cordonedNodes,
+                    alreadyCordonedNodes: kept.alreadyCordoned,
+                });
+            }
+            const next = handOverCordon(olds.cordonedNodes ?? [], now);
+            await uncordonNodes(context, next.release, log);
+            return { outs: { ...news, cordonedNodes: next.cordoned, alreadyCordonedNodes: next.alreadyCordoned } };
+        },
+        async delete(_id, props) {
+            await uncordonNodes(callContext(props.kubeconfig, runtime), props.cordonedNodes ?? [], runtimeLog(runtime));
+        },
     };
 }
 
-/**
- * The drain provider: create and update drain, delete does nothing, diff only on the node groups, readiness and
- * `evictUnmanagedPods` being turned on.
- */
-export const drainProvider: pulumi.dynamic.ResourceProvider<DrainInputs, DrainOutputs> = {
-    async diff(_id, olds, news) {
-        const changes =
-            olds.nodeGroupName !== news.nodeGroupName ||
-            olds.readyNodeGroupName !== news.readyNodeGroupName ||
-            olds.minReadyNodes !== news.minReadyNodes ||
-            (olds.evictUnmanagedPods !== true && news.evictUnmanagedPods === true);
-        return { changes };
-    },
-    async create(inputs) {
-        return { id: `drain/${inputs.nodeGroupName}`, outs: await drainOutputs(inputs) };
-    },
-    async update(_id, _olds, news) {
-        return { outs: await drainOutputs(news) };
-    },
-    async delete() {
-        // A drain cannot be undone; the rollback raises the node group's size again.
-    },
-};
+/** The cordon provider as deployed. */
+export const cordonProvider = cordonProviderWith({});
+
+/** The drain provider: create and update drain; delete uncordons the nodes the drain cordoned itself. */
+export function drainProviderWith(
+    runtime: ProviderRuntime,
+): pulumi.dynamic.ResourceProvider<DrainInputs, DrainOutputs> {
+    /** Drains; nodes cordoned by an earlier attempt stay recorded, and a failure records what is cordoned now. */
+    const drain = async (id: string, inputs: DrainInputs, earlier: readonly string[]): Promise<DrainOutputs> => {
+        const empty = { evictedPods: [], skippedPods: [], emptyDirPods: [], unmanagedPods: [] };
+        const merge = (nodes: readonly string[]) => [...new Set([...earlier, ...nodes])].sort();
+        try {
+            const summary = await drainNodeGroup(callContext(inputs.kubeconfig, runtime), {
+                nodeGroupName: inputs.nodeGroupName,
+                readyNodeGroupName: inputs.readyNodeGroupName,
+                minReadyNodes: inputs.minReadyNodes,
+                timeoutMs: inputs.timeoutMinutes * 60_000,
+                evictUnmanagedPods: inputs.evictUnmanagedPods === true,
+                maxConcurrentEvictions: inputs.maxConcurrentEvictions ?? 25,
+                log: runtimeLog(runtime),
+                ...(runtime.backoff !== undefined && { backoff: runtime.backoff }),
+                ...(runtime.progressIntervalMs !== undefined && { progressIntervalMs: runtime.progressIntervalMs }),
+            });
+            return {
+                ...inputs,
+                ...empty,
+                cordonedNodes: merge(summary.cordoned),
+                evictedPods: summary.evicted,
+                skippedPods: summary.skipped.map((s) => `${s.pod} (${s.reason})`),
+                emptyDirPods: summary.emptyDirPods,
+                unmanagedPods: summary.unmanaged,
+            };
+        } catch (error) {
+            if (!(error instanceof DrainFailed)) throw error;
+            throw partialFailure(error.message, id, { ...inputs, ...empty, cordonedNodes: merge(error.cordoned) });
+        }
+    };
+    return {
+        async diff(_id, olds, news) {
+            const changes =
+                olds.nodeGroupName !== news.nodeGroupName ||
+                olds.readyNodeGroupName !== news.readyNodeGroupName ||
+                olds.minReadyNodes !== news.minReadyNodes ||
+                (olds.evictUnmanagedPods !== true && news.evictUnmanagedPods === true);
+            return { changes };
+        },
+        async create(inputs) {
+            const id = `drain/${inputs.nodeGroupName}`;
+            return { id, outs: await drain(id, inputs, []) };
+        },
+        async update(id, olds, news) {
+            return { outs: await drain(id, news, olds.cordonedNodes ?? []) };
+        },
+        async delete(_id, props) {
+            // The pods cannot be brought back; the nodes the drain cordoned itself are uncordoned (rollback).
+            await uncordonNodes(callContext(props.kubeconfig, runtime), props.cordonedNodes ?? [], runtimeLog(runtime));
+        },
+    };
+}
+
+/** The drain provider as deployed. */
+export const drainProvider = drainProviderWith({});
 
 /** Arguments of NodeGroupCordon. */
 export interface NodeGroupCordonArgs {
@@ -139,6 +205,8 @@ export interface NodeGroupCordonArgs {
     readonly kubeconfig: pulumi.Input<string>;
     /** The managed node group whose nodes are cordoned (label `eks.amazonaws.com/nodegroup`). */
     readonly nodeGroupName: pulumi.Input<string>;
+    /** In `drain`: the readiness the drain needs, checked before a first cordon. @default none */
+    readonly readiness?: pulumi.Input<{ readyNodeGroupName: pulumi.Input<string>; minReadyNodes: number }>;
 }
 
 /**
@@ -155,6 +223,7 @@ export class NodeGroupCordon extends pulumi.dynamic.Resource {
         const props = {
             kubeconfig: pulumi.secret(args.kubeconfig),
             nodeGroupName: args.nodeGroupName,
+            ...(args.readiness !== undefined && { readiness: args.readiness }),
             cordonedNodes: undefined,
             alreadyCordonedNodes: undefined,
         };
@@ -186,6 +255,8 @@ export interface NodeGroupDrainArgs {
      * @default false
      */
     readonly evictUnmanagedPods?: pulumi.Input<boolean>;
+    /** Eviction requests in flight at once (config `drainMaxConcurrentEvictions`). @default 25 */
+    readonly maxConcurrentEvictions?: pulumi.Input<number>;
 }
 
 /**
@@ -214,6 +285,7 @@ export class NodeGroupDrain extends pulumi.dynamic.Resource {
             minReadyNodes: args.minReadyNodes,
             timeoutMinutes: args.timeoutMinutes,
             evictUnmanagedPods: args.evictUnmanagedPods ?? false,
+            ...(args.maxConcurrentEvictions !== undefined && { maxConcurrentEvictions: args.maxConcurrentEvictions }),
             cordonedNodes: undefined,
             evictedPods: undefined,
             skippedPods: undefined,

@@ -19,7 +19,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     rehearsal: ["rehearsal", "common", "nodes/node-role.ts"],
     // The offline plan runs the whole program under mocks; the bench measures it.
     plan: ["plan", "index.ts", "program", "config", "common", "nodes", "cutover", "identity", "rehearsal"],
-    bench: ["bench", "plan", "common", "tsconfig.build.json"],
+    // The drain benchmark runs the drain against the tests' fake Kubernetes API.
+    bench: ["bench", "plan", "common", "tsconfig.build.json", "cutover/drain", "tests/fakes/kube-api.ts"],
     // The policy pack is published on its own: it reads only shared names and limits.
     policy: ["policy", "common"],
     // The Deployments bootstrap is a separate program: it shares names, config reading and the build's file list.

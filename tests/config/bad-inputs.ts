@@ -767,6 +767,22 @@ export const BAD_INPUTS: readonly BadInput[] = [
         config: (c) => (c.drainTimeoutMinutes = "soon"),
     },
     {
+        group: "drainMaxConcurrentEvictions",
+        what: "zero",
+        key: "drainMaxConcurrentEvictions",
+        shown: "0",
+        allowed: "allowed: 1 to 200 requests",
+        config: (c) => (c.drainMaxConcurrentEvictions = 0),
+    },
+    {
+        group: "drainMaxConcurrentEvictions",
+        what: "not a whole number",
+        key: "drainMaxConcurrentEvictions",
+        shown: "2.5",
+        allowed: "expected a whole number from 1 to 200 requests",
+        config: (c) => (c.drainMaxConcurrentEvictions = 2.5),
+    },
+    {
         group: "protectNodeGroups",
         what: "not a boolean",
         key: "protectNodeGroups",

@@ -26,6 +26,7 @@ describe("the config reference is generated from the schema", () => {
             "cutoverAllowSkip",
             "drainTimeoutMinutes",
             "drainEvictUnmanagedPods",
+            "drainMaxConcurrentEvictions",
             "protectNodeGroups",
             "trustPolicyMaxLength",
         ]);

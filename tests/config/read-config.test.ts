@@ -39,7 +39,7 @@ describe("parseConfig: shapes every section shares", () => {
     it("reports unknown keys first, with a suggestion and the keys allowed there", () => {
         expect(configProblems(() => parseConfig({ clusterName: "shop dev", clusterNmae: "x", pools: [] }))).toEqual([
             'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, pools, ' +
-                "cutoverPhase, cutoverAllowSkip, drainTimeoutMinutes, drainEvictUnmanagedPods, protectNodeGroups, tags, " +
+                "cutoverPhase, cutoverAllowSkip, drainTimeoutMinutes, drainEvictUnmanagedPods, drainMaxConcurrentEvictions, protectNodeGroups, tags, " +
                 "serviceAccounts, sharedRoles, oidcProvider, podIdentityAgent, trustPolicyMaxLength, kubernetes, " +
                 "promotion, rehearsal",
             "clusterName: \"shop dev\" is not allowed; expected an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit",
