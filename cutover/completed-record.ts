@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { poolCutoverRecord, type PoolCutoverRecord } from "../stacks/cutover-state";
+import { poolCutoverRecord, type PoolCutoverRecord } from "./cutover-record";
 import type { NodeSettingsSource } from "./inherited-settings";
 
 /** What a pool's record holds apart from the values only its resources know. */

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { InheritedNodeSettings } from "../stacks/cutover-state";
+import type { InheritedNodeSettings } from "./cutover-record";
 
 /** A node role and subnets as one source holds them (the rehearsal's AL2 node group has them as Outputs). */
 export interface NodeSettingsSource {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CutoverPhase } from "../../stacks/config";
+import type { CutoverPhase } from "../../cutover/phases";
 import { beforeMigration, LifecycleEngine, type EngineRun } from "../fakes/lifecycle-engine";
-import { exampleFacts, stackFileConfig } from "../mocks";
+import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
