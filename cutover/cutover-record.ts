@@ -254,20 +254,17 @@ export interface PoolLiveNodeGroups {
 
 /**
  * Reads a pool's live node groups: the AL2 one whenever `legacyNodeGroup` is set (with `readLegacy`, which the
- * cluster source supplies), the AL2023 one (named in the last record) only in `drain` and `decommission`, where the
- * readiness gate needs it.
+ * cluster source supplies), and the AL2023 one named in the last record, for the readiness gate (`drain`,
+ * `decommission`) and the replacement guard (every phase).
  */
 export async function readPoolNodeGroups(
     clusterName: string,
     pool: { readonly legacyNodeGroup?: string },
-    phase: CutoverPhase,
     previous: PoolCutoverRecord | undefined,
     readLegacy: LegacyNodeGroupReader = lookupNodeGroup,
 ): Promise<PoolLiveNodeGroups> {
-    if (pool.legacyNodeGroup === undefined) return {};
-    const legacy = await readLegacy(clusterName, pool.legacyNodeGroup);
-    const gated = phase === "drain" || phase === "decommission";
+    const legacy = pool.legacyNodeGroup === undefined ? undefined : await readLegacy(clusterName, pool.legacyNodeGroup);
     const al2023Name = previous?.al2023NodeGroupName;
-    const al2023 = gated && al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;
+    const al2023 = al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;
     return { ...(legacy ? { legacy } : {}), ...(al2023 ? { al2023 } : {}) };
 }

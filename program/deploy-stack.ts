@@ -9,6 +9,11 @@ import { WorkloadIdentities, type WorkloadIdentityOutput } from "../identity/wor
 import { completedPoolRecord } from "../cutover/completed-record";
 import { inheritanceProblems, inheritedNodeSettings, type InheritedSettings } from "../cutover/inherited-settings";
 import type { ClusterFacts } from "../common/cluster-facts";
+import {
+    replacementProblems,
+    type LiveNodeGroupIdentity,
+    type PlannedNodeGroupIdentity,
+} from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
 import type { StackConfig } from "../config/config";
 import { poolWarnings, type PoolConfig } from "../nodes/pool-config";
@@ -78,6 +83,8 @@ interface PoolContext extends PoolCutoverFacts {
     readonly plan: PhasePlan;
     /** The live AL2 node group, all of it (adoption copies its inputs). */
     readonly liveLegacy?: LegacyNodeGroupState;
+    /** The AL2023 node group the last deployment recorded, as it is live (the replacement guard compares it). */
+    readonly liveAl2023?: LiveNodeGroupIdentity;
     /** The node role and subnets the pool takes from its AL2 node group (recorded, live, or the AL2023 group's). */
     readonly inherited?: InheritedSettings;
 }
@@ -98,7 +105,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         config.pools.map(async (pool, poolIndex) => {
             const phase = effectivePhase(pool, config.cutoverPhase);
             const previousPool = previous.pools[pool.name];
-            const live = await readPoolNodeGroups(cluster.name, pool, phase, previousPool, source.legacyNodeGroup);
+            const live = await readPoolNodeGroups(cluster.name, pool, previousPool, source.legacyNodeGroup);
             const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
             const context: PoolCutoverFacts = {
                 pool,
@@ -121,6 +128,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
             return {
                 ...context,
                 ...(live.legacy !== undefined && { liveLegacy: live.legacy }),
+                ...(live.al2023 !== undefined && { liveAl2023: live.al2023 }),
                 ...(inherited !== undefined && { inherited }),
             };
         }),
@@ -130,6 +138,14 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
     const problems = [
         ...findings.problems,
         ...read.flatMap((context) => inheritanceProblems(context.pool, context.poolIndex, context.inherited)),
+        ...read.flatMap((context) =>
+            replacementProblems({
+                pool: context.pool,
+                poolIndex: context.poolIndex,
+                planned: plannedIdentity(context),
+                live: context.liveAl2023,
+            }),
+        ),
     ];
     if (problems.length > 0) throw new ConfigError(problems);
     // Planned only after the guards: a missing AL2 node group has no size at adoption to plan with.
@@ -196,6 +212,22 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         pools: poolOutputs,
         serviceAccounts: identities.serviceAccounts,
         warnings,
+    };
+}
+
+/** The node role and subnets the AL2023 node group gets, where known before deployment (plain strings). */
+function plannedIdentity(context: Pick<PoolContext, "pool" | "inherited">): PlannedNodeGroupIdentity {
+    const inherited = context.inherited?.settings;
+    const role = context.pool.nodeRoleArn ?? inherited?.nodeRoleArn;
+    const subnets = context.pool.subnetIds ?? inherited?.subnetIds;
+    return {
+        ...(typeof role === "string" && { nodeRoleArn: role }),
+        ...(subnets !== undefined &&
+            subnets.every((id): id is string => typeof id === "string") && { subnetIds: subnets }),
+        inherited: {
+            nodeRoleArn: context.pool.nodeRoleArn === undefined,
+            subnetIds: context.pool.subnetIds === undefined,
+        },
     };
 }
 

@@ -21,7 +21,7 @@ interface Step {
     readonly title: string;
     readonly phase: CutoverPhase;
     readonly fail?: string;
-    readonly change?: "instanceTypes" | "cluster 1.33";
+    readonly change?: "instanceTypes" | "labels" | "cluster 1.33";
     readonly outcome: "ok" | "failed" | RegExp;
     readonly record: Readonly<Record<string, string>>;
     readonly pools?: Readonly<Record<string, string>>;
@@ -65,6 +65,11 @@ const DEV: readonly Step[] = [
       pools: { general: "1/2/4 v1.32 | - | -" }, sameInputsAs: "decommission" },
     { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok", record: { general: "decommission" },
       pools: { general: "1/2/4 v1.33 | - | -" } },
+    { title: "day 2: labels changed (updated in place)", phase: "decommission", change: "labels", outcome: "ok",
+      record: { general: "decommission" }, pools: { general: "1/2/4 v1.33 | - | -" } },
+    { title: "day 2: instance types changed (would replace the node group)", phase: "decommission", change: "instanceTypes",
+      outcome: /pools\[0\]\.instanceTypes: \["m6i\.large"\] is not allowed; it would replace AL2023 node group "general-\w+" \(which has \["t3\.large","t3a\.large","m6i\.large"\]\)/,
+      record: { general: "decommission" } },
 ];
 
 /**
@@ -146,7 +151,11 @@ function describeTable(stack: "dev" | "prod", steps: readonly Step[], engine: Li
         }
         const config: Record<string, unknown> = { ...stackFileConfig(stack), cutoverPhase: step.phase };
         // Every pool follows cutoverPhase (prod's batch otherwise waits in prepare).
-        config.pools = (config.pools as Record<string, unknown>[]).map(({ phase: _phase, ...pool }) => pool);
+        config.pools = (config.pools as Record<string, unknown>[]).map(({ phase: _phase, ...pool }, index) => ({
+            ...pool,
+            ...(index === 0 && step.change === "instanceTypes" && { instanceTypes: ["m6i.large"] }),
+            ...(index === 0 && step.change === "labels" && { labels: { workload: "general", tier: "web" } }),
+        }));
         const run = await engine.up({ stack, config, ...(step.fail !== undefined && { fail: [step.fail] }) });
         runs.set(step.title, run);
         if (step.outcome === "ok") {
@@ -165,6 +174,10 @@ function describeTable(stack: "dev" | "prod", steps: readonly Step[], engine: Li
         }
         if (step.sameInputsAs !== undefined) {
             expect(declaredInputs(run)).toEqual(declaredInputs(runs.get(step.sameInputsAs)!));
+        }
+        if (step.change === "labels") {
+            const ng = run.cloud.states.get(`${NODE_GROUP}::${pools[0]}-ng`)!.state;
+            expect(ng.labels).toEqual({ workload: "general", tier: "web" });
         }
     });
 }
