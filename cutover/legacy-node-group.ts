@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ScalingConfig } from "../nodes/pool-config";
+import type { ScalingConfig } from "../nodes/pools";
 import type { LegacyNodeGroupState } from "./cutover-record";
 import { LEGACY_TAINT, legacyResourceOptions, type LegacyPresentPlan } from "./phase-plan";
 import { TYPE_TOKENS } from "../common/project";

@@ -3,7 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../common/cluster-facts";
 import type { IdentityConfig, IdentityKind, WorkloadRoleConfig } from "./identity-config";
-import { ConfigError } from "../common/validate";
+import { ConfigError } from "../common/config-error";
 import { kubernetesAccess, kubernetesProvider } from "../common/kubernetes-access";
 import { ServiceAccountBinding } from "./service-account-binding";
 import { WorkloadRole } from "./workload-role";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../common/cluster-facts";
-import type { NodeTaint, PoolConfig } from "./pool-config";
+import type { NodeTaint, PoolConfig } from "./pools";
 import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PoolConfig, ScalingConfig } from "./pool-config";
+import type { PoolConfig, ScalingConfig } from "./pools";
 import { poolTags } from "./launch-template";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";

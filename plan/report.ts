@@ -1,9 +1,9 @@
 import { parse as parseYaml } from "yaml";
 import { NODEADM_CONTENT_TYPE } from "../nodes/nodeadm-user-data";
 import { IDENTITY_HASH_ANNOTATION } from "../identity/service-account-binding";
-import type { ScalingConfig } from "../nodes/pool-config";
+import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult, NextStep } from "../cutover/guards";
-import { ConfigError } from "../common/validate";
+import { ConfigError } from "../common/config-error";
 import { optionsKey, type Evaluation, type RecordedOptions } from "./evaluate";
 import type { CloudFacts, RecordedResource } from "./offline-cloud";
 import type { PreviousPhase, Simulation } from "./simulate";

@@ -15,8 +15,8 @@ import {
     type PlannedNodeGroupIdentity,
 } from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
-import type { StackConfig } from "../config/config";
-import { poolWarnings, type PoolConfig } from "../nodes/pool-config";
+import type { StackConfig } from "../config/read-config";
+import { poolWarnings, type PoolConfig } from "../nodes/pools";
 import {
     CUTOVER_OUTPUT,
     CUTOVER_RECORD_VERSION,
@@ -37,7 +37,7 @@ import {
     type PhasePlan,
 } from "../cutover/phase-plan";
 import { checkPromotion, readDevCutover } from "../cutover/promotion-gate";
-import { ConfigError } from "../common/validate";
+import { ConfigError } from "../common/config-error";
 import { CHILD_NAMES } from "../common/child-names";
 
 /** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */
