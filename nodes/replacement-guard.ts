@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import type { PoolConfig } from "./pool-config";
+import type { PoolConfig } from "./pools";
 
 /** The AL2023 node group's settings this deployment plans that EKS cannot change in place. */
 export interface PlannedNodeGroupIdentity {

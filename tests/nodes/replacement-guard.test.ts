@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PoolConfig } from "../../nodes/pool-config";
+import type { PoolConfig } from "../../nodes/pools";
 import {
     replacementProblems,
     type LiveNodeGroupIdentity,

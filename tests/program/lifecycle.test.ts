@@ -16,8 +16,11 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
  *   sizes `min/desired/max`, the AL2023 node group's version, the AL2 node group's `import`, `protected`, `tainted`
  *   (LEGACY_TAINT); `cordon` / `drain` for those resources; `-` where nothing was applied.
  * - `sameInputsAs`: every declared resource has exactly the inputs of that earlier step.
+ * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
  */
 interface Step {
+    /** The stack the step runs; the table's own by default. */
+    readonly stack?: "dev" | "prod";
     readonly title: string;
     readonly phase: CutoverPhase;
     readonly fail?: string;
@@ -28,7 +31,11 @@ interface Step {
     readonly sameInputsAs?: string;
 }
 
-/** dev: one pool, `general`, replacing dev-general-al2 (1/2/4); the pool's full size is 1/2/4, canarySize 1. */
+/**
+ * dev: one pool, `general`, replacing dev-general-al2 (1/2/4); the pool's full size is 1/2/4, canarySize 1. prod's
+ * first phases run while dev's drain has failed. prod: two pools (`general` 3/6/12 autoscaled, canarySize 2, and
+ * `batch` 2/3/8), both following `cutoverPhase` here, gated by dev's record (`batch` follows dev's `general`).
+ */
 // prettier-ignore
 const DEV: readonly Step[] = [
     { title: "prepare: launch template fails", phase: "prepare", fail: "general-lt", outcome: "failed", record: { general: "none" } },
@@ -49,6 +56,16 @@ const DEV: readonly Step[] = [
     // The issue's case: a drain that times out must not record drain, or decommission would follow.
     { title: "drain: drain times out", phase: "drain", fail: "general-legacy-drain", outcome: "failed", record: { general: "shift adopted" },
       pools: { general: "1/2/4 v1.32 | - | cordon" } },
+    { stack: "prod", title: "prod prepare", phase: "prepare", outcome: "ok", record: { general: "prepare adopted", batch: "prepare adopted" },
+      pools: { general: "0/0/2 v1.32 | 3/6/12 import protected | -", batch: "0/0/1 v1.32 | 2/3/8 import protected | -" } },
+    { stack: "prod", title: "prod canary", phase: "canary", outcome: "ok", record: { general: "canary adopted", batch: "canary adopted" },
+      pools: { general: "2/2/12 v1.32 | 3/6/12 protected | -", batch: "1/1/8 v1.32 | 2/3/8 protected | -" } },
+    { stack: "prod", title: "prod shift", phase: "shift", outcome: "ok", record: { general: "shift adopted", batch: "shift adopted" },
+      pools: { general: "3/6/12 v1.32 | 3/6/12 protected tainted | cordon", batch: "2/3/8 v1.32 | 2/3/8 protected tainted | cordon" } },
+    // prod's gate reads dev's record: dev's failed drain recorded nothing, so prod may not drain.
+    { stack: "prod", title: "prod drain while dev's drain has failed", phase: "drain",
+      outcome: /may not move pool "general" to "drain": dev \(acme\/eks-al2023-migration\/dev\) has only completed "shift" for pool "general"/,
+      record: { general: "shift adopted", batch: "shift adopted" } },
     { title: "decommission after the failed drain is refused", phase: "decommission", outcome: /was last deployed in shift; decommission deletes AL2 node group "dev-general-al2"/,
       record: { general: "shift adopted" } },
     { title: "drain: scale-down of AL2 fails", phase: "drain", fail: "general-legacy", outcome: "failed", record: { general: "shift adopted" },
@@ -72,18 +89,9 @@ const DEV: readonly Step[] = [
       record: { general: "decommission" } },
 ];
 
-/**
- * prod: two pools (`general` 3/6/12 autoscaled, canarySize 2; `batch` 2/3/8) that both follow `cutoverPhase` here,
- * gated by dev's record (`batch` follows dev's `general`). prod runs after dev has completed each phase.
- */
+/** prod, once dev has completed its migration. */
 // prettier-ignore
 const PROD: readonly Step[] = [
-    { title: "prepare", phase: "prepare", outcome: "ok", record: { general: "prepare adopted", batch: "prepare adopted" },
-      pools: { general: "0/0/2 v1.32 | 3/6/12 import protected | -", batch: "0/0/1 v1.32 | 2/3/8 import protected | -" } },
-    { title: "canary", phase: "canary", outcome: "ok", record: { general: "canary adopted", batch: "canary adopted" },
-      pools: { general: "2/2/12 v1.32 | 3/6/12 protected | -", batch: "1/1/8 v1.32 | 2/3/8 protected | -" } },
-    { title: "shift", phase: "shift", outcome: "ok", record: { general: "shift adopted", batch: "shift adopted" },
-      pools: { general: "3/6/12 v1.32 | 3/6/12 protected tainted | cordon", batch: "2/3/8 v1.32 | 2/3/8 protected tainted | cordon" } },
     { title: "drain: batch's drain times out", phase: "drain", fail: "batch-legacy-drain", outcome: "failed",
       record: { general: "shift adopted", batch: "shift adopted" } },
     { title: "drain", phase: "drain", outcome: "ok", record: { general: "drain adopted", batch: "drain adopted" },
@@ -139,10 +147,11 @@ function declaredInputs(run: EngineRun): Record<string, unknown> {
 }
 
 /** Runs a table's steps in order against one engine, each step a test of its own. */
-function describeTable(stack: "dev" | "prod", steps: readonly Step[], engine: LifecycleEngine): void {
-    const pools = Object.keys(steps[0].record);
+function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: LifecycleEngine): void {
     const runs = new Map<string, EngineRun>();
-    it.each(steps.map((step, index) => ({ ...step, index })))(`${stack} $index: $title`, async (step) => {
+    it.each(steps.map((step, index) => ({ ...step, index })))(`${table} $index: $title`, async (step) => {
+        const stack = step.stack ?? table;
+        const pools = Object.keys(step.record);
         if (step.change === "cluster 1.33") {
             engine.changeCluster(stack, (facts) => ({
                 ...facts,
