@@ -8,7 +8,7 @@ import { Problems } from "../common/config-error";
 export const CUTOVER_OUTPUT = "cutover";
 
 /** The record format; bump it when the shape changes incompatibly. */
-export const CUTOVER_RECORD_VERSION = 1;
+export const CUTOVER_RECORD_VERSION = 1 as const;
 
 /** What the stack records about one pool's cutover after a deployment. */
 export interface PoolCutoverRecord {
@@ -24,6 +24,17 @@ export interface PoolCutoverRecord {
     readonly al2023NodeGroupName?: string;
     /** `canary` kept the AL2023 node group at full size after a rollback (`holdsAl2023AtFullSize`). */
     readonly al2023HeldAtFullSize?: boolean;
+    /**
+     * What the AL2023 node group took from the AL2 node group (node role, subnets), recorded from adoption on, so
+     * the pool keeps them once the AL2 node group is deleted. Absent in records written before it existed.
+     */
+    readonly inherited?: InheritedNodeSettings;
+}
+
+/** The settings an AL2023 node group takes from the AL2 node group it replaces (`pools[i].nodeRoleArn`/`subnetIds` unset). */
+export interface InheritedNodeSettings {
+    readonly nodeRoleArn: string;
+    readonly subnetIds: readonly string[];
 }
 
 /** The `cutover` stack output: per pool name. */
@@ -76,6 +87,7 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
     if (held !== undefined && held !== null && typeof held !== "boolean") {
         problems.add(`${key}.al2023HeldAtFullSize`, held, "expected true or false");
     }
+    const inherited = parseInherited(`${key}.inherited`, value.inherited, problems);
     const legacyNodeGroupName = optionalName("legacyNodeGroupName");
     const al2023NodeGroupName = optionalName("al2023NodeGroupName");
     const size = value.legacySizeAtAdoption;
@@ -91,7 +103,26 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
         ...(legacySizeAtAdoption !== undefined ? { legacySizeAtAdoption } : {}),
         ...(al2023NodeGroupName !== undefined ? { al2023NodeGroupName } : {}),
         ...(held === true ? { al2023HeldAtFullSize: true } : {}),
+        ...(inherited !== undefined ? { inherited } : {}),
     };
+}
+
+function parseInherited(key: string, value: unknown, problems: Problems): InheritedNodeSettings | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (!isObject(value)) {
+        problems.add(key, value, "expected {nodeRoleArn, subnetIds}");
+        return undefined;
+    }
+    const { nodeRoleArn, subnetIds } = value;
+    if (typeof nodeRoleArn !== "string" || nodeRoleArn === "") {
+        problems.add(`${key}.nodeRoleArn`, nodeRoleArn, "expected an IAM role ARN");
+    }
+    const subnets = Array.isArray(subnetIds) && subnetIds.every((id) => typeof id === "string" && id !== "");
+    if (!subnets || subnetIds.length === 0)
+        problems.add(`${key}.subnetIds`, subnetIds, "expected a list of subnet ids");
+    return typeof nodeRoleArn === "string" && subnets
+        ? { nodeRoleArn, subnetIds: [...(subnetIds as string[])] }
+        : undefined;
 }
 
 /**
@@ -179,6 +210,8 @@ export function poolCutoverRecord(args: {
     readonly al2023NodeGroupName: string;
     /** @default false */
     readonly al2023HeldAtFullSize?: boolean;
+    /** What the AL2023 node group took from the AL2 node group (`inheritedNodeSettings`). */
+    readonly inherited?: InheritedNodeSettings;
 }): PoolCutoverRecord {
     const hasLegacy = args.legacyNodeGroupName !== undefined && args.legacySizeAtAdoption !== undefined;
     return {
@@ -189,6 +222,9 @@ export function poolCutoverRecord(args: {
             : {}),
         al2023NodeGroupName: args.al2023NodeGroupName,
         ...(args.al2023HeldAtFullSize === true && { al2023HeldAtFullSize: true }),
+        ...(args.inherited !== undefined && {
+            inherited: { nodeRoleArn: args.inherited.nodeRoleArn, subnetIds: [...args.inherited.subnetIds] },
+        }),
     };
 }
 
@@ -218,20 +254,17 @@ export interface PoolLiveNodeGroups {
 
 /**
  * Reads a pool's live node groups: the AL2 one whenever `legacyNodeGroup` is set (with `readLegacy`, which the
- * cluster source supplies), the AL2023 one (named in the last record) only in `drain` and `decommission`, where the
- * readiness gate needs it.
+ * cluster source supplies), and the AL2023 one named in the last record, for the readiness gate (`drain`,
+ * `decommission`) and the replacement guard (every phase).
  */
 export async function readPoolNodeGroups(
     clusterName: string,
     pool: { readonly legacyNodeGroup?: string },
-    phase: CutoverPhase,
     previous: PoolCutoverRecord | undefined,
     readLegacy: LegacyNodeGroupReader = lookupNodeGroup,
 ): Promise<PoolLiveNodeGroups> {
-    if (pool.legacyNodeGroup === undefined) return {};
-    const legacy = await readLegacy(clusterName, pool.legacyNodeGroup);
-    const gated = phase === "drain" || phase === "decommission";
+    const legacy = pool.legacyNodeGroup === undefined ? undefined : await readLegacy(clusterName, pool.legacyNodeGroup);
     const al2023Name = previous?.al2023NodeGroupName;
-    const al2023 = gated && al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;
+    const al2023 = al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;
     return { ...(legacy ? { legacy } : {}), ...(al2023 ? { al2023 } : {}) };
 }

@@ -46,6 +46,12 @@ export interface ServiceAccountBindingArgs {
     /** `irsa` annotates the service account; `pod-identity` creates an EKS Pod Identity association. */
     readonly binding: IdentityKind;
     readonly roleArn: pulumi.Input<string>;
+    /**
+     * The role's component, with its policy attachments and inline policy: the restarts wait for all of it, so new
+     * pods never start before their permissions are attached (Pulumi waits for a component's children when a
+     * resource depends on it: https://www.pulumi.com/docs/iac/concepts/options/dependson/). @default none
+     */
+    readonly role?: pulumi.Resource;
     /** The cluster name, for the Pod Identity association. */
     readonly clusterName: string;
     /** The provider of the cluster's Kubernetes API. */
@@ -142,7 +148,7 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
                 spec: { template: { metadata: { annotations: { [IDENTITY_HASH_ANNOTATION]: this.identityHash } } } },
             };
             const patchName = `${CHILD_NAMES.restartPrefix(name)}${target.kind.toLowerCase()}-${target.name}`;
-            const patchOpts = { ...k8sOpts, dependsOn: [binding] };
+            const patchOpts = { ...k8sOpts, dependsOn: [binding, ...(args.role !== undefined ? [args.role] : [])] };
             switch (target.kind) {
                 case "Deployment":
                     new k8s.apps.v1.DeploymentPatch(patchName, patchArgs, patchOpts);

@@ -215,6 +215,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
                     serviceAccount: account.name,
                     binding: account.identity,
                     roleArn: role.arn,
+                    role,
                     clusterName: cluster.name,
                     kubernetesProvider: k8sProvider!,
                     create: account.create,

@@ -33,6 +33,8 @@ export interface EvaluationRequest {
     readonly otherStacks?: Readonly<Record<string, Record<string, unknown>>>;
     /** The program to run: `index.ts`'s export. */
     readonly program: () => Promise<unknown>;
+    /** The mocks to answer with (a test's cloud that fails chosen resources). @default an OfflineCloud of the above */
+    readonly cloud?: OfflineCloud;
 }
 
 /** Config as the Pulumi CLI hands it to a program: `project:key` → text (JSON for anything but strings). */
@@ -60,12 +62,12 @@ export function optionsKey(type: string, name: string): string {
  * data-source answers from the cluster facts, resources recorded instead of created.
  */
 export async function evaluateOffline(request: EvaluationRequest): Promise<Evaluation> {
-    const cloud = new OfflineCloud(request.facts, request.previousOutputs, request.otherStacks);
+    const cloud = request.cloud ?? new OfflineCloud(request.facts, request.previousOutputs, request.otherStacks);
     pulumi.runtime.setAllConfig(configForRuntime(request.config));
     await pulumi.runtime.setMocks(cloud, PROJECT, request.stack, false, "acme");
     const options = new Map<string, RecordedOptions>();
     let error: unknown;
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    const run = pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             options.set(optionsKey(args.type, args.name), {
                 // A child inherits `protect` from its parent when it sets none (as the Resource constructor does).
@@ -88,8 +90,20 @@ export async function evaluateOffline(request: EvaluationRequest): Promise<Evalu
             return {};
         }
     });
-    // The stack's outputs resolve before its last RPC lands; wait for it before reading the records.
-    await pulumi.runtime.disconnect();
+    // A resource that failed rejects every output built from it, and with them the stack's outputs: nothing is
+    // registered, as in a failed `pulumi up`.
+    const outputs = await run.catch((thrown: unknown) => {
+        error ??= thrown;
+        return undefined;
+    });
+    // The stack's outputs resolve before its last RPC lands: wait for the RPC queue to drain. A failed resource leaves
+    // registrations waiting for its outputs forever (the engine would end the program), so the queue never drains:
+    // then stop once the mocks are quiet.
+    const drained = await Promise.race([
+        pulumi.runtime.disconnect().then(() => true),
+        quiesce(cloud).then(() => false),
+    ]);
+    if (!drained) pulumi.runtime.disconnectSync();
     return {
         resources: cloud.resources,
         options,
@@ -97,4 +111,16 @@ export async function evaluateOffline(request: EvaluationRequest): Promise<Evalu
         invokes: cloud.invokes,
         ...(error !== undefined && { error }),
     };
+}
+
+/**
+ * Waits until the mocks have seen no registration or invoke for 100 turns of the event loop. The mocks answer without
+ * I/O, so this counts turns, not time: it does not depend on the machine's speed.
+ */
+async function quiesce(cloud: OfflineCloud): Promise<void> {
+    const activity = () => cloud.resources.length + cloud.invokes.length;
+    for (let quiet = 0, seen = activity(); quiet < 100; quiet++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (activity() !== seen) [quiet, seen] = [0, activity()];
+    }
 }

@@ -7,18 +7,26 @@ import { LegacyNodeGroup } from "../cutover/legacy-node-group";
 import { Al2023NodeGroup } from "../nodes/node-group";
 import { NodeRole } from "../nodes/node-role";
 import { WorkloadIdentities, type WorkloadIdentityOutput } from "../identity/workload-identities";
+import { completedPoolRecord } from "../cutover/completed-record";
+import { inheritanceProblems, inheritedNodeSettings, type InheritedSettings } from "../cutover/inherited-settings";
 import type { ClusterFacts } from "../common/cluster-facts";
+import {
+    replacementProblems,
+    type LiveNodeGroupIdentity,
+    type PlannedNodeGroupIdentity,
+} from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
 import type { StackConfig } from "../config/read-config";
 import { poolWarnings, type PoolConfig } from "../nodes/pools";
 import {
     CUTOVER_OUTPUT,
+    CUTOVER_RECORD_VERSION,
     type LegacyNodeGroupState,
     legacySizeAtAdoption,
-    poolCutoverRecord,
     readPoolNodeGroups,
     readPreviousCutover,
     type CutoverRecord,
+    type PoolCutoverRecord,
 } from "../cutover/cutover-record";
 import { guardCutover, nextStep, type GateResult, type NextStep, type PoolCutoverFacts } from "../cutover/guards";
 import {
@@ -76,6 +84,10 @@ interface PoolContext extends PoolCutoverFacts {
     readonly plan: PhasePlan;
     /** The live AL2 node group, all of it (adoption copies its inputs). */
     readonly liveLegacy?: LegacyNodeGroupState;
+    /** The AL2023 node group the last deployment recorded, as it is live (the replacement guard compares it). */
+    readonly liveAl2023?: LiveNodeGroupIdentity;
+    /** The node role and subnets the pool takes from its AL2 node group (recorded, live, or the AL2023 group's). */
+    readonly inherited?: InheritedSettings;
 }
 
 /**
@@ -94,7 +106,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         config.pools.map(async (pool, poolIndex) => {
             const phase = effectivePhase(pool, config.cutoverPhase);
             const previousPool = previous.pools[pool.name];
-            const live = await readPoolNodeGroups(cluster.name, pool, phase, previousPool, source.legacyNodeGroup);
+            const live = await readPoolNodeGroups(cluster.name, pool, previousPool, source.legacyNodeGroup);
             const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
             const missing = pool.legacyNodeGroup !== undefined && live.legacy === undefined;
             const clusterNodeGroups =
@@ -112,12 +124,37 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 ...(clusterNodeGroups !== undefined && { clusterNodeGroups }),
                 acceptReducedCapacity: pool.acceptReducedCapacity,
             };
-            return { ...context, ...(live.legacy !== undefined && { liveLegacy: live.legacy }) };
+            const inherited =
+                pool.legacyNodeGroup === undefined
+                    ? undefined
+                    : inheritedNodeSettings({
+                          ...(previousPool?.inherited !== undefined && { recorded: previousPool.inherited }),
+                          ...(live.legacy !== undefined && { legacy: live.legacy }),
+                          ...(live.al2023 !== undefined && { al2023: live.al2023 }),
+                      });
+            return {
+                ...context,
+                ...(live.legacy !== undefined && { liveLegacy: live.legacy }),
+                ...(live.al2023 !== undefined && { liveAl2023: live.al2023 }),
+                ...(inherited !== undefined && { inherited }),
+            };
         }),
     );
 
     const findings = guardCutover({ pools: read, previous, allowSkip: config.cutoverAllowSkip, cluster });
-    if (findings.problems.length > 0) throw new ConfigError(findings.problems);
+    const problems = [
+        ...findings.problems,
+        ...read.flatMap((context) => inheritanceProblems(context.pool, context.poolIndex, context.inherited)),
+        ...read.flatMap((context) =>
+            replacementProblems({
+                pool: context.pool,
+                poolIndex: context.poolIndex,
+                planned: plannedIdentity(context),
+                live: context.liveAl2023,
+            }),
+        ),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
     // Planned only after the guards: a missing AL2 node group has no size at adoption to plan with.
     const pools: PoolContext[] = read.map((context) => ({
         ...context,
@@ -160,14 +197,14 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         : undefined;
 
     const poolOutputs: Record<string, PoolOutputs> = {};
-    const records: Record<string, pulumi.Output<ReturnType<typeof poolCutoverRecord>>> = {};
+    const records: Record<string, pulumi.Output<PoolCutoverRecord>> = {};
     for (const context of pools) {
         const { outputs, record } = declarePool(context, {
             config,
             cluster,
             source,
             kubeconfig,
-            nodeRoleArn: context.pool.nodeRoleArn ?? context.liveLegacy?.nodeRoleArn ?? sharedNodeRole!.arn,
+            nodeRoleArn: context.pool.nodeRoleArn ?? context.inherited?.settings.nodeRoleArn ?? sharedNodeRole!.arn,
             gate: findings.gates[context.pool.name]?.required ? findings.gates[context.pool.name] : undefined,
         });
         poolOutputs[context.pool.name] = outputs;
@@ -176,10 +213,28 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
 
     return {
         cluster: { name: cluster.name, kubernetesVersion: cluster.kubernetesVersion },
-        [CUTOVER_OUTPUT]: pulumi.output(records).apply((byPool) => ({ version: 1 as const, pools: byPool })),
+        [CUTOVER_OUTPUT]: pulumi
+            .output(records)
+            .apply((byPool) => ({ version: CUTOVER_RECORD_VERSION, pools: byPool })),
         pools: poolOutputs,
         serviceAccounts: identities.serviceAccounts,
         warnings,
+    };
+}
+
+/** The node role and subnets the AL2023 node group gets, where known before deployment (plain strings). */
+function plannedIdentity(context: Pick<PoolContext, "pool" | "inherited">): PlannedNodeGroupIdentity {
+    const inherited = context.inherited?.settings;
+    const role = context.pool.nodeRoleArn ?? inherited?.nodeRoleArn;
+    const subnets = context.pool.subnetIds ?? inherited?.subnetIds;
+    return {
+        ...(typeof role === "string" && { nodeRoleArn: role }),
+        ...(subnets !== undefined &&
+            subnets.every((id): id is string => typeof id === "string") && { subnetIds: subnets }),
+        inherited: {
+            nodeRoleArn: context.pool.nodeRoleArn === undefined,
+            subnetIds: context.pool.subnetIds === undefined,
+        },
     };
 }
 
@@ -205,7 +260,7 @@ function declarePool(
         readonly nodeRoleArn: pulumi.Input<string>;
         readonly gate?: GateResult;
     },
-): { outputs: PoolOutputs; record: pulumi.Output<ReturnType<typeof poolCutoverRecord>> } {
+): { outputs: PoolOutputs; record: pulumi.Output<PoolCutoverRecord> } {
     const { pool, plan, phase, liveLegacy, legacyAtAdoption } = context;
     const held = holdsAl2023AtFullSize(phase, context.previous);
     const { config, cluster, kubeconfig } = shared;
@@ -222,7 +277,7 @@ function declarePool(
             pool,
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion },
             nodeRoleArn: shared.nodeRoleArn,
-            subnetIds: [...(pool.subnetIds ?? liveLegacy?.subnetIds ?? [])],
+            subnetIds: [...(pool.subnetIds ?? context.inherited?.settings.subnetIds ?? [])],
             scaling: plan.al2023.scaling,
             ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
                 "al2023",
@@ -237,6 +292,8 @@ function declarePool(
         nodeGroupOptions,
     );
 
+    // Outputs of every resource that proves this phase: the record waits for all of them.
+    const proofs: pulumi.Output<unknown>[] = [launchTemplate.id, al2023.id];
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
         const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
@@ -264,7 +321,7 @@ function declarePool(
                   { dependsOn: [al2023, ...(cordon ? [cordon] : [])] },
               )
             : undefined;
-        new LegacyNodeGroup(
+        const legacy = new LegacyNodeGroup(
             pool.name,
             {
                 live: liveLegacy,
@@ -284,17 +341,25 @@ function declarePool(
             },
             { dependsOn: [...clusterDependsOn, ...(drain ? [drain] : [])] },
         );
+        proofs.push(
+            legacy.nodeGroupName,
+            legacy.scalingConfig,
+            ...(cordon ? [cordon.id] : []),
+            ...(drain ? [drain.id] : []),
+        );
     }
 
-    const record = al2023.nodeGroupName.apply((al2023NodeGroupName) =>
-        poolCutoverRecord({
+    const record = completedPoolRecord({
+        fields: {
             phase,
             ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
             ...(legacyAtAdoption !== undefined && { legacySizeAtAdoption: legacyAtAdoption }),
-            al2023NodeGroupName,
             al2023HeldAtFullSize: held,
-        }),
-    );
+        },
+        al2023NodeGroupName: al2023.nodeGroupName,
+        ...(context.inherited !== undefined && { inherited: context.inherited.settings }),
+        proofs,
+    });
 
     const outputs: PoolOutputs = {
         phase,

@@ -149,30 +149,20 @@ describe("poolCutoverRecord", () => {
 });
 
 describe("readPoolNodeGroups", () => {
-    it("reads the AL2 node group, and the recorded AL2023 one only where the gate needs it", async () => {
+    it("reads the AL2 node group when the pool has one, and the AL2023 one the last deployment recorded", async () => {
         const cloud = await useOfflineCloud(exampleFacts("prod"), { stack: "prod" });
         const previous = { ...RECORD.pools.general, al2023NodeGroupName: "prod-batch-al2" };
         const read: unknown[] = [];
         await runProgram(async () => {
-            read.push(
-                await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, "shift", previous),
-            );
-            read.push(
-                await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, "drain", previous),
-            );
-            read.push(await readPoolNodeGroups("shop-prod", {}, "drain", previous));
-            read.push(
-                await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "gone-al2" }, "decommission", undefined),
-            );
+            read.push(await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, previous));
+            read.push(await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, undefined));
+            read.push(await readPoolNodeGroups("shop-prod", {}, previous));
+            read.push(await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "gone-al2" }, undefined));
             return {};
         });
         const general = liveNodeGroup("prod-general-al2");
-        expect(read).toEqual([
-            { legacy: general },
-            { legacy: general, al2023: liveNodeGroup("prod-batch-al2") },
-            {},
-            {},
-        ]);
-        expect(cloud.invokes.filter((i) => i.token === "aws:eks/getNodeGroup:getNodeGroup")).toHaveLength(3);
+        const batch = liveNodeGroup("prod-batch-al2");
+        expect(read).toEqual([{ legacy: general, al2023: batch }, { legacy: general }, { al2023: batch }, {}]);
+        expect(cloud.invokes.filter((i) => i.token === "aws:eks/getNodeGroup:getNodeGroup")).toHaveLength(4);
     });
 });

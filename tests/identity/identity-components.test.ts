@@ -312,7 +312,7 @@ describe("WorkloadIdentities", () => {
         });
     });
 
-    it("orders restarts after the binding and the roles after a created OIDC provider; k8s children use the provider", async () => {
+    it("orders restarts after the binding and the whole role, the roles after a created OIDC provider; k8s children use the provider", async () => {
         await useOfflineCloud(exampleFacts("dev"));
         const identity = identityConfig({ ...BASE, oidcProvider: { create: true } });
         const seen: Record<string, { dependsOn: string[]; provider?: string }> = {};
@@ -331,11 +331,11 @@ describe("WorkloadIdentities", () => {
             return {};
         });
         expect(seen["DeploymentPatch/identities-shop-s3-reader-restart-deployment-invoice-api"]).toEqual({
-            dependsOn: ["identities-shop-s3-reader-sa"],
+            dependsOn: ["identities-shop-s3-reader-sa", "identities-shop-s3-reader"],
             provider: "identities-kubernetes",
         });
         expect(seen["DeploymentPatch/identities-orders-publisher-restart-deployment-publisher"]).toEqual({
-            dependsOn: ["identities-orders-publisher-association"],
+            dependsOn: ["identities-orders-publisher-association", "identities-events"],
             provider: "identities-kubernetes",
         });
         expect(seen["PodIdentityAssociation/identities-orders-publisher-association"].dependsOn).toEqual([
@@ -343,6 +343,7 @@ describe("WorkloadIdentities", () => {
         ]);
         expect(seen["DeploymentPatch/identities-orders-consumer-restart-deployment-consumer"].dependsOn).toEqual([
             "identities-orders-consumer-sa",
+            "identities-events",
         ]);
         expect(seen["ServiceAccountPatch/identities-orders-consumer-sa"].dependsOn).toEqual([
             "identities-orders-consumer-association",

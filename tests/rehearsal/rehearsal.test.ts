@@ -50,6 +50,9 @@ function rehearsalFacts(): CloudFacts {
             nodegroupArn: `arn:aws:eks:eu-west-1:111122223333:nodegroup/${CLUSTER}/${AL2023}/x`,
             clusterName: CLUSTER,
             scalingConfig: { minSize: 2, desiredSize: 3, maxSize: 4 },
+            // What Pulumi.rehearsal.yaml's pool created it with (a different value would replace it).
+            instanceTypes: ["t3.medium"],
+            capacityType: "ON_DEMAND",
         },
     };
     return {
@@ -319,6 +322,14 @@ describe("rehearsal mode", () => {
             },
             nodegroups: {
                 ...facts.nodegroups,
+                // The AL2023 node group was created with the AL2 node group's role and subnets.
+                [AL2023]: {
+                    nodegroup: {
+                        ...facts.nodegroups[AL2023].nodegroup,
+                        subnets: legacy.subnetIds as string[],
+                        nodeRole: String(legacy.nodeRoleArn),
+                    },
+                },
                 [LEGACY]: {
                     nodegroup: {
                         nodegroupName: LEGACY,

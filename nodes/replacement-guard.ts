@@ -1,0 +1,69 @@
+import type * as aws from "@pulumi/aws";
+import type { PoolConfig } from "./pools";
+
+/** The AL2023 node group's settings this deployment plans that EKS cannot change in place. */
+export interface PlannedNodeGroupIdentity {
+    /** The node role; undefined when not known before deployment (the stack's own role, a rehearsal Output). */
+    readonly nodeRoleArn?: string;
+    /** The subnets; undefined when not known before deployment. */
+    readonly subnetIds?: readonly string[];
+    /** Where the role and subnets come from, for the message: the pool's own keys, or the AL2 node group. */
+    readonly inherited: { readonly nodeRoleArn: boolean; readonly subnetIds: boolean };
+}
+
+/** A live node group as `aws.eks.getNodeGroup` reads it (the fields EKS cannot update). */
+export type LiveNodeGroupIdentity = Pick<
+    aws.eks.GetNodeGroupResult,
+    "nodeGroupName" | "nodeRoleArn" | "subnetIds" | "capacityType" | "amiType" | "instanceTypes"
+>;
+
+const UPDATE_API = "https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupConfig.html";
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+    return a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
+}
+
+/**
+ * Changes that would replace the pool's live AL2023 node group, as problems. EKS updates a managed node group's
+ * labels, taints, sizes, update config (UpdateNodegroupConfig) and its version, AMI release and launch template
+ * version (UpdateNodegroupVersion: a rolling update that honours PodDisruptionBudgets); its node role, subnets,
+ * capacity type, AMI type and instance types cannot change ({@link UPDATE_API}), so Pulumi would create a new node
+ * group and delete the old one, and a deleted node group's nodes are terminated without honouring
+ * PodDisruptionBudgets (https://docs.aws.amazon.com/eks/latest/userguide/delete-managed-node-group.html). Refused
+ * before anything changes; nothing is compared on a first deployment (no live AL2023 node group).
+ */
+export function replacementProblems(args: {
+    readonly pool: Pick<PoolConfig, "name" | "amiType" | "customAmi" | "capacityType" | "instanceTypes">;
+    readonly poolIndex: number;
+    readonly planned: PlannedNodeGroupIdentity;
+    readonly live: LiveNodeGroupIdentity | undefined;
+}): string[] {
+    const { pool, poolIndex, planned, live } = args;
+    if (live === undefined) return [];
+    const key = (field: string) => `pools[${poolIndex}].${field}`;
+    const refuse = (field: string, value: unknown, liveValue: unknown, how = `keep ${JSON.stringify(liveValue)}`) =>
+        `${key(field)}: ${JSON.stringify(value)} is not allowed; it would replace AL2023 node group ` +
+        `"${live.nodeGroupName}" (which has ${JSON.stringify(liveValue)}): EKS cannot change it in place (${UPDATE_API}) ` +
+        `and deletes the old node group without honouring PodDisruptionBudgets; ${how}, or add a new pool with the ` +
+        `new value, move the workloads to it, then remove this one`;
+    const problems: string[] = [];
+    if (planned.nodeRoleArn !== undefined && planned.nodeRoleArn !== live.nodeRoleArn) {
+        const how = planned.inherited.nodeRoleArn ? `set ${key("nodeRoleArn")} to ${live.nodeRoleArn}` : undefined;
+        problems.push(refuse("nodeRoleArn", planned.nodeRoleArn, live.nodeRoleArn, how));
+    }
+    if (planned.subnetIds !== undefined && !sameSet(planned.subnetIds, live.subnetIds)) {
+        const how = planned.inherited.subnetIds ? `set ${key("subnetIds")} to the live ones` : undefined;
+        problems.push(refuse("subnetIds", planned.subnetIds, live.subnetIds, how));
+    }
+    if (pool.capacityType !== live.capacityType) {
+        problems.push(refuse("capacityType", pool.capacityType, live.capacityType));
+    }
+    const amiType = pool.customAmi === undefined ? pool.amiType : "CUSTOM";
+    if (amiType !== live.amiType) {
+        problems.push(refuse(pool.customAmi === undefined ? "amiType" : "customAmi", amiType, live.amiType));
+    }
+    if (pool.instanceTypes.join(",") !== live.instanceTypes.join(",")) {
+        problems.push(refuse("instanceTypes", pool.instanceTypes, live.instanceTypes));
+    }
+    return problems;
+}

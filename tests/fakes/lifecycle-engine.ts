@@ -1,0 +1,198 @@
+import type * as pulumi from "@pulumi/pulumi";
+import program from "../../index";
+import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
+import { OfflineCloud, type CloudFacts, type DescribeNodegroupOutput } from "../../plan/offline-cloud";
+import { POOL_TAG } from "../../nodes/launch-template";
+
+/** The text every simulated resource failure carries (vitest.config.mts ignores the SDK's unhandled copies of it). */
+export const SIMULATED_FAILURE = "simulated failure of";
+
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+
+/** An OfflineCloud whose create/update of the named resources fails, as a provider error would. */
+export class FailingCloud extends OfflineCloud {
+    /** The engine's answer (id and state) to every registration that succeeded, by `<type>::<name>`. */
+    public readonly states = new Map<string, { id: string; state: Record<string, unknown> }>();
+    /** Resources whose registration failed. */
+    public readonly failed: string[] = [];
+    private readonly failing: ReadonlySet<string>;
+
+    constructor(args: {
+        readonly facts: CloudFacts;
+        readonly previousOutputs: Record<string, unknown>;
+        readonly otherStacks: Readonly<Record<string, Record<string, unknown>>>;
+        readonly fail: readonly string[];
+    }) {
+        super(args.facts, args.previousOutputs, args.otherStacks);
+        this.failing = new Set(args.fail);
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        if (this.failing.has(args.name)) {
+            this.failed.push(args.name);
+            throw new Error(`${SIMULATED_FAILURE} ${args.type} ${args.name}`);
+        }
+        const answer = super.newResource(args);
+        this.states.set(optionsKey(args.type, args.name), answer);
+        return answer;
+    }
+}
+
+/** One run of `pulumi up` as the engine carried it out. */
+export interface EngineRun {
+    readonly evaluation: Evaluation;
+    readonly cloud: FailingCloud;
+    /** The update failed: a resource failed, a protected resource could not be deleted, or the program refused. */
+    readonly failed: boolean;
+    /** The stack's outputs after the run (what the next run's StackReference to itself reads). */
+    readonly outputs: Record<string, unknown>;
+}
+
+/** What the engine's state holds of one resource. */
+interface StateEntry {
+    readonly protect: boolean;
+    readonly nodeGroupName?: string;
+}
+
+/**
+ * A fake of the Pulumi engine and of the cluster across `pulumi up` runs of the stacks of one project: the real program
+ * runs under mocks, and between runs the state is carried as the engine carries it:
+ * - a run that succeeds replaces the stack's outputs; a run in which a resource fails registers the stack's outputs
+ *   only if every one of them resolved anyway, merged over the previous ones (Pulumi 3.112 and later); a run the
+ *   program refuses registers none;
+ * - resources the run declared and the engine created or updated are in the state; node groups among them are live
+ *   in the cluster with the declared inputs (AL2 node groups keep what only EKS knows);
+ * - only after a run in which nothing failed, resources no longer declared are deleted, and a node group among them
+ *   leaves the cluster; a resource the previous run left protected is not deleted, and fails the update.
+ */
+export class LifecycleEngine {
+    private readonly live = new Map<string, CloudFacts>();
+    private readonly outputs = new Map<string, Record<string, unknown>>();
+    private readonly state = new Map<string, Map<string, StateEntry>>();
+
+    /** `facts` per stack: the cluster before the first run. */
+    constructor(facts: Readonly<Record<string, CloudFacts>>) {
+        for (const [stack, cluster] of Object.entries(facts)) this.live.set(stack, structuredClone(cluster));
+    }
+
+    /** The cluster as it is now. */
+    facts(stack: string): CloudFacts {
+        return this.live.get(stack)!;
+    }
+
+    /** Changes the cluster outside the stack (a cluster upgrade). */
+    changeCluster(stack: string, change: (facts: CloudFacts) => CloudFacts): void {
+        this.live.set(stack, change(this.facts(stack)));
+    }
+
+    /** One `pulumi up` of `stack` with `config`, where the resources named in `fail` fail. */
+    async up(args: {
+        readonly stack: string;
+        readonly config: Readonly<Record<string, unknown>>;
+        readonly fail?: readonly string[];
+    }): Promise<EngineRun> {
+        const { stack } = args;
+        const previous = this.outputs.get(stack) ?? {};
+        const otherStacks = Object.fromEntries(
+            [...this.outputs.entries()].map(([name, outputs]) => [`acme/eks-al2023-migration/${name}`, outputs]),
+        );
+        const cloud = new FailingCloud({
+            facts: this.facts(stack),
+            previousOutputs: previous,
+            otherStacks,
+            fail: args.fail ?? [],
+        });
+        const evaluation = await evaluateOffline({
+            stack,
+            config: args.config,
+            facts: this.facts(stack),
+            previousOutputs: previous,
+            otherStacks,
+            program,
+            cloud,
+        });
+        const state = this.state.get(stack) ?? new Map<string, StateEntry>();
+        const declared = new Map<string, StateEntry>();
+        for (const [key, answer] of cloud.states) {
+            const options = evaluation.options.get(key);
+            const nodeGroupName = answer.state.nodeGroupName as string | undefined;
+            declared.set(key, { protect: options?.protect ?? false, ...(nodeGroupName && { nodeGroupName }) });
+            if (key.startsWith(`${NODE_GROUP}::`)) this.applyNodeGroup(stack, answer.state);
+        }
+        const refused = evaluation.error !== undefined && cloud.failed.length === 0;
+        let failed = evaluation.error !== undefined || cloud.failed.length > 0;
+        const next = new Map([...state, ...declared]);
+        if (!failed) {
+            for (const [key, entry] of state) {
+                if (declared.has(key)) continue;
+                if (entry.protect) {
+                    failed = true; // "resource ... cannot be deleted because it is protected"
+                    continue;
+                }
+                next.delete(key);
+                if (entry.nodeGroupName !== undefined) this.deleteNodeGroup(stack, entry.nodeGroupName);
+            }
+        }
+        if (!refused) this.state.set(stack, next);
+        const registered = evaluation.error === undefined;
+        const outputs = !registered
+            ? previous
+            : cloud.failed.length > 0 || failed
+              ? { ...previous, ...evaluation.outputs }
+              : evaluation.outputs;
+        this.outputs.set(stack, outputs);
+        return { evaluation, cloud, failed, outputs };
+    }
+
+    /** A created or updated node group, live with its inputs. */
+    private applyNodeGroup(stack: string, state: Record<string, unknown>): void {
+        const facts = this.facts(stack);
+        const name = String(state.nodeGroupName);
+        const before = facts.nodegroups[name]?.nodegroup;
+        const scaling = state.scalingConfig as { minSize: number; desiredSize: number; maxSize: number };
+        const taints = (state.taints as DescribeNodegroupOutput["nodegroup"]["taints"]) ?? [];
+        const nodegroup: DescribeNodegroupOutput["nodegroup"] = before
+            ? { ...before, scalingConfig: { ...scaling }, taints }
+            : {
+                  nodegroupName: name,
+                  nodegroupArn: String(state.arn),
+                  clusterName: String(state.clusterName),
+                  version: String(state.version ?? facts.cluster.cluster.version),
+                  releaseVersion: String(state.releaseVersion ?? ""),
+                  status: "ACTIVE",
+                  capacityType: String(state.capacityType),
+                  scalingConfig: { ...scaling },
+                  instanceTypes: state.instanceTypes as string[],
+                  subnets: state.subnetIds as string[],
+                  amiType: String(state.amiType ?? "CUSTOM"),
+                  nodeRole: String(state.nodeRoleArn),
+                  labels: state.labels as Record<string, string>,
+                  taints,
+                  tags: state.tags as Record<string, string>,
+              };
+        const updated = before?.amiType.startsWith("AL2023_")
+            ? {
+                  ...nodegroup,
+                  version: String(state.version ?? before.version),
+                  instanceTypes: state.instanceTypes as string[],
+                  labels: state.labels as Record<string, string>,
+              }
+            : nodegroup;
+        this.live.set(stack, { ...facts, nodegroups: { ...facts.nodegroups, [name]: { nodegroup: updated } } });
+    }
+
+    private deleteNodeGroup(stack: string, name: string): void {
+        const facts = this.facts(stack);
+        const nodegroups = { ...facts.nodegroups };
+        delete nodegroups[name];
+        this.live.set(stack, { ...facts, nodegroups });
+    }
+}
+
+/** The cluster of a stack before the migration: its facts without the AL2023 node groups the stack will create. */
+export function beforeMigration(facts: CloudFacts): CloudFacts {
+    const nodegroups = Object.fromEntries(
+        Object.entries(facts.nodegroups).filter(([, output]) => output.nodegroup.tags?.[POOL_TAG] === undefined),
+    );
+    return { ...facts, nodegroups };
+}

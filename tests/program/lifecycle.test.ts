@@ -1,0 +1,207 @@
+import { describe, expect, it } from "vitest";
+import type { CutoverPhase } from "../../cutover/phases";
+import { beforeMigration, LifecycleEngine, type EngineRun } from "../fakes/lifecycle-engine";
+import { exampleFacts, stackFileConfig } from "../fakes/mocks";
+
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+
+/**
+ * One `pulumi up` and what must hold after it.
+ * - `fail`: the resource (by name) whose create or update fails in this run.
+ * - `outcome`: `ok`; `failed` (the update failed, the engine keeps what it had); or the refusal's message (the program
+ *   refused before declaring anything).
+ * - `record`: the `cutover` output after the run, per pool: `<phase>[ adopted]`, or `none`.
+ * - `pools`: per pool, what the run declared and the engine applied, `AL2023 | AL2 | Kubernetes`:
+ *   sizes `min/desired/max`, the AL2023 node group's version, the AL2 node group's `import`, `protected`, `tainted`
+ *   (LEGACY_TAINT); `cordon` / `drain` for those resources; `-` where nothing was applied.
+ * - `sameInputsAs`: every declared resource has exactly the inputs of that earlier step.
+ * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
+ */
+interface Step {
+    /** The stack the step runs; the table's own by default. */
+    readonly stack?: "dev" | "prod";
+    readonly title: string;
+    readonly phase: CutoverPhase;
+    readonly fail?: string;
+    readonly change?: "instanceTypes" | "labels" | "cluster 1.33";
+    readonly outcome: "ok" | "failed" | RegExp;
+    readonly record: Readonly<Record<string, string>>;
+    readonly pools?: Readonly<Record<string, string>>;
+    readonly sameInputsAs?: string;
+}
+
+/**
+ * dev: one pool, `general`, replacing dev-general-al2 (1/2/4); the pool's full size is 1/2/4, canarySize 1. prod's
+ * first phases run while dev's drain has failed. prod: two pools (`general` 3/6/12 autoscaled, canarySize 2, and
+ * `batch` 2/3/8), both following `cutoverPhase` here, gated by dev's record (`batch` follows dev's `general`).
+ */
+// prettier-ignore
+const DEV: readonly Step[] = [
+    { title: "prepare: launch template fails", phase: "prepare", fail: "general-lt", outcome: "failed", record: { general: "none" } },
+    { title: "prepare: AL2023 node group fails", phase: "prepare", fail: "general-ng", outcome: "failed", record: { general: "none" } },
+    { title: "prepare: import of AL2 fails", phase: "prepare", fail: "general-legacy", outcome: "failed", record: { general: "none" },
+      pools: { general: "0/0/1 v1.32 | - | -" } },
+    { title: "prepare", phase: "prepare", outcome: "ok", record: { general: "prepare adopted" },
+      pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" } },
+    { title: "canary: AL2023 node group fails", phase: "canary", fail: "general-ng", outcome: "failed", record: { general: "prepare adopted" } },
+    { title: "canary: AL2 node group fails", phase: "canary", fail: "general-legacy", outcome: "failed", record: { general: "prepare adopted" } },
+    { title: "canary", phase: "canary", outcome: "ok", record: { general: "canary adopted" },
+      pools: { general: "1/1/4 v1.32 | 1/2/4 protected | -" } },
+    { title: "shift: AL2023 node group fails", phase: "shift", fail: "general-ng", outcome: "failed", record: { general: "canary adopted" } },
+    { title: "shift: AL2 taint fails", phase: "shift", fail: "general-legacy", outcome: "failed", record: { general: "canary adopted" } },
+    { title: "shift: cordon fails", phase: "shift", fail: "general-legacy-cordon", outcome: "failed", record: { general: "canary adopted" } },
+    { title: "shift", phase: "shift", outcome: "ok", record: { general: "shift adopted" },
+      pools: { general: "1/2/4 v1.32 | 1/2/4 protected tainted | cordon" } },
+    // The issue's case: a drain that times out must not record drain, or decommission would follow.
+    { title: "drain: drain times out", phase: "drain", fail: "general-legacy-drain", outcome: "failed", record: { general: "shift adopted" },
+      pools: { general: "1/2/4 v1.32 | - | cordon" } },
+    { stack: "prod", title: "prod prepare", phase: "prepare", outcome: "ok", record: { general: "prepare adopted", batch: "prepare adopted" },
+      pools: { general: "0/0/2 v1.32 | 3/6/12 import protected | -", batch: "0/0/1 v1.32 | 2/3/8 import protected | -" } },
+    { stack: "prod", title: "prod canary", phase: "canary", outcome: "ok", record: { general: "canary adopted", batch: "canary adopted" },
+      pools: { general: "2/2/12 v1.32 | 3/6/12 protected | -", batch: "1/1/8 v1.32 | 2/3/8 protected | -" } },
+    { stack: "prod", title: "prod shift", phase: "shift", outcome: "ok", record: { general: "shift adopted", batch: "shift adopted" },
+      pools: { general: "3/6/12 v1.32 | 3/6/12 protected tainted | cordon", batch: "2/3/8 v1.32 | 2/3/8 protected tainted | cordon" } },
+    // prod's gate reads dev's record: dev's failed drain recorded nothing, so prod may not drain.
+    { stack: "prod", title: "prod drain while dev's drain has failed", phase: "drain",
+      outcome: /may not move pool "general" to "drain": dev \(acme\/eks-al2023-migration\/dev\) has only completed "shift" for pool "general"/,
+      record: { general: "shift adopted", batch: "shift adopted" } },
+    { title: "decommission after the failed drain is refused", phase: "decommission", outcome: /was last deployed in shift; decommission deletes AL2 node group "dev-general-al2"/,
+      record: { general: "shift adopted" } },
+    { title: "drain: scale-down of AL2 fails", phase: "drain", fail: "general-legacy", outcome: "failed", record: { general: "shift adopted" },
+      pools: { general: "1/2/4 v1.32 | - | cordon drain" } },
+    { title: "drain: cordon fails", phase: "drain", fail: "general-legacy-cordon", outcome: "failed", record: { general: "shift adopted" } },
+    { title: "drain: AL2023 node group fails", phase: "drain", fail: "general-ng", outcome: "failed", record: { general: "shift adopted" } },
+    { title: "drain", phase: "drain", outcome: "ok", record: { general: "drain adopted" },
+      pools: { general: "1/2/4 v1.32 | 0/0/4 tainted | cordon drain" } },
+    { title: "decommission: AL2023 node group fails", phase: "decommission", fail: "general-ng", outcome: "failed", record: { general: "drain adopted" } },
+    { title: "decommission", phase: "decommission", outcome: "ok", record: { general: "decommission" },
+      pools: { general: "1/2/4 v1.32 | - | -" } },
+    // The AL2 node group is gone from the cluster now: the node role and subnets come from the record.
+    { title: "decommission again", phase: "decommission", outcome: "ok", record: { general: "decommission" },
+      pools: { general: "1/2/4 v1.32 | - | -" }, sameInputsAs: "decommission" },
+    { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok", record: { general: "decommission" },
+      pools: { general: "1/2/4 v1.33 | - | -" } },
+    { title: "day 2: labels changed (updated in place)", phase: "decommission", change: "labels", outcome: "ok",
+      record: { general: "decommission" }, pools: { general: "1/2/4 v1.33 | - | -" } },
+    { title: "day 2: instance types changed (would replace the node group)", phase: "decommission", change: "instanceTypes",
+      outcome: /pools\[0\]\.instanceTypes: \["m6i\.large"\] is not allowed; it would replace AL2023 node group "general-\w+" \(which has \["t3\.large","t3a\.large","m6i\.large"\]\)/,
+      record: { general: "decommission" } },
+];
+
+/** prod, once dev has completed its migration. */
+// prettier-ignore
+const PROD: readonly Step[] = [
+    { title: "drain: batch's drain times out", phase: "drain", fail: "batch-legacy-drain", outcome: "failed",
+      record: { general: "shift adopted", batch: "shift adopted" } },
+    { title: "drain", phase: "drain", outcome: "ok", record: { general: "drain adopted", batch: "drain adopted" },
+      pools: { general: "3/6/12 v1.32 | 0/0/12 tainted | cordon drain", batch: "2/3/8 v1.32 | 0/0/8 tainted | cordon drain" } },
+    { title: "decommission", phase: "decommission", outcome: "ok", record: { general: "decommission", batch: "decommission" },
+      pools: { general: "3/6/12 v1.32 | - | -", batch: "2/3/8 v1.32 | - | -" } },
+    { title: "decommission again", phase: "decommission", outcome: "ok", record: { general: "decommission", batch: "decommission" },
+      sameInputsAs: "decommission" },
+    { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok",
+      record: { general: "decommission", batch: "decommission" },
+      pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" } },
+];
+
+/** The exported record per pool, in the table's words. */
+function recordText(run: EngineRun, pools: readonly string[]): Record<string, string> {
+    const cutover = run.outputs.cutover as { pools: Record<string, { phase: string; adopted: boolean }> } | undefined;
+    return Object.fromEntries(
+        pools.map((pool) => {
+            const entry = cutover?.pools[pool];
+            return [pool, entry === undefined ? "none" : `${entry.phase}${entry.adopted ? " adopted" : ""}`];
+        }),
+    );
+}
+
+function sizes(state: Record<string, unknown>): string {
+    const scaling = state.scalingConfig as { minSize: number; desiredSize: number; maxSize: number };
+    return `${scaling.minSize}/${scaling.desiredSize}/${scaling.maxSize}`;
+}
+
+/** What the run applied for one pool, in the table's words. */
+function poolText(run: EngineRun, pool: string): string {
+    const state = (type: string, name: string) => run.cloud.states.get(`${type}::${name}`)?.state;
+    const al2023 = state(NODE_GROUP, `${pool}-ng`);
+    const legacy = state(NODE_GROUP, `${pool}-legacy`);
+    const options = run.evaluation.options.get(`${NODE_GROUP}::${pool}-legacy`);
+    const flags = [
+        options?.import !== undefined && "import",
+        options?.protect === true && "protected",
+        (legacy?.taints as { key: string }[] | undefined)?.some((t) => t.key === "eks-al2023-migration/legacy") &&
+            "tainted",
+    ].filter((flag): flag is string => typeof flag === "string");
+    const kubernetes = ["cordon", "drain"].filter((kind) => state(DYNAMIC, `${pool}-legacy-${kind}`) !== undefined);
+    return [
+        al2023 === undefined ? "-" : `${sizes(al2023)} v${String(al2023.version)}`,
+        legacy === undefined ? "-" : [sizes(legacy), ...flags].join(" "),
+        kubernetes.join(" ") || "-",
+    ].join(" | ");
+}
+
+/** Inputs of every resource a run declared, by `<type>::<name>`. */
+function declaredInputs(run: EngineRun): Record<string, unknown> {
+    return Object.fromEntries(run.evaluation.resources.map((r) => [`${r.type}::${r.name}`, r.inputs]));
+}
+
+/** Runs a table's steps in order against one engine, each step a test of its own. */
+function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: LifecycleEngine): void {
+    const runs = new Map<string, EngineRun>();
+    it.each(steps.map((step, index) => ({ ...step, index })))(`${table} $index: $title`, async (step) => {
+        const stack = step.stack ?? table;
+        const pools = Object.keys(step.record);
+        if (step.change === "cluster 1.33") {
+            engine.changeCluster(stack, (facts) => ({
+                ...facts,
+                cluster: { cluster: { ...facts.cluster.cluster, version: "1.33" } },
+            }));
+        }
+        const config: Record<string, unknown> = { ...stackFileConfig(stack), cutoverPhase: step.phase };
+        // Every pool follows cutoverPhase (prod's batch otherwise waits in prepare).
+        config.pools = (config.pools as Record<string, unknown>[]).map(({ phase: _phase, ...pool }, index) => ({
+            ...pool,
+            ...(index === 0 && step.change === "instanceTypes" && { instanceTypes: ["m6i.large"] }),
+            ...(index === 0 && step.change === "labels" && { labels: { workload: "general", tier: "web" } }),
+        }));
+        const run = await engine.up({ stack, config, ...(step.fail !== undefined && { fail: [step.fail] }) });
+        runs.set(step.title, run);
+        if (step.outcome === "ok") {
+            expect(run.evaluation.error).toBeUndefined();
+            expect(run.failed).toBe(false);
+        } else if (step.outcome === "failed") {
+            expect(run.failed).toBe(true);
+            expect(run.cloud.failed).toEqual([step.fail]);
+        } else {
+            expect(String(run.evaluation.error)).toMatch(step.outcome);
+            expect(run.evaluation.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:"))).toEqual([]);
+        }
+        expect(recordText(run, pools)).toEqual(step.record);
+        if (step.pools !== undefined) {
+            expect(Object.fromEntries(pools.map((pool) => [pool, poolText(run, pool)]))).toEqual(step.pools);
+        }
+        if (step.sameInputsAs !== undefined) {
+            expect(declaredInputs(run)).toEqual(declaredInputs(runs.get(step.sameInputsAs)!));
+        }
+        if (step.change === "labels") {
+            const ng = run.cloud.states.get(`${NODE_GROUP}::${pools[0]}-ng`)!.state;
+            expect(ng.labels).toEqual({ workload: "general", tier: "web" });
+        }
+    });
+}
+
+// One engine for both stacks: prod's promotion gate reads dev's record as the engine left it. A step builds on every
+// step before it, so they run in order (vitest runs the tests of a file sequentially) and stop at the first failure.
+const engine = new LifecycleEngine({
+    dev: beforeMigration(exampleFacts("dev")),
+    prod: beforeMigration(exampleFacts("prod")),
+});
+
+describe.sequential(
+    "a stack's whole life: every run with the state of the last, failed runs, and the years after",
+    () => {
+        describeTable("dev", DEV, engine);
+        describeTable("prod", PROD, engine);
+    },
+);
