@@ -1,4 +1,3 @@
-import type { Agent } from "node:http";
 import type { ConfigurationOptions, RequestContext } from "@kubernetes/client-node";
 import { clientNode } from "../../common/kubernetes-client";
 import { describeApiError, statusCode, type KubeApi } from "./kube-client";
@@ -60,7 +59,11 @@ export function isTransient(error: unknown): boolean {
     const code = statusCode(error);
     if (code !== undefined) return code === 500 || code === 502 || code === 503 || code === 504;
     return (
-        error instanceof RequestTimeout || /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT/i.test(String(error))
+        error instanceof RequestTimeout ||
+        // fetch (client-node 2.x) reports a lost connection as "fetch failed", with the socket error as its cause.
+        /socket hang up|fetch failed|other side closed|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT/i.test(
+            `${String(error)} ${String((error as { cause?: unknown } | undefined)?.cause)}`,
+        )
     );
 }
 
@@ -76,21 +79,22 @@ export type Request<T> = (api: KubeApi, options: ConfigurationOptions) => Promis
  */
 async function attempt<T>(context: CallContext, request: Request<T>): Promise<T> {
     const k8s = clientNode();
-    let agent: Agent | undefined;
-    const capture = {
+    // client-node 2.x sends requests with fetch: a request is cut off by aborting the signal it was sent with.
+    const cutOff = new AbortController();
+    const withSignal = {
         pre: (ctx: RequestContext) => {
-            agent = ctx.getAgent() as Agent | undefined;
+            ctx.setSignal(cutOff.signal);
             return new k8s.Observable(Promise.resolve(ctx));
         },
         post: (ctx: unknown) => new k8s.Observable(Promise.resolve(ctx)),
     };
-    const options = { middleware: [capture], middlewareMergeStrategy: "append" } as unknown as ConfigurationOptions;
+    const options = { middleware: [withSignal], middlewareMergeStrategy: "append" } as unknown as ConfigurationOptions;
     const left = context.deadline === undefined ? Infinity : context.deadline - context.clock();
     if (left <= 0) throw new DeadlineReached("deadline reached");
     const ms = Math.min(context.policy.timeoutMs, left);
     const abort = new AbortController();
     const timedOut = context.timer(ms, abort.signal).then(() => {
-        agent?.destroy();
+        cutOff.abort();
         throw ms < context.policy.timeoutMs
             ? new DeadlineReached("deadline reached")
             : new RequestTimeout(`no answer within ${ms / 1000}s`);

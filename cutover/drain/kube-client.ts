@@ -62,24 +62,23 @@ export interface Connection {
 /**
  * Connects with kubeconfig text. client-node caches an exec plugin's token until the expiry the credential states
  * (`status.expirationTimestamp`); after a 401 before that time (clock skew, a session that ends sooner), kubectl runs
- * the plugin again, and so does `reauthenticate`: it drops the cached token of the current user from client-node's
- * ExecAuth (client-node 1.3.0, pinned exactly: `KubeConfig.authenticators`, `ExecAuth.tokenCache`).
+ * the plugin again, and so does `reauthenticate`: it loads the kubeconfig into a new KubeConfig, whose authenticators
+ * (one set per KubeConfig in client-node 2.x) hold no cached token, so the next request runs the plugin.
  */
 export function connect(kubeconfig: string): Connection {
     const k8s = clientNode();
-    const kubeConfig = new k8s.KubeConfig();
-    kubeConfig.loadFromString(kubeconfig);
-    const api = kubeApi(kubeConfig);
-    const user = kubeConfig.getCurrentUser();
-    if (user?.exec === undefined) return { api: () => api };
+    const load = () => {
+        const kubeConfig = new k8s.KubeConfig();
+        kubeConfig.loadFromString(kubeconfig);
+        return kubeConfig;
+    };
+    const first = load();
+    let api = kubeApi(first);
+    if (first.getCurrentUser()?.exec === undefined) return { api: () => api };
     return {
         api: () => api,
         reauthenticate: async () => {
-            const authenticators = (k8s.KubeConfig as unknown as { authenticators: object[] }).authenticators;
-            for (const auth of authenticators) {
-                const cache = (auth as { tokenCache?: Record<string, unknown> }).tokenCache;
-                if (cache !== undefined) cache[user.name] = null;
-            }
+            api = kubeApi(load());
         },
     };
 }
