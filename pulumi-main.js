@@ -8,7 +8,7 @@ const path = require("node:path");
 const { RunError } = require("@pulumi/pulumi");
 
 const compiled = path.join(__dirname, "bin", "index.js");
-const sources = ["index.ts", "components", "stacks"].map((entry) => path.join(__dirname, entry));
+const sources = ["index.ts", "components", "nodes", "stacks"].map((entry) => path.join(__dirname, entry));
 
 /** The newest TypeScript source under `entry` (a file or a folder): [path, modified time in ms]. */
 function newestSource(entry) {
