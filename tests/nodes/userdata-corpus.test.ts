@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -213,8 +213,7 @@ describe("the AL2 user data corpus", () => {
 });
 
 function readFileSyncDir(): string[] {
-    return require("node:fs")
-        .readdirSync(FIXTURES)
-        .filter((file: string) => file !== "README.md")
+    return readdirSync(FIXTURES)
+        .filter((file) => file !== "README.md")
         .sort();
 }
