@@ -1,6 +1,7 @@
 import { KUBELET_CONFIGURATION_KEYS } from "./nodeadm-user-data";
 import { CUTOVER_PHASES, type CutoverPhase } from "../cutover/phases";
 import { checkString, ConfigObject, Problems, rules, type StringRule } from "../common/validate";
+import { parseAl2Migration, type Al2MigrationConfig } from "./translation-config";
 
 /** The AL2023 AMI types a managed node group accepts (EKS API `AMITypes`). */
 export const AL2023_AMI_TYPES = [
@@ -100,6 +101,8 @@ export interface PoolConfig {
     readonly preBootstrapScripts: readonly string[];
     /** Tags on the node group and, through the launch template, on instances, volumes and ENIs. @default {} */
     readonly tags: Readonly<Record<string, string>>;
+    /** What of the AL2 node group's configuration that cannot move the user has handled (see README). */
+    readonly al2Migration?: Al2MigrationConfig;
 }
 
 /** Keys a pool may hold. */
@@ -127,6 +130,7 @@ const POOL_FIELDS = [
     "kubelet",
     "preBootstrapScripts",
     "tags",
+    "al2Migration",
 ] as const;
 
 /**
@@ -291,6 +295,7 @@ function parsePool(pool: ConfigObject, problems: Problems): PoolConfig | undefin
     const preBootstrapScripts = parseScripts(pool);
     const tags = pool.stringMap("tags") ?? {};
     checkTags(pool.key("tags"), tags, problems);
+    const al2Migration = parseAl2Migration(pool);
 
     if (problems.count > before || name === undefined || scaling === undefined) return undefined;
     return {
@@ -316,6 +321,7 @@ function parsePool(pool: ConfigObject, problems: Problems): PoolConfig | undefin
         kubelet: kubelet!,
         preBootstrapScripts,
         tags,
+        ...(al2Migration.acknowledge.length > 0 && { al2Migration }),
     };
 }
 
