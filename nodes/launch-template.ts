@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../common/cluster-facts";
 import type { NodeTaint, PoolConfig } from "./pool-config";
-import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
+import { encodeUserData, renderNodeadmUserData, type NodeConfigExtraSpec } from "./nodeadm-user-data";
 import { TYPE_TOKENS } from "../common/project";
 
 /** Tag keys the program sets on every pool resource, so they can be found by pool and cluster. */
@@ -59,6 +59,8 @@ export interface NodeLaunchTemplateArgs {
     readonly cluster: ClusterFacts;
     /** Tags for every resource of the stack (merged under the pool's tags). @default {} */
     readonly tags?: Readonly<Record<string, string>>;
+    /** NodeConfig `spec.containerd` / `spec.instance` translated from the AL2 node group's user data. @default none */
+    readonly extraSpec?: NodeConfigExtraSpec;
 }
 
 /**
@@ -88,6 +90,7 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
                     kubeletConfig: pool.kubelet.config,
                     kubeletFlags: [...pool.kubelet.flags, ...registerWithTaintsFlags(pool)],
                     preBootstrapScripts: pool.preBootstrapScripts,
+                    ...(args.extraSpec !== undefined && { extraSpec: args.extraSpec }),
                 }),
             );
 
