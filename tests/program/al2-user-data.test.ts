@@ -5,6 +5,9 @@ import type { CloudFacts } from "../../plan/offline-cloud";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 import { nodeConfigs } from "../fakes/mime";
 
+/** The parts of a NodeConfig the test reads. */
+type NodeConfigDoc = { spec: { kubelet: { config: Record<string, unknown> }; instance?: unknown } };
+
 const LAUNCH_TEMPLATE_ID = "lt-0a1b2c3d4e5f60718";
 
 const USER_DATA = [
@@ -56,12 +59,14 @@ describe("an AL2 node group on a launch template", () => {
         const evaluation = await evaluate(["post-bootstrap-commands"]);
         expect(evaluation.error).toBeUndefined();
         const template = evaluation.resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")!;
-        const [nodeConfig] = nodeConfigs(Buffer.from(template.inputs.userData as string, "base64").toString("utf8"));
-        expect((nodeConfig as any).spec.kubelet.config).toMatchObject({
+        const [nodeConfig] = (nodeConfigs as (text: string) => NodeConfigDoc[])(
+            Buffer.from(template.inputs.userData as string, "base64").toString("utf8"),
+        );
+        expect(nodeConfig.spec.kubelet.config).toMatchObject({
             maxPods: 110,
             imageGCHighThresholdPercent: 80,
-        }); // eslint-disable-line @typescript-eslint/no-explicit-any
-        expect((nodeConfig as any).spec.instance).toEqual({ localStorage: { strategy: "RAID0" } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+        });
+        expect(nodeConfig.spec.instance).toEqual({ localStorage: { strategy: "RAID0" } });
         const nodeGroup = evaluation.resources.find(
             (r) =>
                 r.type === "aws:eks/nodeGroup:NodeGroup" &&
