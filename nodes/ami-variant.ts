@@ -1,4 +1,4 @@
-import type { Al2023AmiType } from "./pool-config";
+import type { Al2023AmiType } from "./pools";
 
 /** The AL2 AMI types of a managed node group (EKS API `AMITypes`). */
 export type Al2AmiType = "AL2_x86_64" | "AL2_x86_64_GPU" | "AL2_ARM_64";

@@ -1,5 +1,5 @@
 import type { NodeConfigExtraSpec } from "./nodeadm-user-data";
-import type { NodeTaint, PoolConfig } from "./pool-config";
+import type { NodeTaint, PoolConfig } from "./pools";
 import type { Al2Translation } from "./userdata-translation/translation";
 
 /** A pool with what its AL2 node group's user data translated to, and the NodeConfig fields the pool has no key for. */

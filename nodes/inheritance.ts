@@ -1,5 +1,6 @@
 import { al2023Variant } from "./ami-variant";
-import { AL2023_ROOT_SNAPSHOT_GIB, type NodeTaint, type PoolConfig } from "./pool-config";
+import { AL2023_ROOT_SNAPSHOT_GIB } from "../common/aws-limits";
+import type { NodeTaint, PoolConfig } from "./pools";
 import { MANAGED_LABEL_PREFIXES } from "./userdata-translation/kubelet-args";
 
 /** What is known about the AL2 node group a pool replaces (DescribeNodegroup, plus its launch template version). */
@@ -106,6 +107,14 @@ function differences(
     return changes;
 }
 
+/** The AL2 node group's update setting in the pool's shape (EKS allows one of the two). */
+function al2UpdateConfig(update: Al2NodeGroupFacts["update"]): PoolConfig["update"] | undefined {
+    if (update?.maxUnavailablePercentage !== undefined) {
+        return { maxUnavailablePercentage: update.maxUnavailablePercentage };
+    }
+    return update?.maxUnavailable !== undefined ? { maxUnavailable: update.maxUnavailable } : undefined;
+}
+
 /**
  * Fills every setting the pool's config leaves out from the AL2 node group it replaces: the AMI variant, instance
  * types, capacity type, labels (without the ones EKS or eksctl manage) and taints (the node group's and the user
@@ -145,7 +154,7 @@ export function inheritPool(input: InheritanceInput): InheritanceResult {
         amiType: explicitKeys.has("customAmi") ? pool.amiType : inherit("amiType", variant?.amiType, pool.amiType),
         instanceTypes: inherit(
             "instanceTypes",
-            al2.instanceTypes.length > 0 ? al2.instanceTypes : undefined,
+            al2.instanceTypes.length > 0 ? [...al2.instanceTypes] : undefined,
             pool.instanceTypes,
         ),
         capacityType: inherit(
@@ -162,16 +171,10 @@ export function inheritPool(input: InheritanceInput): InheritanceResult {
         ),
         securityGroupIds: inherit(
             "securityGroupIds",
-            securityGroups !== undefined && securityGroups.length > 0 ? securityGroups : undefined,
+            securityGroups !== undefined && securityGroups.length > 0 ? [...securityGroups] : undefined,
             pool.securityGroupIds,
         ),
-        update: inherit(
-            "maxUnavailable",
-            al2.update?.maxUnavailable !== undefined || al2.update?.maxUnavailablePercentage !== undefined
-                ? al2.update
-                : undefined,
-            pool.update,
-        ),
+        update: inherit("maxUnavailable", al2UpdateConfig(al2.update), pool.update),
     };
     if (explicitKeys.has("customAmi")) provenance.amiType = "set";
     return { pool: result, provenance, changes: differences(result, { labels, taints, diskGiB, facts: al2 }), notes };

@@ -1,5 +1,5 @@
 import { amiArchitecture } from "./ami-variant";
-import type { Al2023AmiType } from "./pool-config";
+import type { Al2023AmiType } from "./pools";
 
 /** What EC2 says about one instance type (`aws.ec2.getInstanceType`: `supportedArchitectures`), or nothing. */
 export type InstanceTypeFacts = { readonly supportedArchitectures: readonly string[] } | undefined;

@@ -1,4 +1,4 @@
-import { closestKey, type ConfigObject, type StringRule } from "../common/validate";
+import { closestKey, type StringRule } from "../common/schema-kit";
 import type { TranslationItem } from "./userdata-translation/translation";
 
 /** `pools[i].al2Migration`: what the user has handled by hand of what cannot move from the AL2 node group. */
@@ -7,20 +7,13 @@ export interface Al2MigrationConfig {
     readonly acknowledge: readonly string[];
 }
 
-/** The id shapes `translateUserData` gives its items. */
-const ACKNOWLEDGEMENT_ID: StringRule = {
+/** The id shapes `translateUserData` gives its items (the rule of `pools[i].al2Migration.acknowledge`). */
+export const ACKNOWLEDGEMENT_ID: StringRule = {
     pattern:
         /^(--[a-z0-9-]+|kubelet:--[a-z0-9-]+|kubelet-arg:\S+|label:\S+|taint:\S+|unresolved:\S+|jq:\S+|edit:\/\S+|part:[a-z]+\/[a-z0-9.+-]+|pre-bootstrap-commands|post-bootstrap-commands|bootstrap-invocation)$/,
     patternText:
         "an item id from the translation report (npm run translate-userdata, or the error that listed it), e.g. --docker-config-json, kubelet:--node-ip, post-bootstrap-commands, part:text/cloud-config",
 };
-
-/** Reads `al2Migration` of one pool, recording problems on the pool's Problems. */
-export function parseAl2Migration(pool: ConfigObject): Al2MigrationConfig {
-    const migration = pool.object("al2Migration");
-    migration?.onlyKeys(["acknowledge"]);
-    return { acknowledge: migration?.stringList("acknowledge", { ...ACKNOWLEDGEMENT_ID, maxItems: 100 }) ?? [] };
-}
 
 /** Inputs of `acknowledgementProblems`. */
 export interface AcknowledgementCheck {

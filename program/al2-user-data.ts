@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type { ClusterFacts } from "../common/cluster-facts";
 import { applyTranslation, type TranslatedPool } from "../nodes/apply-translation";
-import type { PoolConfig } from "../nodes/pool-config";
+import type { PoolConfig } from "../nodes/pools";
 import { acknowledgementProblems } from "../nodes/translation-config";
 import { translateUserData } from "../nodes/userdata-translation/translate";
 import type { Al2Translation } from "../nodes/userdata-translation/translation";

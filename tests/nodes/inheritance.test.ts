@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { al2023Variant, amiArchitecture } from "../../nodes/ami-variant";
 import { inheritPool, type Al2NodeGroupFacts } from "../../nodes/inheritance";
-import type { PoolConfig } from "../../nodes/pool-config";
+import type { PoolConfig } from "../../nodes/pools";
 
 describe("the AL2023 AMI variant of an AL2 node group", () => {
     it.each([

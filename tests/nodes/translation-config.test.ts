@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigObject, Problems } from "../../common/validate";
-import { acknowledgementProblems, parseAl2Migration } from "../../nodes/translation-config";
+import { acknowledgementProblems } from "../../nodes/translation-config";
 import type { TranslationItem } from "../../nodes/userdata-translation/translation";
 
 const ITEMS: TranslationItem[] = [
@@ -49,38 +48,5 @@ describe("acknowledging what cannot move", () => {
             expect.stringContaining("Once handled"),
             'pools[0].al2Migration.acknowledge[0]: "--docker-config-jsn" matches nothing the AL2 node group "ng" needs acknowledged (did you mean "--docker-config-json"?)',
         ]);
-    });
-});
-
-describe("parsing al2Migration", () => {
-    const parse = (value: unknown) => {
-        const problems = new Problems();
-        const pool = ConfigObject.from("pools[0]", { al2Migration: value }, problems)!;
-        return { result: parseAl2Migration(pool), problems };
-    };
-
-    it.each([
-        [
-            {
-                acknowledge: [
-                    "--docker-config-json",
-                    "kubelet:--node-ip",
-                    "part:text/cloud-config",
-                    "edit:/etc/eks/bootstrap.sh",
-                ],
-            },
-            0,
-        ],
-        [{ acknowledge: ["post-bootstrap-commands", "unresolved:--node-labels=$NODE_LABELS"] }, 0],
-        [{ acknowledge: ["docker"] }, 1],
-        [{ acknowledge: "--docker-config-json" }, 1],
-        [{ acknowledged: [] }, 1],
-    ])("%j gives %i problem(s)", (value, count) => {
-        expect(parse(value).problems.count).toBe(count);
-    });
-
-    it("defaults to nothing acknowledged", () => {
-        const problems = new Problems();
-        expect(parseAl2Migration(ConfigObject.from("pools[0]", {}, problems)!)).toEqual({ acknowledge: [] });
     });
 });

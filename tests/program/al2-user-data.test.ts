@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../common/validate";
+import { ConfigError } from "../../common/config-error";
 import { evaluateOffline } from "../../plan/evaluate";
 import type { CloudFacts } from "../../plan/offline-cloud";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
