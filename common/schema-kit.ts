@@ -126,7 +126,7 @@ export function list<const T extends v.GenericSchema>(item: T) {
 }
 
 /** The closest known key to a mistyped one, for "did you mean" hints. */
-function closestKey(key: string, known: readonly string[]): string | undefined {
+export function closestKey(key: string, known: readonly string[]): string | undefined {
     const distance = (a: string, b: string): number => {
         const row = Array.from({ length: b.length + 1 }, (_, i) => i);
         for (let i = 1; i <= a.length; i++) {

@@ -1,4 +1,7 @@
-import type { Al2023AmiType } from "./pools";
+import type { PoolConfig } from "./pools";
+
+/** The AL2023 AMI types a pool may name. */
+type Al2023AmiType = PoolConfig["amiType"];
 
 /** The AL2 AMI types of a managed node group (EKS API `AMITypes`). */
 export type Al2AmiType = "AL2_x86_64" | "AL2_x86_64_GPU" | "AL2_ARM_64";

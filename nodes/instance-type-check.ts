@@ -1,5 +1,8 @@
 import { amiArchitecture } from "./ami-variant";
-import type { Al2023AmiType } from "./pools";
+import type { PoolConfig } from "./pools";
+
+/** The AL2023 AMI types a pool may name. */
+type Al2023AmiType = PoolConfig["amiType"];
 
 /** What EC2 says about one instance type (`aws.ec2.getInstanceType`: `supportedArchitectures`), or nothing. */
 export type InstanceTypeFacts = { readonly supportedArchitectures: readonly string[] } | undefined;
