@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../common/cluster-facts";
 import type { NodeTaint, PoolConfig } from "./pools";
-import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
+import { encodeUserData, renderNodeadmUserData, type NodeConfigExtraSpec } from "./nodeadm-user-data";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";
 
@@ -60,6 +60,8 @@ export interface NodeLaunchTemplateArgs {
     readonly cluster: ClusterFacts;
     /** Tags for every resource of the stack (merged under the pool's tags). @default {} */
     readonly tags?: Readonly<Record<string, string>>;
+    /** NodeConfig `spec.containerd` / `spec.instance` translated from the AL2 node group's user data. @default none */
+    readonly extraSpec?: NodeConfigExtraSpec;
 }
 
 /**
@@ -89,6 +91,7 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
                     kubeletConfig: pool.kubelet.config,
                     kubeletFlags: [...pool.kubelet.flags, ...registerWithTaintsFlags(pool)],
                     preBootstrapScripts: pool.preBootstrapScripts,
+                    ...(args.extraSpec !== undefined && { extraSpec: args.extraSpec }),
                 }),
             );
 

@@ -172,6 +172,14 @@ export interface NodeadmUserDataInput {
     readonly kubeletFlags?: readonly string[];
     /** Shell scripts placed before the NodeConfig part, each starting with `#!`. @default [] */
     readonly preBootstrapScripts?: readonly string[];
+    /** `spec.containerd` and `spec.instance`, carried over from an AL2 node group's user data. @default none */
+    readonly extraSpec?: NodeConfigExtraSpec;
+}
+
+/** NodeConfig `spec.containerd` and `spec.instance` (https://awslabs.github.io/amazon-eks-ami/nodeadm/doc/api/). */
+export interface NodeConfigExtraSpec {
+    readonly containerd?: { readonly config: string };
+    readonly instance?: { readonly localStorage: { readonly strategy: "RAID0" | "RAID10" | "Mount" } };
 }
 
 /** A NodeConfig document (nodeadm's `node.eks.aws/v1alpha1` API), as this program writes it. */
@@ -181,7 +189,7 @@ export interface NodeConfig {
     readonly spec: {
         readonly cluster: NodeadmCluster;
         readonly kubelet?: { readonly config?: Record<string, unknown>; readonly flags?: readonly string[] };
-    };
+    } & NodeConfigExtraSpec;
 }
 
 /** User data that nodeadm or EC2 would not accept as this program means it. */
@@ -272,6 +280,8 @@ export function buildNodeConfig(input: NodeadmUserDataInput): NodeConfig {
         spec: {
             cluster: { name, apiServerEndpoint, certificateAuthority, cidr },
             ...(Object.keys(kubelet).length > 0 && { kubelet }),
+            ...(input.extraSpec?.containerd !== undefined && { containerd: input.extraSpec.containerd }),
+            ...(input.extraSpec?.instance !== undefined && { instance: input.extraSpec.instance }),
         },
     };
     const unknown = unknownNodeConfigKeys(doc);

@@ -9,6 +9,7 @@ import { CUTOVER_PHASES } from "../cutover/phases";
 import { kubeletSchema } from "./kubelet-schema";
 import { labelsSchema, taintsSchema } from "./kubernetes-labels";
 import { rootVolumeSchema } from "./root-volume-schema";
+import { ACKNOWLEDGEMENT_ID } from "./translation-config";
 
 const { bool, int, list, oneOf, optional, pathItem, required, str, stringList, strictObject, withDefault } = kit;
 
@@ -200,6 +201,20 @@ export const poolEntries = {
             type: "map",
             description:
                 "tags on the node group and, through the launch template, on instances, volumes and network interfaces",
+        },
+    ),
+    al2Migration: optional(
+        strictObject({
+            acknowledge: withDefault(stringList({ ...ACKNOWLEDGEMENT_ID, maxItems: 100 }), [], {
+                type: "list",
+                description: "ids of report items handled by hand",
+            }),
+        }),
+        {
+            type: "object",
+            defaultText: "`{acknowledge: []}`",
+            description:
+                "`acknowledge`: ids of what cannot move from the AL2 node group's user data and you have handled by hand (see [Carrying the AL2 node configuration over](#carrying-the-al2-node-configuration-over)); an id that matches nothing is an error",
         },
     ),
 };

@@ -1,6 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CloudFacts, DescribeClusterOutput, DescribeNodegroupOutput } from "./offline-cloud";
+import type {
+    CloudFacts,
+    DescribeClusterOutput,
+    DescribeNodegroupOutput,
+    LaunchTemplateVersionOutput,
+} from "./offline-cloud";
 
 /** A problem with a facts file, naming the file and the field. */
 export class FactsError extends Error {
@@ -87,6 +92,7 @@ export function loadCloudFacts(location: string): CloudFacts {
     let cluster: DescribeClusterOutput | undefined;
     const nodegroups: Record<string, DescribeNodegroupOutput> = {};
     const ssmParameters: Record<string, string> = {};
+    const launchTemplateVersions: Record<string, LaunchTemplateVersionOutput[]> = {};
     for (const file of files) {
         let parsed: unknown;
         try {
@@ -102,6 +108,17 @@ export function loadCloudFacts(location: string): CloudFacts {
             } else if (isObject(doc) && "nodegroup" in doc) {
                 const ng = checkNodegroup(file, doc);
                 nodegroups[ng.nodegroup.nodegroupName] = ng;
+            } else if (isObject(doc) && "LaunchTemplateVersions" in doc) {
+                const versions = requireField(file, doc, "LaunchTemplateVersions", "array") as Json[];
+                versions.forEach((version, i) => {
+                    const field = `LaunchTemplateVersions.${i}`;
+                    const id = requireField(file, { v: version }, "v.LaunchTemplateId", "string") as string;
+                    requireField(file, { v: version }, "v.VersionNumber", "number");
+                    if (!isObject(version.LaunchTemplateData)) {
+                        throw new FactsError(file, `${field}.LaunchTemplateData`, "expected an object");
+                    }
+                    (launchTemplateVersions[id] ??= []).push(version as unknown as LaunchTemplateVersionOutput);
+                });
             } else if (isObject(doc) && "Parameter" in doc) {
                 const name = requireField(file, doc, "Parameter.Name", "string") as string;
                 ssmParameters[name] = requireField(file, doc, "Parameter.Value", "string") as string;
@@ -109,11 +126,16 @@ export function loadCloudFacts(location: string): CloudFacts {
                 throw new FactsError(
                     file,
                     "(document)",
-                    'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
+                    'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}), `aws ec2 describe-launch-template-versions` ({"LaunchTemplateVersions": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
                 );
             }
         }
     }
     if (!cluster) throw new FactsError(location, "cluster", "no describe-cluster document found");
-    return { cluster, nodegroups, ...(Object.keys(ssmParameters).length > 0 && { ssmParameters }) };
+    return {
+        cluster,
+        nodegroups,
+        ...(Object.keys(ssmParameters).length > 0 && { ssmParameters }),
+        ...(Object.keys(launchTemplateVersions).length > 0 && { launchTemplateVersions }),
+    };
 }

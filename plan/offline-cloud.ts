@@ -69,6 +69,16 @@ export interface CloudFacts {
     readonly oidcProviderUrls?: readonly string[];
     /** SSM parameters by name (for AMI lookups). */
     readonly ssmParameters?: Readonly<Record<string, string>>;
+    /** `aws ec2 describe-launch-template-versions` versions, by launch template id. */
+    readonly launchTemplateVersions?: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>>;
+}
+
+/** One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads). */
+export interface LaunchTemplateVersionOutput {
+    readonly LaunchTemplateId: string;
+    readonly VersionNumber: number;
+    readonly DefaultVersion?: boolean;
+    readonly LaunchTemplateData: { readonly UserData?: string; readonly ImageId?: string };
 }
 
 /** One resource the program declared, with its inputs exactly as the engine would have received them. */
@@ -232,6 +242,23 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                     );
                 }
                 return nodeGroupInvokeResult(output);
+            }
+            case "aws:ec2/getLaunchTemplate:getLaunchTemplate": {
+                const versions = this.facts.launchTemplateVersions?.[args.inputs.id] ?? [];
+                // The provider reads the default version; the facts may hold the version the node group runs.
+                const chosen = versions.find((version) => version.DefaultVersion) ?? versions[0];
+                if (chosen === undefined) {
+                    throw new Error(
+                        `reading EC2 Launch Template (${args.inputs.id}): no describe-launch-template-versions output for it in the facts`,
+                    );
+                }
+                return {
+                    id: chosen.LaunchTemplateId,
+                    defaultVersion: chosen.VersionNumber,
+                    latestVersion: Math.max(...versions.map((version) => version.VersionNumber)),
+                    userData: chosen.LaunchTemplateData.UserData ?? "",
+                    imageId: chosen.LaunchTemplateData.ImageId ?? "",
+                };
             }
             case "aws:eks/getNodeGroups:getNodeGroups": {
                 const clusterName = args.inputs.clusterName;

@@ -16,6 +16,8 @@ import {
     type PlannedNodeGroupIdentity,
 } from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
+import { translateAl2UserData, type PoolTranslation } from "./al2-user-data";
+import type { NodeConfigExtraSpec } from "../nodes/nodeadm-user-data";
 import type { StackConfig } from "../config/read-config";
 import { poolWarnings, type PoolConfig } from "../nodes/pools";
 import {
@@ -88,6 +90,8 @@ interface PoolContext extends PoolCutoverFacts {
     readonly liveAl2023?: LiveNodeGroupIdentity;
     /** The node role and subnets the pool takes from its AL2 node group (recorded, live, or the AL2023 group's). */
     readonly inherited?: InheritedSettings;
+    /** NodeConfig fields translated from the AL2 node group's user data that the pool has no key for. */
+    readonly extraSpec?: NodeConfigExtraSpec;
 }
 
 /**
@@ -155,9 +159,13 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         ),
     ];
     if (problems.length > 0) throw new ConfigError(problems);
+    // The AL2 node groups' launch template user data, translated; what cannot move stops the run here.
+    const translations = await translateAl2UserData(read, cluster);
+    if (translations.problems.length > 0) throw new ConfigError([...translations.problems]);
     // Planned only after the guards: a missing AL2 node group has no size at adoption to plan with.
     const pools: PoolContext[] = read.map((context) => ({
         ...context,
+        ...translatedPool(translations.byPool.get(context.pool.name), warnings),
         plan: planPhase(
             context.phase,
             context.pool,
@@ -238,6 +246,18 @@ function plannedIdentity(context: Pick<PoolContext, "pool" | "inherited">): Plan
     };
 }
 
+/** The translated pool and its extra NodeConfig fields, with the translation's warnings added to `warnings`. */
+function translatedPool(
+    translated: PoolTranslation | undefined,
+    warnings: string[],
+): Partial<Pick<PoolContext, "pool" | "extraSpec">> {
+    if (translated === undefined) return {};
+    for (const item of translated.translation.items.filter((found) => found.warning)) {
+        warnings.push(`pools: AL2 user data ${item.source}: ${item.note}`);
+    }
+    return { pool: translated.pool, ...(translated.extraSpec !== undefined && { extraSpec: translated.extraSpec }) };
+}
+
 /** A pool gets the stack's created node role only when it names none and has no AL2 node group to take it from. */
 function needsCreatedNodeRole(pool: PoolConfig): boolean {
     return pool.nodeRoleArn === undefined && pool.legacyNodeGroup === undefined;
@@ -268,7 +288,12 @@ function declarePool(
     const clusterDependsOn = [...shared.source.nodeGroupDependsOn];
     const nodeGroupOptions = { protect: config.protectNodeGroups, dependsOn: clusterDependsOn };
 
-    const launchTemplate = new NodeLaunchTemplate(pool.name, { pool, cluster, tags: config.tags });
+    const launchTemplate = new NodeLaunchTemplate(pool.name, {
+        pool,
+        cluster,
+        tags: config.tags,
+        ...(context.extraSpec !== undefined && { extraSpec: context.extraSpec }),
+    });
     const al2023 = new Al2023NodeGroup(
         pool.name,
         {

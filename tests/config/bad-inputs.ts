@@ -107,6 +107,22 @@ export const BAD_INPUTS: readonly BadInput[] = [
     },
     {
         group: "pools",
+        what: "unknown al2Migration key, with a suggestion",
+        key: "pools[0].al2Migration.acknowlege",
+        shown: "unknown key",
+        allowed: 'did you mean "acknowledge"?',
+        config: (c) => (c.pools[0].al2Migration = { acknowlege: ["--docker-config-json"] }),
+    },
+    {
+        group: "pools",
+        what: "an acknowledgement that is not a report item id",
+        key: "pools[0].al2Migration.acknowledge[0]",
+        shown: json("docker-config-json"),
+        allowed: "an item id from the translation report",
+        config: (c) => (c.pools[0].al2Migration = { acknowledge: ["docker-config-json"] }),
+    },
+    {
+        group: "pools",
         what: "unknown pool key, with a suggestion",
         key: "pools[0].instanceTypse",
         shown: "unknown key",

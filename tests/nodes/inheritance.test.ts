@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { al2023Variant, amiArchitecture } from "../../nodes/ami-variant";
+import { inheritPool, type Al2NodeGroupFacts } from "../../nodes/inheritance";
+import type { PoolConfig } from "../../nodes/pools";
+
+describe("the AL2023 AMI variant of an AL2 node group", () => {
+    it.each([
+        ["AL2_x86_64", ["m6i.large"], "AL2023_x86_64_STANDARD"],
+        ["AL2_ARM_64", ["m7g.large"], "AL2023_ARM_64_STANDARD"],
+        ["AL2_x86_64_GPU", ["g5.xlarge"], "AL2023_x86_64_NVIDIA"],
+        ["AL2_x86_64_GPU", ["p4d.24xlarge", "g5.xlarge"], "AL2023_x86_64_NVIDIA"],
+        ["AL2_x86_64_GPU", ["inf2.xlarge", "trn1.2xlarge"], "AL2023_x86_64_NEURON"],
+        ["AL2_x86_64_GPU", ["inf2.xlarge", "g5.xlarge"], "AL2023_x86_64_NVIDIA"],
+        ["CUSTOM", ["m6i.large"], undefined],
+        ["BOTTLEROCKET_x86_64", ["m6i.large"], undefined],
+    ] as const)("%s on %j → %s", (al2, types, expected) => {
+        expect(al2023Variant(al2, types)?.amiType).toBe(expected);
+    });
+
+    it("says the NVIDIA AMI has no device plugin", () => {
+        expect(al2023Variant("AL2_x86_64_GPU", ["g5.xlarge"])?.note).toContain("not the Kubernetes device plugin");
+    });
+
+    it.each([
+        ["AL2023_x86_64_STANDARD", "x86_64"],
+        ["AL2023_ARM_64_STANDARD", "arm64"],
+        ["AL2023_ARM_64_NVIDIA", "arm64"],
+        ["AL2023_x86_64_NEURON", "x86_64"],
+    ] as const)("%s runs on %s", (amiType, arch) => {
+        expect(amiArchitecture(amiType)).toBe(arch);
+    });
+});
+
+/** A pool as parsePools returns it with every default (pools[0] of a config that sets only name and scaling). */
+const DEFAULT_POOL: PoolConfig = {
+    name: "general",
+    legacyNodeGroup: "dev-general-al2",
+    canarySize: 1,
+    autoscaled: false,
+    acceptReducedCapacity: false,
+    amiType: "AL2023_x86_64_STANDARD",
+    instanceTypes: ["m6i.large"],
+    capacityType: "ON_DEMAND",
+    scaling: { min: 1, desired: 2, max: 4 },
+    update: { maxUnavailable: 1 },
+    labels: {},
+    taints: [],
+    rootVolume: { sizeGiB: 20, type: "gp3", iops: 3000, throughput: 125 },
+    imds: { hopLimit: 2 },
+    securityGroupIds: [],
+    kubelet: { flags: [], config: {} },
+    preBootstrapScripts: [],
+    tags: {},
+};
+
+const AL2: Al2NodeGroupFacts = {
+    amiType: "AL2_x86_64_GPU",
+    instanceTypes: ["g5.2xlarge"],
+    capacityType: "SPOT",
+    diskSize: 100,
+    labels: { workload: "gpu", "eks.amazonaws.com/nodegroup": "gpu-al2", "alpha.eksctl.io/cluster-name": "shop" },
+    taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
+    update: { maxUnavailablePercentage: 25 },
+};
+
+describe("inheriting an AL2 node group's settings", () => {
+    it("fills every setting the pool leaves out, without EKS- and eksctl-managed labels", () => {
+        const result = inheritPool({ pool: DEFAULT_POOL, explicitKeys: new Set(["name", "scaling"]), al2: AL2 });
+        expect(result.pool).toEqual({
+            ...DEFAULT_POOL,
+            amiType: "AL2023_x86_64_NVIDIA",
+            instanceTypes: ["g5.2xlarge"],
+            capacityType: "SPOT",
+            labels: { workload: "gpu" },
+            taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
+            rootVolume: { sizeGiB: 100, type: "gp3", iops: 3000, throughput: 125 },
+            update: { maxUnavailablePercentage: 25 },
+        });
+        expect(result.provenance).toEqual({
+            amiType: "inherited",
+            instanceTypes: "inherited",
+            capacityType: "inherited",
+            labels: "inherited",
+            taints: "inherited",
+            rootVolume: "inherited",
+            securityGroupIds: "default",
+            maxUnavailable: "inherited",
+        });
+        expect(result.changes).toEqual([]);
+        expect(result.notes).toEqual([expect.stringContaining("device plugin")]);
+    });
+
+    it("keeps what the pool sets and lists what it drops or shrinks", () => {
+        const pool: PoolConfig = {
+            ...DEFAULT_POOL,
+            amiType: "AL2023_x86_64_NVIDIA",
+            labels: { workload: "ml" },
+            rootVolume: { ...DEFAULT_POOL.rootVolume, sizeGiB: 50 },
+        };
+        const result = inheritPool({
+            pool,
+            explicitKeys: new Set(["name", "scaling", "amiType", "labels", "taints", "rootVolume", "instanceTypes"]),
+            al2: AL2,
+        });
+        expect(result.pool).toEqual({
+            ...pool,
+            capacityType: "SPOT",
+            update: { maxUnavailablePercentage: 25 },
+        });
+        expect(result.changes).toEqual([
+            "label workload changed from gpu to ml",
+            "taint nvidia.com/gpu=true:NO_SCHEDULE dropped",
+            "root volume smaller: 50 GiB instead of 100 GiB",
+            "instance types g5.2xlarge changed to m6i.large",
+        ]);
+    });
+
+    it("adds the user data's labels and taints and the launch template's disk, KMS key and security groups", () => {
+        const result = inheritPool({
+            pool: DEFAULT_POOL,
+            explicitKeys: new Set(["name", "scaling"]),
+            al2: {
+                ...AL2,
+                amiType: "AL2_x86_64",
+                diskSize: undefined,
+                taints: [],
+                launchTemplate: {
+                    rootVolume: { sizeGiB: 10, type: "gp2", kmsKeyId: "alias/nodes" },
+                    securityGroupIds: ["sg-0123456789abcdef0"],
+                },
+            },
+            userData: { labels: { team: "ml" }, taints: [{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }] },
+        });
+        expect(result.pool.labels).toEqual({ workload: "gpu", team: "ml" });
+        expect(result.pool.taints).toEqual([{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }]);
+        // Never below the AL2023 AMI's 20 GiB snapshot, whatever the AL2 disk was.
+        expect(result.pool.rootVolume).toEqual({
+            sizeGiB: 20,
+            type: "gp3",
+            iops: 3000,
+            throughput: 125,
+            kmsKeyId: "alias/nodes",
+        });
+        expect(result.pool.securityGroupIds).toEqual(["sg-0123456789abcdef0"]);
+        expect(result.pool.amiType).toBe("AL2023_x86_64_STANDARD");
+        expect(result.notes).toEqual(["root volume type gp2 becomes gp3 (always encrypted)"]);
+    });
+
+    it("leaves the AMI type to the config for a custom AMI node group", () => {
+        const result = inheritPool({
+            pool: DEFAULT_POOL,
+            explicitKeys: new Set(["name"]),
+            al2: { ...AL2, amiType: "CUSTOM" },
+        });
+        expect(result.pool.amiType).toBe("AL2023_x86_64_STANDARD");
+        expect(result.provenance.amiType).toBe("default");
+    });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { instanceTypeProblems } from "../../nodes/instance-type-check";
+
+const FACTS = {
+    "m6i.large": { supportedArchitectures: ["x86_64"] },
+    "m7g.large": { supportedArchitectures: ["arm64"] },
+    "t2.micro": { supportedArchitectures: ["i386", "x86_64"] },
+    "g5g.xlarge": { supportedArchitectures: ["arm64"] },
+};
+
+describe("instance types against the AMI type", () => {
+    it.each([
+        ["AL2023_x86_64_STANDARD", ["m6i.large", "t2.micro"], []],
+        ["AL2023_ARM_64_STANDARD", ["m7g.large"], []],
+        ["AL2023_ARM_64_NVIDIA", ["g5g.xlarge"], []],
+        [
+            "AL2023_x86_64_STANDARD",
+            ["m6i.large", "m7g.large"],
+            [
+                'pools[0].instanceTypes[1]: "m7g.large" runs arm64, but amiType AL2023_x86_64_STANDARD is x86_64; choose a x86_64 instance type or an ARM_64 AMI type',
+            ],
+        ],
+        [
+            "AL2023_ARM_64_STANDARD",
+            ["m6i.large"],
+            [
+                'pools[0].instanceTypes[0]: "m6i.large" runs x86_64, but amiType AL2023_ARM_64_STANDARD is arm64; choose a arm64 instance type or an x86_64 AMI type',
+            ],
+        ],
+        [
+            "AL2023_x86_64_STANDARD",
+            ["m6i.lrage"],
+            ['pools[0].instanceTypes[0]: "m6i.lrage" is not an EC2 instance type in this region'],
+        ],
+    ] as const)("%s with %j", (amiType, instanceTypes, expected) => {
+        expect(instanceTypeProblems({ poolKey: "pools[0]", amiType, instanceTypes, facts: FACTS })).toEqual(expected);
+    });
+});
