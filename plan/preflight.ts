@@ -7,9 +7,9 @@ import {
     type PreflightDocument,
 } from "../preflight/report";
 import { runPreflight } from "../preflight/run";
-import { stackTargets } from "../preflight/stack-targets";
-import { parseConfig } from "../stacks/config";
-import { ConfigError } from "../stacks/validate";
+import { stackTargets } from "./preflight-targets";
+import { parseConfig } from "../config/config";
+import { ConfigError } from "../common/validate";
 import { parsePlanArgs, UsageError } from "./cli-args";
 import { cloudFactsFromDocuments, readJsonDocuments } from "./facts-files";
 import { PROJECT_ROOT, readStackConfig, runCli, usageExitCode, type Io, type PlanLocation } from "./plan";

@@ -1,4 +1,4 @@
-import type { PoolConfig } from "../stacks/config-pools";
+import type { PoolConfig } from "../nodes/pool-config";
 
 /** A Kubernetes taint effect, spelled the Kubernetes way (the pool config spells it the EKS way). */
 export type KubernetesTaintEffect = "NoSchedule" | "NoExecute" | "PreferNoSchedule";

@@ -1,4 +1,4 @@
-import type { ServiceAccountRef } from "../stacks/config-identities";
+import type { ServiceAccountRef } from "../identity/identity-config";
 import type { ClusterDump } from "./cluster-dump";
 import { normalizeFindings, type Finding } from "./finding";
 import type { PoolTarget } from "./pool-target";

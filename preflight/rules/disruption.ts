@@ -1,5 +1,5 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
-import { selectorMatches } from "../../components/drain/node-drain";
+import { selectorMatches } from "../../cutover/drain/node-drain";
 import type { ClusterDump } from "../cluster-dump";
 import { workloadKey, type Finding } from "../finding";
 import { isLivePod, podWorkload } from "../workloads";

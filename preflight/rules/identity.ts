@@ -1,5 +1,5 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import type { ServiceAccountRef } from "../../stacks/config-identities";
+import type { ServiceAccountRef } from "../../identity/identity-config";
 import type { Finding } from "../finding";
 import { podFinding, type PoolRuleContext } from "./context";
 
