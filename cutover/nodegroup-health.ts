@@ -23,8 +23,8 @@ export type NodegroupHealthReader = (args: {
  */
 export const describeNodegroupHealth: NodegroupHealthReader = async ({ clusterName, nodeGroupName, region }) => {
     // Loaded on first use: most runs (every phase but drain and decommission) never call it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { EKSClient, DescribeNodegroupCommand } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require("@aws-sdk/client-eks") as typeof import("@aws-sdk/client-eks");
     const client = new EKSClient({ region });
     try {
