@@ -11,6 +11,7 @@ import {
     type RehearsalConfig,
 } from "../rehearsal/rehearsal-config";
 import { ConfigObject, Problems, rules } from "../common/validate";
+import { ACKNOWLEDGE_KEY, parseAcknowledgements, type Acknowledgement } from "../preflight/acknowledge";
 
 /** The whole validated stack configuration: the only thing the rest of the program reads. */
 export interface StackConfig {
@@ -39,6 +40,8 @@ export interface StackConfig {
     readonly promotion?: PromotionConfig;
     /** Rehearsal mode: the stack creates the cluster `clusterName` with an AL2 pool and a sample workload. @default off */
     readonly rehearsal?: RehearsalConfig;
+    /** Pre-flight blockers accepted per workload: the live gates before shift and drain let them pass. @default [] */
+    readonly preflightAcknowledge: readonly Acknowledgement[];
 }
 
 /**
@@ -61,7 +64,13 @@ const CORE_KEYS = [
 ] as const;
 
 /** Every top-level config key of the project (without the `eks-al2023-migration:` prefix). */
-export const CONFIG_KEYS: readonly string[] = [...CORE_KEYS, ...IDENTITY_KEYS, ...PROMOTION_KEYS, ...REHEARSAL_KEYS];
+export const CONFIG_KEYS: readonly string[] = [
+    ...CORE_KEYS,
+    ...IDENTITY_KEYS,
+    ...PROMOTION_KEYS,
+    ...REHEARSAL_KEYS,
+    ACKNOWLEDGE_KEY,
+];
 
 /**
  * Validates raw stack config (key without the project prefix → value, objects already parsed from JSON) into a
@@ -88,6 +97,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     checkTags("tags", tags, problems);
     const promotion = parsePromotionConfig(root);
     const rehearsal = parseRehearsalConfig(root, problems);
+    const preflightAcknowledge = parseAcknowledgements(root, problems);
     if (rehearsal !== undefined) checkRehearsalWiring(rehearsal, pools, identity, problems);
 
     problems.throwIfAny();
@@ -103,6 +113,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         tags,
         ...(promotion !== undefined && { promotion }),
         ...(rehearsal !== undefined && { rehearsal }),
+        preflightAcknowledge,
     };
 }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupCordon, NodeGroupDrain } from "../cutover/drain/node-group-drain";
+import { liveGateInputs } from "../preflight/live-gate";
 import { clusterKubeconfig, contextKubeconfig } from "../common/kubernetes-access";
 import { NodeLaunchTemplate } from "../nodes/launch-template";
 import { LegacyNodeGroup } from "../cutover/legacy-node-group";
@@ -231,8 +232,25 @@ function declarePool(
 
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
+        // The pre-flight live gate the cordon (shift) and the drain run before they change anything.
+        const preflight = pulumi.output(al2023.nodeGroupName).apply((nodeGroupName) =>
+            liveGateInputs({
+                pool,
+                legacyAmiType: liveLegacy.amiType,
+                nodeGroupName,
+                config: {
+                    serviceAccounts: config.identity.serviceAccounts,
+                    evictUnmanagedPods: config.drainEvictUnmanagedPods,
+                    acknowledged: config.preflightAcknowledge,
+                },
+            }),
+        );
         const cordon = legacyPlan.cordon
-            ? new NodeGroupCordon(`${pool.name}-legacy-cordon`, { kubeconfig, nodeGroupName: liveLegacy.nodeGroupName })
+            ? new NodeGroupCordon(`${pool.name}-legacy-cordon`, {
+                  kubeconfig,
+                  nodeGroupName: liveLegacy.nodeGroupName,
+                  preflight,
+              })
             : undefined;
         // The drain runs after the AL2023 node group is at full size and before the AL2 node group shrinks.
         const drain = legacyPlan.drain
@@ -245,6 +263,7 @@ function declarePool(
                       minReadyNodes: Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired),
                       timeoutMinutes: config.drainTimeoutMinutes,
                       evictUnmanagedPods: config.drainEvictUnmanagedPods,
+                      preflight,
                   },
                   { dependsOn: [al2023, ...(cordon ? [cordon] : [])] },
               )

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { clientNode } from "../../common/kubernetes-client";
 import { cordonNodeGroup, drainNodeGroup, handOverCordon, kubeApi, uncordonNodes, type KubeApi } from "./node-drain";
+import { preflightGate, type LiveGateInputs } from "../../preflight/live-gate";
 
 // Two Pulumi dynamic resources (type token `pulumi-nodejs:dynamic:Resource`) around node-drain.ts:
 //
@@ -34,6 +35,8 @@ import { cordonNodeGroup, drainNodeGroup, handOverCordon, kubeApi, uncordonNodes
 export interface CordonInputs {
     readonly kubeconfig: string;
     readonly nodeGroupName: string;
+    /** The pre-flight live gate run before cordoning (absent in resources declared before it existed). */
+    readonly preflight?: LiveGateInputs;
 }
 
 /** State of NodeGroupCordon. */
@@ -53,6 +56,8 @@ export interface DrainInputs {
     readonly timeoutMinutes: number;
     /** Evict pods without a controller too (absent in the state of drains made before it existed). */
     readonly evictUnmanagedPods?: boolean;
+    /** The pre-flight live gate run before evicting (absent in resources declared before it existed). */
+    readonly preflight?: LiveGateInputs;
 }
 
 /** State of NodeGroupDrain: what the last drain did. */
@@ -76,6 +81,7 @@ export const cordonProvider: pulumi.dynamic.ResourceProvider<CordonInputs, Cordo
         return { changes: olds.nodeGroupName !== news.nodeGroupName };
     },
     async create(inputs) {
+        await preflightGate("shift", inputs);
         const result = await cordonNodeGroup(apiFor(inputs.kubeconfig), inputs.nodeGroupName);
         const outs = { ...inputs, cordonedNodes: result.cordoned, alreadyCordonedNodes: result.alreadyCordoned };
         return { id: `cordon/${inputs.nodeGroupName}`, outs };
@@ -92,6 +98,7 @@ export const cordonProvider: pulumi.dynamic.ResourceProvider<CordonInputs, Cordo
 };
 
 async function drainOutputs(inputs: DrainInputs): Promise<DrainOutputs> {
+    await preflightGate("drain", inputs);
     const summary = await drainNodeGroup(apiFor(inputs.kubeconfig), {
         nodeGroupName: inputs.nodeGroupName,
         readyNodeGroupName: inputs.readyNodeGroupName,
@@ -139,6 +146,8 @@ export interface NodeGroupCordonArgs {
     readonly kubeconfig: pulumi.Input<string>;
     /** The managed node group whose nodes are cordoned (label `eks.amazonaws.com/nodegroup`). */
     readonly nodeGroupName: pulumi.Input<string>;
+    /** Run the pre-flight live gate before cordoning (preflight/live-gate.ts). @default no gate */
+    readonly preflight?: pulumi.Input<LiveGateInputs>;
 }
 
 /**
@@ -155,6 +164,7 @@ export class NodeGroupCordon extends pulumi.dynamic.Resource {
         const props = {
             kubeconfig: pulumi.secret(args.kubeconfig),
             nodeGroupName: args.nodeGroupName,
+            ...(args.preflight !== undefined && { preflight: args.preflight }),
             cordonedNodes: undefined,
             alreadyCordonedNodes: undefined,
         };
@@ -186,6 +196,8 @@ export interface NodeGroupDrainArgs {
      * @default false
      */
     readonly evictUnmanagedPods?: pulumi.Input<boolean>;
+    /** Run the pre-flight live gate before evicting (preflight/live-gate.ts). @default no gate */
+    readonly preflight?: pulumi.Input<LiveGateInputs>;
 }
 
 /**
@@ -214,6 +226,7 @@ export class NodeGroupDrain extends pulumi.dynamic.Resource {
             minReadyNodes: args.minReadyNodes,
             timeoutMinutes: args.timeoutMinutes,
             evictUnmanagedPods: args.evictUnmanagedPods ?? false,
+            ...(args.preflight !== undefined && { preflight: args.preflight }),
             cordonedNodes: undefined,
             evictedPods: undefined,
             skippedPods: undefined,

@@ -9,11 +9,12 @@ import { importCycles, importGraph, type ImportEdge } from "./import-graph";
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     "index.ts": ["program", "config"],
-    program: ["program", "config", "common", "nodes", "cutover", "identity", "rehearsal"],
-    config: ["config", "common", "nodes", "cutover", "identity", "rehearsal"],
+    program: ["program", "config", "common", "nodes", "cutover", "identity", "rehearsal", "preflight"],
+    config: ["config", "common", "nodes", "cutover", "identity", "rehearsal", "preflight"],
     common: ["common"],
     nodes: ["nodes", "common", "cutover/phases.ts"],
-    cutover: ["cutover", "common"],
+    // The cordon and drain run the pre-flight live gate before they change anything.
+    cutover: ["cutover", "common", "preflight"],
     identity: ["identity", "common"],
     // The rehearsal's AL2 pool needs a node role exactly like the one the nodes domain creates for AL2023 pools.
     rehearsal: ["rehearsal", "common", "nodes/node-role.ts"],
