@@ -63,6 +63,7 @@ describe("dependencies point one way", () => {
             "cutover",
             "identity",
             "nodes",
+            "preflight",
             "program",
             "rehearsal",
         ]);
