@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { isAcknowledged } from "../preflight/acknowledge";
 import { clusterDumpFromDocuments, DumpError } from "../preflight/dump";
 import {
     preflightDocument,
@@ -51,11 +52,15 @@ export function preflightStack(args: PreflightArgs, location: PlanLocation = {})
         serviceAccounts: config.identity.serviceAccounts,
         evictUnmanagedPods: config.drainEvictUnmanagedPods,
     });
-    return preflightDocument(args.stack, source, findings);
+    const marked = findings.map((f) =>
+        f.severity === "blocker" && isAcknowledged(f, config.preflightAcknowledge) ? { ...f, acknowledged: true } : f,
+    );
+    return preflightDocument(args.stack, source, marked);
 }
 
 /**
- * `npm run preflight`: prints every finding (text, `--markdown` or `--json`); 0 no blocker, 1 blockers, 2 usage
+ * `npm run preflight`: prints every finding (text, `--markdown` or `--json`); 0 no blocker (or only blockers
+ * acknowledged in `preflightAcknowledge`), 1 blockers, 2 usage
  * error, invalid stack config, or missing/unreadable dump or facts.
  */
 export async function main(argv: readonly string[], io: Io, location: PlanLocation = {}): Promise<number> {

@@ -27,6 +27,8 @@ export interface Finding {
     readonly fix: string;
     /** The pods (`namespace/name`) the finding was seen on, when it is about pods. */
     readonly pods?: readonly string[];
+    /** A blocker accepted in config `preflightAcknowledge`: it no longer fails the report or the live gates. */
+    readonly acknowledged?: boolean;
 }
 
 /** `namespace/Kind/name` (or `Kind/name` without a namespace), as findings are listed. */

@@ -6,7 +6,7 @@ export interface PreflightDocument {
     readonly stack: string;
     /** The folder the dump and facts were read from. */
     readonly facts: string;
-    /** No blocker. */
+    /** No blocker, or only acknowledged ones. */
     readonly ok: boolean;
     readonly counts: Readonly<Record<Severity, number>>;
     readonly findings: readonly Finding[];
@@ -16,7 +16,8 @@ export interface PreflightDocument {
 export function preflightDocument(stack: string, facts: string, findings: readonly Finding[]): PreflightDocument {
     const counts = { blocker: 0, warning: 0, info: 0 };
     for (const finding of findings) counts[finding.severity]++;
-    return { version: 1, stack, facts, ok: counts.blocker === 0, counts, findings };
+    const ok = findings.every((f) => f.severity !== "blocker" || f.acknowledged === true);
+    return { version: 1, stack, facts, ok, counts, findings };
 }
 
 function summary(document: PreflightDocument): string {
@@ -35,7 +36,7 @@ export function renderPreflightText(document: PreflightDocument): string {
     for (const finding of document.findings) {
         lines.push(
             "",
-            `[${finding.severity}] ${finding.id}  ${subject(finding)}`,
+            `[${finding.severity}${finding.acknowledged ? ", acknowledged" : ""}] ${finding.id}  ${subject(finding)}`,
             `  what: ${finding.what}`,
             ...(finding.pods !== undefined ? [`  pods: ${finding.pods.join(", ")}`] : []),
             `  why:  ${finding.why}`,
@@ -57,7 +58,8 @@ export function renderPreflightMarkdown(document: PreflightDocument): string {
         if (findings.length === 0) continue;
         lines.push("", `### ${severity}`, "", "| rule | workload | what | why | fix |", "|---|---|---|---|---|");
         for (const f of findings) {
-            lines.push(`| \`${f.id}\` | ${cell(subject(f))} | ${cell(f.what)} | ${cell(f.why)} | ${cell(f.fix)} |`);
+            const id = `\`${f.id}\`${f.acknowledged ? " (acknowledged)" : ""}`;
+            lines.push(`| ${id} | ${cell(subject(f))} | ${cell(f.what)} | ${cell(f.why)} | ${cell(f.fix)} |`);
         }
     }
     return `${lines.join("\n")}\n`;

@@ -129,6 +129,26 @@ describe("npm run preflight against a realistic cluster dump", () => {
         expect((JSON.parse(out) as { counts: unknown }).counts).toEqual({ blocker: 0, warning: 5, info: 8 });
     });
 
+    it("marks blockers acknowledged in preflightAcknowledge, and exits 0 when all are", async () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-root-"));
+        const acknowledged = EXPECTED.filter(([, severity]) => severity === "blocker").map(([rule, , workload]) => {
+            const [namespace, kind, name] = workload!.split("/");
+            return { namespace, kind, name, rule };
+        });
+        const stackFile = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+        fs.writeFileSync(
+            path.join(root, "Pulumi.prod.yaml"),
+            `${stackFile}  eks-al2023-migration:preflightAcknowledge: ${JSON.stringify(acknowledged)}\n`,
+        );
+        let out = "";
+        const io = { out: (t: string) => (out += t), err: () => {}, color: false };
+        const code = await main(["--stack", "prod", "--facts", FIXTURE, "--json"], io, { root, cwd: ROOT });
+        expect(code).toBe(0);
+        const document = JSON.parse(out) as { ok: boolean; findings: { id: string; acknowledged?: boolean }[] };
+        expect(document.ok).toBe(true);
+        expect(document.findings.filter((f) => f.acknowledged === true)).toHaveLength(7);
+    });
+
     it.each([
         [["--stack", "prod", "--json", "--markdown"], "give one of --json and --markdown"],
         [["--stack", "prod", "--phase", "drain"], "--phase, --from and --pool are for `npm run plan`"],
