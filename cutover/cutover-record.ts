@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
-import type { ScalingConfig } from "../nodes/pool-config";
-import { Problems } from "../common/validate";
+import type { ScalingConfig } from "../nodes/pools";
+import { Problems } from "../common/config-error";
 import { nodegroupHealthReader, type NodegroupHealthIssue } from "./nodegroup-health";
 
 /** The stack output that holds the CutoverRecord; the next deployment reads it back through a StackReference. */

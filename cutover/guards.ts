@@ -1,11 +1,11 @@
 import type * as aws from "@pulumi/aws";
 import { kubernetesMinor, type ClusterFacts } from "../common/cluster-facts";
 import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
-import type { PoolConfig, ScalingConfig } from "../nodes/pool-config";
+import type { PoolConfig, ScalingConfig } from "../nodes/pools";
 import type { CutoverRecord, PoolCutoverRecord } from "./cutover-record";
 import { phaseKey } from "./phase-plan";
 import { phaseIndex } from "./phases";
-import { describeValue } from "../common/validate";
+import { describeValue } from "../common/config-error";
 import type { NodegroupHealthIssue } from "./nodegroup-health";
 
 /** The AMI types of AL2 EKS-optimized AMIs: the only node groups this program replaces. */

@@ -1,4 +1,4 @@
-import type { StackConfig } from "../config/config";
+import type { StackConfig } from "../config/read-config";
 import type { DescribeNodegroupOutput } from "./offline-cloud";
 import { poolTarget, type PoolTarget } from "../preflight/pool-target";
 

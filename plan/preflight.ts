@@ -9,8 +9,8 @@ import {
 } from "../preflight/report";
 import { runPreflight } from "../preflight/run";
 import { stackTargets } from "./preflight-targets";
-import { parseConfig } from "../config/config";
-import { ConfigError } from "../common/validate";
+import { parseConfig } from "../config/read-config";
+import { ConfigError } from "../common/config-error";
 import { parsePlanArgs, UsageError } from "./cli-args";
 import { cloudFactsFromDocuments, readJsonDocuments } from "./facts-files";
 import { PROJECT_ROOT, readStackConfig, runCli, usageExitCode, type Io, type PlanLocation } from "./plan";

@@ -1,11 +1,12 @@
-import { ConfigObject, Problems, rules } from "../common/validate";
+import { rules } from "../common/name-rules";
+import { list, oneOf, str, strictObject, withDefault } from "../common/schema-kit";
 import type { Finding } from "./finding";
 
 /** The config key of the acknowledgements. */
-export const ACKNOWLEDGE_KEY = "preflightAcknowledge";
+export const ACKNOWLEDGE_KEY = "preflightAcknowledge" as const;
 
 /** The ids of every rule that can report a blocker: the ones the live gates enforce and an acknowledgement names. */
-export const BLOCKING_RULES: readonly string[] = [
+export const BLOCKING_RULES = [
     "sched-node-selector",
     "sched-node-affinity",
     "sched-taint-not-tolerated",
@@ -20,7 +21,7 @@ export const BLOCKING_RULES: readonly string[] = [
     "addon-vpc-cni-version",
     "addon-nvidia-device-plugin",
     "addon-ebs-csi-driver",
-];
+] as const;
 
 /**
  * One blocker the operator accepts for one workload (config `preflightAcknowledge[i]`): the live gates before `shift`
@@ -48,28 +49,19 @@ export function isAcknowledged(finding: Finding, acknowledgements: readonly Ackn
 
 const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
 
-/**
- * Parses `preflightAcknowledge`: a list of `{namespace, kind, name, rule}`, each field required, `rule` one of the
- * blocking rules, no entry twice. @default []
- */
-export function parseAcknowledgements(root: ConfigObject, problems: Problems): Acknowledgement[] {
-    const acknowledgements: Acknowledgement[] = [];
-    const seen = new Set<string>();
-    (root.objectList(ACKNOWLEDGE_KEY) ?? []).forEach((entry) => {
-        entry.onlyKeys(["namespace", "kind", "name", "rule"]);
-        const namespace = entry.string("namespace", { ...rules.dns1123Label, required: true });
-        const kind = entry.string("kind", { required: true });
-        const name = entry.string("name", { required: true });
-        const rule = entry.oneOf("rule", BLOCKING_RULES);
-        if (!entry.has("rule")) problems.addMessage(entry.key("rule"), "is required");
-        if (kind !== undefined && !KIND.test(kind))
-            problems.add(entry.key("kind"), kind, "expected a Kubernetes kind such as Deployment, StatefulSet or Pod");
-        if (namespace === undefined || kind === undefined || name === undefined || rule === undefined) return;
-        const key = JSON.stringify([namespace, kind, name, rule]);
-        if (seen.has(key))
-            problems.add(entry.path, { namespace, kind, name, rule }, "each acknowledgement may appear only once");
-        seen.add(key);
-        acknowledgements.push({ namespace, kind, name, rule });
-    });
-    return acknowledgements;
-}
+/** One `preflightAcknowledge` entry: every field required, `rule` one of the blocking rules. */
+const acknowledgementSchema = strictObject({
+    namespace: str(rules.dns1123Label),
+    kind: str({ pattern: KIND, patternText: "a Kubernetes kind such as Deployment, StatefulSet or Pod" }),
+    name: str({ ...rules.dns1123Subdomain }),
+    rule: oneOf(BLOCKING_RULES),
+});
+
+/** The `preflightAcknowledge` stack key (composed into config/schema.ts). @default [] */
+export const acknowledgeEntries = {
+    [ACKNOWLEDGE_KEY]: withDefault(list(acknowledgementSchema), [], {
+        type: "list",
+        description:
+            "`{namespace, kind, name, rule}`: a pre-flight blocker accepted for one workload; the live gates before shift and drain let it pass (see Before you start).",
+    }),
+};

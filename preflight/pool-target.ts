@@ -1,4 +1,4 @@
-import type { PoolConfig } from "../nodes/pool-config";
+import type { PoolConfig } from "../nodes/pools";
 
 /** A Kubernetes taint effect, spelled the Kubernetes way (the pool config spells it the EKS way). */
 export type KubernetesTaintEffect = "NoSchedule" | "NoExecute" | "PreferNoSchedule";

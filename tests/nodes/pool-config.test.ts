@@ -1,7 +1,7 @@
 import { configProblems } from "../config/config-errors";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../config/config";
-import { poolWarnings, type PoolConfig } from "../../nodes/pool-config";
+import { parseConfig } from "../../config/read-config";
+import { poolWarnings, type PoolConfig } from "../../nodes/pools";
 
 const SUBNET = "subnet-0a1b2c3d4e5f60718";
 const BASE = { name: "general", subnetIds: [SUBNET], scaling: { min: 1, desired: 2, max: 3 } };

@@ -7,7 +7,7 @@ import { stringify as toYaml } from "yaml";
 import { cordonProvider, drainProvider } from "../../cutover/drain/node-group-drain";
 import { BLOCKING_RULES } from "../../preflight/acknowledge";
 import { liveGateInputs, runLiveGate, liveGateApi, type LiveGateInputs } from "../../preflight/live-gate";
-import { parseConfig } from "../../config/config";
+import { parseConfig } from "../../config/read-config";
 import { ROOT, stackFileConfig } from "../fakes/mocks";
 import { KubeConfig } from "@kubernetes/client-node";
 
