@@ -169,7 +169,7 @@ describe("readPoolNodeGroups", () => {
         const general = liveNodeGroup("prod-general-al2");
         expect(read).toEqual([
             { legacy: general },
-            { legacy: general, al2023: liveNodeGroup("prod-batch-al2") },
+            { legacy: general, al2023: { ...liveNodeGroup("prod-batch-al2"), healthIssues: [] } },
             {},
             {},
         ]);
