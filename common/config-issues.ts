@@ -7,7 +7,7 @@ export function issueKeys(issue: v.BaseIssue<unknown>): (string | number)[] {
 }
 
 /** A key path as messages spell it: `pools[1].rootVolume.iops`. */
-export function keyPath(keys: readonly (string | number)[]): string {
+function keyPath(keys: readonly (string | number)[]): string {
     return keys.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`)).join("");
 }
 

@@ -126,7 +126,7 @@ export function list<const T extends v.GenericSchema>(item: T) {
 }
 
 /** The closest known key to a mistyped one, for "did you mean" hints. */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
+function closestKey(key: string, known: readonly string[]): string | undefined {
     const distance = (a: string, b: string): number => {
         const row = Array.from({ length: b.length + 1 }, (_, i) => i);
         for (let i = 1; i <= a.length; i++) {
@@ -153,7 +153,7 @@ export function closestKey(key: string, known: readonly string[]): string | unde
 }
 
 /** The problem text for an unknown key: a "did you mean" suggestion and the keys allowed at that level. */
-export function unknownKeyText(key: string, known: readonly string[]): string {
+function unknownKeyText(key: string, known: readonly string[]): string {
     const suggestion = closestKey(key, known);
     return `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; allowed keys here: ${known.join(", ")}`;
 }

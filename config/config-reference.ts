@@ -6,7 +6,8 @@
 import type * as v from "valibot";
 import { stringify } from "yaml";
 import { keyDoc } from "../common/schema-kit";
-import { kubeletEntries, poolEntries } from "../nodes/pool-schema";
+import { kubeletEntries } from "../nodes/kubelet-schema";
+import { poolEntries } from "../nodes/pool-schema";
 import { rootVolumeEntries } from "../nodes/root-volume-schema";
 import { stackEntries } from "./schema";
 

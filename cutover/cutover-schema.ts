@@ -9,7 +9,7 @@ import { CUTOVER_PHASES } from "./phases";
  * and the deploy roles give sessions of 2 hours (deploy/settings.ts), so the drain, with the node group updates around
  * it, must finish well within that.
  */
-export const MAX_DRAIN_TIMEOUT_MINUTES = 90;
+const MAX_DRAIN_TIMEOUT_MINUTES = 90;
 
 /** `promotion:` in Pulumi.prod.yaml: this stack may only run cutover phases another stack has completed. */
 const promotionSchema = strictObject({

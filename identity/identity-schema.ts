@@ -16,7 +16,7 @@ export const IDENTITY_KINDS = ["irsa", "pod-identity"] as const;
 export const RESTART_KINDS = ["Deployment", "StatefulSet", "DaemonSet"] as const;
 
 /** IAM role names: 1-64 of `[\w+=,.@-]` (IAM CreateRole `RoleName`). */
-export const IAM_ROLE_NAME = {
+const IAM_ROLE_NAME = {
     pattern: /^[\w+=,.@-]{1,64}$/,
     patternText: "an IAM role name: 1-64 of A-Z a-z 0-9 _ + = , . @ -",
 };
@@ -25,7 +25,7 @@ export const IAM_ROLE_NAME = {
 const MAX_MANAGED_POLICIES = 20;
 
 /** IAM's default role trust policy quota, in characters; an account can have it raised up to 4,096. */
-export const DEFAULT_TRUST_POLICY_MAX_LENGTH = 2048;
+const DEFAULT_TRUST_POLICY_MAX_LENGTH = 2048;
 
 /** Attachments are named after the policy name, so two ARNs ending in the same name would collide. */
 const distinctPolicyNames: kit.CrossCheck = (arns, addIssue) => {
@@ -73,7 +73,7 @@ const iamTagRules: kit.CrossCheck = (tags, addIssue) => {
  * Role settings accepted both on a service account (its own role) and on a shared role. They have no defaults here, so
  * the checks can tell a key that was given; the resolved role fills them in (`identity/resolve-identities.ts`).
  */
-export const roleEntries = {
+const roleEntries = {
     managedPolicyArns: v.nullish(
         kit.checked(kit.stringList({ ...rules.iamPolicyArn, maxItems: MAX_MANAGED_POLICIES }), distinctPolicyNames),
     ),
@@ -86,7 +86,7 @@ export const roleEntries = {
 };
 
 /** The keys of `roleEntries`. */
-export const ROLE_KEYS = Object.keys(roleEntries) as (keyof typeof roleEntries)[];
+const ROLE_KEYS = Object.keys(roleEntries) as (keyof typeof roleEntries)[];
 
 const restartSchema = kit.checked(
     kit.list(
@@ -145,7 +145,7 @@ const serviceAccountRules: kit.CrossCheck = (entry, addIssue) => {
 };
 
 /** `serviceAccounts[i]`. */
-export const serviceAccountSchema = kit.checked(
+const serviceAccountSchema = kit.checked(
     kit.strictObject({
         namespace: kit.str(rules.dns1123Label),
         name: kit.str(rules.dns1123Subdomain),
@@ -161,7 +161,7 @@ export const serviceAccountSchema = kit.checked(
 );
 
 /** `sharedRoles[i]`: a role several service accounts use with `role: <name>`. */
-export const sharedRoleSchema = kit.checked(
+const sharedRoleSchema = kit.checked(
     kit.strictObject({
         name: kit.str(rules.dns1123Label),
         identity: v.nullish(kit.oneOf(IDENTITY_KINDS), "irsa"),

@@ -5,7 +5,7 @@ import { rules } from "../common/name-rules";
 import { checked, isPlainObject, list, oneOf, pathItem, str, stringMap, strictObject } from "../common/schema-kit";
 
 /** Taint effects as the EKS node group API spells them. */
-export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 
 /** The name part of a Kubernetes qualified name (label and taint keys), and a label value when not empty. */
 const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -14,14 +14,14 @@ const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
  * Whether `key` is a Kubernetes label key: `[prefix/]name`, prefix a DNS-1123 subdomain, name ≤ 63 characters
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set).
  */
-export function isLabelKey(key: string): boolean {
+function isLabelKey(key: string): boolean {
     const slash = key.lastIndexOf("/");
     if (slash === -1) return QUALIFIED_NAME.test(key);
     return rules.dns1123Subdomain.pattern.test(key.slice(0, slash)) && QUALIFIED_NAME.test(key.slice(slash + 1));
 }
 
 /** Whether `value` is a Kubernetes label value: empty, or ≤ 63 alphanumerics, '-', '_', '.' starting and ending alphanumeric. */
-export function isLabelValue(value: string): boolean {
+function isLabelValue(value: string): boolean {
     return value === "" || QUALIFIED_NAME.test(value);
 }
 

@@ -5,15 +5,15 @@ import { notAllowedText } from "../common/config-error";
 import { rules } from "../common/name-rules";
 import * as kit from "../common/schema-kit";
 import { awsTagRules } from "../common/tags";
-import { KUBELET_CONFIGURATION_KEYS } from "./nodeadm-user-data";
 import { CUTOVER_PHASES } from "../cutover/phases";
+import { kubeletSchema } from "./kubelet-schema";
 import { labelsSchema, taintsSchema } from "./kubernetes-labels";
 import { rootVolumeSchema } from "./root-volume-schema";
 
 const { bool, int, list, oneOf, optional, pathItem, required, str, stringList, strictObject, withDefault } = kit;
 
 /** The AL2023 AMI types a managed node group accepts (EKS API `AMITypes`). */
-export const AL2023_AMI_TYPES = [
+const AL2023_AMI_TYPES = [
     "AL2023_x86_64_STANDARD",
     "AL2023_ARM_64_STANDARD",
     "AL2023_x86_64_NVIDIA",
@@ -26,7 +26,7 @@ export const AL2023_AMI_TYPES = [
  * `nodeGroupNamePrefix`, Terraform's `PrefixedUniqueId`), and EKS allows 63 characters: 63 - 26 - 1 = 36.
  * The launch template (`<name>-<suffix>`, 128 allowed) and IAM role names then fit as well.
  */
-export const MAX_POOL_NAME_LENGTH = 36;
+const MAX_POOL_NAME_LENGTH = 36;
 
 /** Upper bound for node counts: a sanity limit on typos (EKS's per-node-group quota is lower), not an API rule. */
 const MAX_NODES = 10_000;
@@ -71,46 +71,6 @@ const scalingSchema = kit.checked(
         }
     },
 );
-
-/** The keys of `pools[i].kubelet`: kubelet settings that nodeadm understands (NodeConfig `spec.kubelet`). */
-export const kubeletEntries = {
-    maxPods: optional(int(1, 1_000, "pods"), { type: "int", description: "`spec.kubelet.config.maxPods`" }),
-    flags: withDefault(
-        stringList({
-            pattern: /^--[a-z0-9][a-z0-9-]*(=.*)?$/,
-            patternText: "a kubelet flag starting with --, e.g. --image-gc-high-threshold=80",
-        }),
-        [],
-        { type: "list", description: "each `--flag=value`, appended by nodeadm" },
-    ),
-    config: withDefault(
-        kit.checked(
-            kit.checked(
-                v.custom<Record<string, unknown>>(
-                    kit.isPlainObject,
-                    kit.notAllowed("expected an object (a YAML mapping)"),
-                ),
-                kit.onlyKeys(KUBELET_CONFIGURATION_KEYS),
-            ),
-            (config, addIssue) => {
-                if (!kit.isPlainObject(config) || !("maxPods" in config)) return;
-                addIssue({
-                    input: config.maxPods,
-                    message: "set kubelet.maxPods instead (one place for the pod limit)",
-                    path: [pathItem(config, "maxPods", config.maxPods)],
-                });
-            },
-        ),
-        {},
-        {
-            type: "map",
-            description:
-                "KubeletConfiguration fields; unknown or mis-cased keys are refused, since nodeadm drops them silently",
-        },
-    ),
-};
-
-const kubeletSchema = strictObject(kubeletEntries);
 
 /** The entries of a pool, in the order the reference lists them. */
 export const poolEntries = {

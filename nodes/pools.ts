@@ -9,10 +9,6 @@ import { poolSchema } from "./pool-schema";
 export type PoolConfig = v.InferOutput<typeof poolSchema>;
 /** Node group sizes (EKS `NodegroupScalingConfig`). */
 export type ScalingConfig = PoolConfig["scaling"];
-/** kubelet settings that nodeadm understands (NodeConfig `spec.kubelet`). */
-export type KubeletConfig = PoolConfig["kubelet"];
-/** An AL2023 AMI type a managed node group accepts. */
-export type Al2023AmiType = PoolConfig["amiType"];
 export type { NodeTaint } from "./kubernetes-labels";
 export type { RootVolumeConfig } from "./root-volume-schema";
 

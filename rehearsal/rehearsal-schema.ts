@@ -8,10 +8,10 @@ import * as kit from "../common/schema-kit";
  * The last Kubernetes minor with AL2 EKS-optimized AMIs: a rehearsal cluster may be no newer
  * (https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html).
  */
-export const LAST_MINOR_WITH_AL2 = 32;
+const LAST_MINOR_WITH_AL2 = 32;
 
 /** The oldest Kubernetes minor a rehearsal accepts (AL2023 EKS AMIs are needed for the new pool too). */
-export const FIRST_REHEARSAL_MINOR = 29;
+const FIRST_REHEARSAL_MINOR = 29;
 
 /** The service CIDR the rehearsal cluster is created with (set explicitly, so nodeadm's `cidr` is known in advance). */
 export const REHEARSAL_SERVICE_CIDR = "172.20.0.0/16";
