@@ -10,6 +10,7 @@ import { awsTagRules } from "../common/tags";
 import { cutoverEntries } from "../cutover/cutover-schema";
 import { identityEntries } from "../identity/identity-schema";
 import { poolsSchema } from "../nodes/pools";
+import { acknowledgeEntries } from "../preflight/acknowledge";
 import { rehearsalSchema } from "../rehearsal/rehearsal-schema";
 
 const { promotion, ...cutover } = cutoverEntries;
@@ -35,6 +36,7 @@ export const stackEntries = {
     ...identityEntries,
     promotion,
     rehearsal: rehearsalSchema,
+    ...acknowledgeEntries,
 };
 
 /** Every top-level config key of the project (without the `eks-al2023-migration:` prefix). */

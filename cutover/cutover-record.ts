@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
 import type { ScalingConfig } from "../nodes/pools";
 import { Problems } from "../common/config-error";
+import { nodegroupHealthReader, type NodegroupHealthIssue } from "./nodegroup-health";
 
 /** The stack output that holds the CutoverRecord; the next deployment reads it back through a StackReference. */
 export const CUTOVER_OUTPUT = "cutover";
@@ -248,8 +249,11 @@ export type LegacyNodeGroupReader = (
 export interface PoolLiveNodeGroups {
     /** The AL2 node group named by `legacyNodeGroup`; undefined when the pool has none or it does not exist. */
     readonly legacy?: LegacyNodeGroupState;
-    /** The AL2023 node group as the last deployment left it (by its recorded name), for the readiness gate. */
-    readonly al2023?: aws.eks.GetNodeGroupResult;
+    /**
+     * The AL2023 node group as the last deployment left it (by its recorded name), with its health issues
+     * (DescribeNodegroup), for the readiness gate.
+     */
+    readonly al2023?: aws.eks.GetNodeGroupResult & { readonly healthIssues: readonly NodegroupHealthIssue[] };
 }
 
 /**
@@ -265,6 +269,18 @@ export async function readPoolNodeGroups(
 ): Promise<PoolLiveNodeGroups> {
     const legacy = pool.legacyNodeGroup === undefined ? undefined : await readLegacy(clusterName, pool.legacyNodeGroup);
     const al2023Name = previous?.al2023NodeGroupName;
-    const al2023 = al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;
+    const found = al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;
+    // Health issues are not in getNodeGroup's result: the readiness gate reads them from DescribeNodegroup.
+    const al2023 =
+        found === undefined
+            ? undefined
+            : {
+                  ...found,
+                  healthIssues: await nodegroupHealthReader()({
+                      clusterName,
+                      nodeGroupName: found.nodeGroupName,
+                      region: found.region,
+                  }),
+              };
     return { ...(legacy ? { legacy } : {}), ...(al2023 ? { al2023 } : {}) };
 }

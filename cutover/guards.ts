@@ -8,6 +8,7 @@ import type { CutoverRecord, PoolCutoverRecord } from "./cutover-record";
 import { phaseKey } from "./phase-plan";
 import { phaseIndex } from "./phases";
 import { describeValue } from "../common/config-error";
+import type { NodegroupHealthIssue } from "./nodegroup-health";
 
 /** The AMI types of AL2 EKS-optimized AMIs: the only node groups this program replaces. */
 export const AL2_AMI_TYPES = ["AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64"] as const;
@@ -20,7 +21,10 @@ export type LiveNodeGroup = Pick<
     aws.eks.GetNodeGroupResult,
     "nodeGroupName" | "amiType" | "status" | "scalingConfigs"
 > &
-    Partial<Pick<aws.eks.GetNodeGroupResult, "tags">>;
+    Partial<Pick<aws.eks.GetNodeGroupResult, "tags">> & {
+        /** Health issues from DescribeNodegroup (`cutover/nodegroup-health.ts`); undefined when they were not read. */
+        readonly healthIssues?: readonly NodegroupHealthIssue[];
+    };
 
 /** One pool as the guards see it. */
 export interface PoolGuardContext {
@@ -169,8 +173,9 @@ export function gateRequired(pool: Pick<PoolConfig, "legacyNodeGroup">, phase: C
 /**
  * The readiness gate before `drain` and `decommission`: the live AL2023 node group must exist, be ACTIVE and have a
  * desired size of at least the pool's full desired size (autoscaled pools: at least `scaling.min` and at least 1, as
- * the autoscaler owns the rest). Health issues are not in `aws.eks.getNodeGroup`'s result, and node readiness is not
- * an EKS API field: both are listed in `notChecked` (the drain checks node readiness itself before evicting).
+ * the autoscaler owns the rest) and have no health issue (read from DescribeNodegroup, since `aws.eks.getNodeGroup`
+ * does not return them: https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupHealth.html). Node
+ * readiness is not an EKS API field: it is listed in `notChecked` (the drain checks it itself before evicting).
  */
 export function readinessGate(
     context: Pick<PoolGuardContext, "pool" | "phase">,
@@ -181,7 +186,9 @@ export function readinessGate(
     const { pool, phase } = context;
     const describe = `aws eks describe-nodegroup --cluster-name ${clusterName} --nodegroup-name ${nodeGroupName ?? "<name>"}`;
     const notChecked = [
-        `health issues: not visible to aws.eks.getNodeGroup; check \`${describe} --query nodegroup.health.issues\` is empty`,
+        ...(live?.healthIssues === undefined
+            ? [`health issues: not read; check \`${describe} --query nodegroup.health.issues\` is empty`]
+            : []),
         "node readiness: not an EKS API field; the drain checks the AL2023 nodes are Ready before evicting",
     ];
     const required = gateRequired(pool, phase);
@@ -201,6 +208,20 @@ export function readinessGate(
             ? `at least scaling.min and 1 (autoscaled): ${needed}`
             : `the pool's full size ${needed}`;
         checks.push({ name: "desiredSize", ok: desired >= needed, detail: `desired size ${desired} (needs ${rule})` });
+        if (live.healthIssues !== undefined) {
+            const issues = live.healthIssues.map(
+                (issue) =>
+                    `${issue.code}: ${issue.message}${issue.resourceIds.length > 0 ? ` (${issue.resourceIds.join(", ")})` : ""}`,
+            );
+            checks.push({
+                name: "health",
+                ok: issues.length === 0,
+                detail:
+                    issues.length === 0
+                        ? "no health issues (DescribeNodegroup)"
+                        : `${issues.length} health issue(s): ${issues.join("; ")} (fix them, see \`${describe} --query nodegroup.health.issues\`)`,
+            });
+        }
     }
     return {
         required,
@@ -240,7 +261,8 @@ export interface GuardFindings {
  *   group with its own AMI in a launch template moves to AL2023 in place by changing that AMI [F-37], and this
  *   program cannot tell whether a custom AMI is AL2;
  * - on Kubernetes 1.33 or newer (no AL2 AMIs [F-35]) a present AL2 node group is a warning: it can no longer be
- *   updated (version, AMI release), only scaled and drained; the phases do only that, so the cutover may proceed.
+ *   updated (version, AMI release), only scaled and drained; the phases do only that, so the cutover may proceed;
+ * - a node group `DEGRADED` or `UPDATING` when the stack adopts it is a warning (its nodes carry the pods until drain).
  */
 export function checkLegacyNodeGroup(
     context: PoolGuardContext,
@@ -290,6 +312,14 @@ export function checkLegacyNodeGroup(
                 nodeGroupName: name,
                 ownership,
             }),
+        );
+    }
+    if (!managesLegacy(context.previous) && (live.status === "DEGRADED" || live.status === "UPDATING")) {
+        warnings.push(
+            `${key}: AL2 node group "${name}" is ${live.status} at adoption: ` +
+                (live.status === "DEGRADED"
+                    ? `check \`aws eks describe-nodegroup --cluster-name ${cluster.name} --nodegroup-name ${name} --query nodegroup.health.issues\` and fix them first, since its nodes carry the pods until drain`
+                    : "an update (version, AMI release, config) is running; let it finish before the cutover changes the node group"),
         );
     }
     if (kubernetesMinor(cluster) >= FIRST_MINOR_WITHOUT_AL2) {

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isDumpDocument, type SourceDocument } from "../preflight/dump";
 import type {
     CloudFacts,
     DescribeClusterOutput,
@@ -75,12 +76,8 @@ function checkNodegroup(file: string, doc: Json): DescribeNodegroupOutput {
     return doc as unknown as DescribeNodegroupOutput;
 }
 
-/**
- * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
- * `aws eks describe-nodegroup` outputs and `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
- * them. A file may also hold a list of such documents.
- */
-export function loadCloudFacts(location: string): CloudFacts {
+/** Every JSON document of a folder (each `*.json` in it, sorted by name) or of one file; a file may hold a list. */
+export function readJsonDocuments(location: string): SourceDocument[] {
     if (!fs.existsSync(location)) throw new FactsError(location, "(file)", "no such file or folder");
     const files = fs.statSync(location).isDirectory()
         ? fs
@@ -89,10 +86,7 @@ export function loadCloudFacts(location: string): CloudFacts {
               .sort()
               .map((name) => path.join(location, name))
         : [location];
-    let cluster: DescribeClusterOutput | undefined;
-    const nodegroups: Record<string, DescribeNodegroupOutput> = {};
-    const ssmParameters: Record<string, string> = {};
-    const launchTemplateVersions: Record<string, LaunchTemplateVersionOutput[]> = {};
+    const documents: SourceDocument[] = [];
     for (const file of files) {
         let parsed: unknown;
         try {
@@ -100,35 +94,55 @@ export function loadCloudFacts(location: string): CloudFacts {
         } catch (error) {
             throw new FactsError(file, "(document)", `not valid JSON: ${(error as Error).message}`);
         }
-        for (const doc of Array.isArray(parsed) ? parsed : [parsed]) {
-            if (isObject(doc) && "cluster" in doc) {
-                if (cluster)
-                    throw new FactsError(file, "cluster", "a second describe-cluster document; give one cluster");
-                cluster = checkCluster(file, doc);
-            } else if (isObject(doc) && "nodegroup" in doc) {
-                const ng = checkNodegroup(file, doc);
-                nodegroups[ng.nodegroup.nodegroupName] = ng;
-            } else if (isObject(doc) && "LaunchTemplateVersions" in doc) {
-                const versions = requireField(file, doc, "LaunchTemplateVersions", "array") as Json[];
-                versions.forEach((version, i) => {
-                    const field = `LaunchTemplateVersions.${i}`;
-                    const id = requireField(file, { v: version }, "v.LaunchTemplateId", "string") as string;
-                    requireField(file, { v: version }, "v.VersionNumber", "number");
-                    if (!isObject(version.LaunchTemplateData)) {
-                        throw new FactsError(file, `${field}.LaunchTemplateData`, "expected an object");
-                    }
-                    (launchTemplateVersions[id] ??= []).push(version as unknown as LaunchTemplateVersionOutput);
-                });
-            } else if (isObject(doc) && "Parameter" in doc) {
-                const name = requireField(file, doc, "Parameter.Name", "string") as string;
-                ssmParameters[name] = requireField(file, doc, "Parameter.Value", "string") as string;
-            } else {
-                throw new FactsError(
-                    file,
-                    "(document)",
-                    'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}), `aws ec2 describe-launch-template-versions` ({"LaunchTemplateVersions": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
-                );
-            }
+        for (const doc of Array.isArray(parsed) ? parsed : [parsed]) documents.push({ file, doc });
+    }
+    return documents;
+}
+
+/**
+ * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
+ * `aws eks describe-nodegroup` outputs and `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
+ * them. A file may also hold a list of such documents. Documents of a pre-flight cluster dump (`kubectl get -o json`,
+ * see preflight/dump.ts) are skipped, so one folder can serve both commands.
+ */
+export function loadCloudFacts(location: string): CloudFacts {
+    return cloudFactsFromDocuments(location, readJsonDocuments(location));
+}
+
+/** The cloud facts held by parsed documents (see `loadCloudFacts`). */
+export function cloudFactsFromDocuments(location: string, documents: readonly SourceDocument[]): CloudFacts {
+    let cluster: DescribeClusterOutput | undefined;
+    const nodegroups: Record<string, DescribeNodegroupOutput> = {};
+    const ssmParameters: Record<string, string> = {};
+    const launchTemplateVersions: Record<string, LaunchTemplateVersionOutput[]> = {};
+    for (const { file, doc } of documents) {
+        if (isDumpDocument(doc)) continue;
+        if (isObject(doc) && "cluster" in doc) {
+            if (cluster) throw new FactsError(file, "cluster", "a second describe-cluster document; give one cluster");
+            cluster = checkCluster(file, doc);
+        } else if (isObject(doc) && "nodegroup" in doc) {
+            const ng = checkNodegroup(file, doc);
+            nodegroups[ng.nodegroup.nodegroupName] = ng;
+        } else if (isObject(doc) && "LaunchTemplateVersions" in doc) {
+            const versions = requireField(file, doc, "LaunchTemplateVersions", "array") as Json[];
+            versions.forEach((version, i) => {
+                const field = `LaunchTemplateVersions.${i}`;
+                const id = requireField(file, { v: version }, "v.LaunchTemplateId", "string") as string;
+                requireField(file, { v: version }, "v.VersionNumber", "number");
+                if (!isObject(version.LaunchTemplateData)) {
+                    throw new FactsError(file, `${field}.LaunchTemplateData`, "expected an object");
+                }
+                (launchTemplateVersions[id] ??= []).push(version as unknown as LaunchTemplateVersionOutput);
+            });
+        } else if (isObject(doc) && "Parameter" in doc) {
+            const name = requireField(file, doc, "Parameter.Name", "string") as string;
+            ssmParameters[name] = requireField(file, doc, "Parameter.Value", "string") as string;
+        } else {
+            throw new FactsError(
+                file,
+                "(document)",
+                'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}), `aws ec2 describe-launch-template-versions` ({"LaunchTemplateVersions": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
+            );
         }
     }
     if (!cluster) throw new FactsError(location, "cluster", "no describe-cluster document found");

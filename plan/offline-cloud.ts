@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { POOL_TAG } from "../nodes/launch-template";
+import { useNodegroupHealthReader, type NodegroupHealthReader } from "../cutover/nodegroup-health";
 
 /** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
 export interface DescribeClusterOutput {
@@ -53,7 +54,13 @@ export interface DescribeNodegroupOutput {
         readonly diskSize?: number | null;
         readonly remoteAccess?: { readonly ec2SshKey?: string; readonly sourceSecurityGroups?: readonly string[] };
         readonly resources?: { readonly autoScalingGroups?: readonly { readonly name: string }[] };
-        readonly health?: { readonly issues?: readonly { readonly code: string; readonly message: string }[] };
+        readonly health?: {
+            readonly issues?: readonly {
+                readonly code: string;
+                readonly message: string;
+                readonly resourceIds?: readonly string[];
+            }[];
+        };
         readonly updateConfig?: { readonly maxUnavailable?: number; readonly maxUnavailablePercentage?: number };
         readonly launchTemplate?: { readonly id?: string; readonly name?: string; readonly version?: string };
         readonly tags?: Readonly<Record<string, string>>;
@@ -204,7 +211,22 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         readonly previousOutputs: Record<string, unknown> = {},
         /** Outputs of other stacks by full name (`acme/eks-al2023-migration/dev`); others have none. */
         readonly otherStacks: Readonly<Record<string, Record<string, unknown>>> = {},
-    ) {}
+    ) {
+        // DescribeNodegroup is an AWS SDK call, not a Pulumi invoke the mocks see: answer it from the same facts.
+        useNodegroupHealthReader(this.nodegroupHealth);
+    }
+
+    /** The health issues of a node group in the facts (`describe-nodegroup` `nodegroup.health.issues`). */
+    readonly nodegroupHealth: NodegroupHealthReader = async ({ clusterName, nodeGroupName }) => {
+        const output = this.facts.nodegroups[nodeGroupName];
+        if (!output || output.nodegroup.clusterName !== clusterName)
+            throw new Error(`ResourceNotFoundException: No node group found for name: ${nodeGroupName}.`);
+        return (output.nodegroup.health?.issues ?? []).map((issue) => ({
+            code: issue.code,
+            message: issue.message,
+            resourceIds: issue.resourceIds ?? [],
+        }));
+    };
 
     /**
      * Answers an invoke from the facts. A failure carries its text in `details` as well: the SDK builds the program's

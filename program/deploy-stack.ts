@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupCordon, NodeGroupDrain } from "../cutover/drain/node-group-drain";
+import { liveGateInputs } from "../preflight/live-gate";
 import { clusterKubeconfig, contextKubeconfig } from "../common/kubernetes-access";
 import { NodeLaunchTemplate } from "../nodes/launch-template";
 import { LegacyNodeGroup } from "../cutover/legacy-node-group";
@@ -322,12 +323,26 @@ function declarePool(
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
         const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
+        // The pre-flight live gate the cordon (shift) and the drain run before they change anything.
+        const preflight = pulumi.output(al2023.nodeGroupName).apply((nodeGroupName) =>
+            liveGateInputs({
+                pool,
+                legacyAmiType: liveLegacy.amiType,
+                nodeGroupName,
+                config: {
+                    serviceAccounts: config.identity.serviceAccounts,
+                    evictUnmanagedPods: config.drainEvictUnmanagedPods,
+                    acknowledged: config.preflightAcknowledge,
+                },
+            }),
+        );
         const cordon = legacyPlan.cordon
             ? new NodeGroupCordon(CHILD_NAMES.legacyCordon(pool.name), {
                   kubeconfig,
                   nodeGroupName: liveLegacy.nodeGroupName,
                   // A cordon created together with the drain (a skip to drain) first checks what the drain checks.
                   ...(legacyPlan.drain && { readiness: { readyNodeGroupName: al2023.nodeGroupName, minReadyNodes } }),
+                  preflight,
               })
             : undefined;
         // The drain runs after the AL2023 node group is at full size and before the AL2 node group shrinks.
@@ -342,6 +357,7 @@ function declarePool(
                       timeoutMinutes: config.drainTimeoutMinutes,
                       evictUnmanagedPods: config.drainEvictUnmanagedPods,
                       maxConcurrentEvictions: config.drainMaxConcurrentEvictions,
+                      preflight,
                   },
                   { dependsOn: [al2023, ...(cordon ? [cordon] : [])] },
               )

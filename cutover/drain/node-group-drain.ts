@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { cordonNodeGroup, CordonFailed, handOverCordon, uncordonNodes } from "./node-drain";
 import { DrainFailed, drainNodeGroup, readinessCheck } from "./drain-run";
 import { callContext, partialFailure, runtimeLog, type ProviderRuntime } from "./provider-runtime";
+import { preflightGate, type LiveGateInputs } from "../../preflight/live-gate";
 
 // Two Pulumi dynamic resources (type token `pulumi-nodejs:dynamic:Resource`) around node-drain.ts:
 //
@@ -43,6 +44,8 @@ export interface CordonInputs {
      * with cutoverAllowSkip): a refused drain then leaves the nodes as they were.
      */
     readonly readiness?: { readonly readyNodeGroupName: string; readonly minReadyNodes: number };
+    /** The pre-flight live gate run before cordoning (absent in resources declared before it existed). */
+    readonly preflight?: LiveGateInputs;
 }
 
 /** State of NodeGroupCordon. */
@@ -64,6 +67,8 @@ export interface DrainInputs {
     readonly evictUnmanagedPods?: boolean;
     /** Eviction requests in flight at once (absent in the state of drains made before it existed). @default 25 */
     readonly maxConcurrentEvictions?: number;
+    /** The pre-flight live gate run before evicting (absent in resources declared before it existed). */
+    readonly preflight?: LiveGateInputs;
 }
 
 /** State of NodeGroupDrain: what the last drain did. */
@@ -93,6 +98,8 @@ export function cordonProviderWith(
             if (inputs.readiness !== undefined) {
                 await readinessCheck({ nodeGroupName: inputs.nodeGroupName, ...inputs.readiness })(context);
             }
+            // The pre-flight live gate: refused workloads stop the cordon before any node changes.
+            await preflightGate("shift", inputs);
             try {
                 const result = await cordonNodeGroup(context, inputs.nodeGroupName, runtimeLog(runtime));
                 return {
@@ -147,6 +154,8 @@ export function drainProviderWith(
     const drain = async (id: string, inputs: DrainInputs, earlier: readonly string[]): Promise<DrainOutputs> => {
         const empty = { evictedPods: [], skippedPods: [], emptyDirPods: [], unmanagedPods: [] };
         const merge = (nodes: readonly string[]) => [...new Set([...earlier, ...nodes])].sort();
+        // The pre-flight live gate: refused workloads stop the drain before any eviction.
+        await preflightGate("drain", inputs);
         try {
             const summary = await drainNodeGroup(callContext(inputs.kubeconfig, runtime), {
                 nodeGroupName: inputs.nodeGroupName,
@@ -207,6 +216,8 @@ export interface NodeGroupCordonArgs {
     readonly nodeGroupName: pulumi.Input<string>;
     /** In `drain`: the readiness the drain needs, checked before a first cordon. @default none */
     readonly readiness?: pulumi.Input<{ readyNodeGroupName: pulumi.Input<string>; minReadyNodes: number }>;
+    /** Run the pre-flight live gate before cordoning (preflight/live-gate.ts). @default no gate */
+    readonly preflight?: pulumi.Input<LiveGateInputs>;
 }
 
 /**
@@ -224,6 +235,7 @@ export class NodeGroupCordon extends pulumi.dynamic.Resource {
             kubeconfig: pulumi.secret(args.kubeconfig),
             nodeGroupName: args.nodeGroupName,
             ...(args.readiness !== undefined && { readiness: args.readiness }),
+            ...(args.preflight !== undefined && { preflight: args.preflight }),
             cordonedNodes: undefined,
             alreadyCordonedNodes: undefined,
         };
@@ -257,6 +269,8 @@ export interface NodeGroupDrainArgs {
     readonly evictUnmanagedPods?: pulumi.Input<boolean>;
     /** Eviction requests in flight at once (config `drainMaxConcurrentEvictions`). @default 25 */
     readonly maxConcurrentEvictions?: pulumi.Input<number>;
+    /** Run the pre-flight live gate before evicting (preflight/live-gate.ts). @default no gate */
+    readonly preflight?: pulumi.Input<LiveGateInputs>;
 }
 
 /**
@@ -286,6 +300,7 @@ export class NodeGroupDrain extends pulumi.dynamic.Resource {
             timeoutMinutes: args.timeoutMinutes,
             evictUnmanagedPods: args.evictUnmanagedPods ?? false,
             ...(args.maxConcurrentEvictions !== undefined && { maxConcurrentEvictions: args.maxConcurrentEvictions }),
+            ...(args.preflight !== undefined && { preflight: args.preflight }),
             cordonedNodes: undefined,
             evictedPods: undefined,
             skippedPods: undefined,

@@ -9,16 +9,19 @@ import { importCycles, importGraph, type ImportEdge } from "./import-graph";
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     "index.ts": ["program", "config"],
-    program: ["program", "config", "common", "nodes", "cutover", "identity", "rehearsal"],
-    config: ["config", "common", "nodes", "cutover", "identity", "rehearsal"],
+    program: ["program", "config", "common", "nodes", "cutover", "identity", "rehearsal", "preflight"],
+    config: ["config", "common", "nodes", "cutover", "identity", "rehearsal", "preflight"],
     common: ["common"],
     nodes: ["nodes", "common", "cutover/phases.ts"],
-    cutover: ["cutover", "common"],
+    // The cordon and drain run the pre-flight live gate before they change anything.
+    cutover: ["cutover", "common", "preflight"],
     identity: ["identity", "common"],
     // The rehearsal's AL2 pool needs a node role exactly like the one the nodes domain creates for AL2023 pools.
     rehearsal: ["rehearsal", "common", "nodes/node-role.ts"],
+    // The pre-flight rules are pure; they match PodDisruptionBudget selectors exactly as the drain does.
+    preflight: ["preflight", "common", "cutover/drain/node-drain.ts"],
     // The offline plan runs the whole program under mocks; the bench measures it.
-    plan: ["plan", "index.ts", "program", "config", "common", "nodes", "cutover", "identity", "rehearsal"],
+    plan: ["plan", "index.ts", "program", "config", "common", "nodes", "cutover", "identity", "rehearsal", "preflight"],
     // The drain benchmark runs the drain against the tests' fake Kubernetes API.
     bench: ["bench", "plan", "common", "tsconfig.build.json", "cutover/drain", "tests/fakes/kube-api.ts"],
     // The policy pack is published on its own: it reads only shared names and limits.
@@ -28,7 +31,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The domains, which may also import each other's types (erased at run time). */
-const DOMAINS = ["nodes", "cutover", "identity", "rehearsal"];
+const DOMAINS = ["nodes", "cutover", "identity", "rehearsal", "preflight"];
 
 /** The folder (or root file) a path belongs to. */
 const area = (file: string): string => file.split("/")[0];
@@ -61,6 +64,7 @@ describe("dependencies point one way", () => {
             "cutover",
             "identity",
             "nodes",
+            "preflight",
             "program",
             "rehearsal",
         ]);

@@ -759,6 +759,39 @@ export const BAD_INPUTS: readonly BadInput[] = [
         config: (c) => (c.rehearsal = { kubernetesVersion: "1.33" }),
     },
     {
+        group: "preflightAcknowledge",
+        what: "a rule that never blocks",
+        key: "preflightAcknowledge[0].rule",
+        shown: json("disruption-single-replica"),
+        allowed: "allowed: sched-node-selector",
+        config: (c) =>
+            (c.preflightAcknowledge = [
+                { namespace: "shop", kind: "Deployment", name: "cart", rule: "disruption-single-replica" },
+            ]),
+    },
+    {
+        group: "preflightAcknowledge",
+        what: "a kind that is not a Kubernetes kind",
+        key: "preflightAcknowledge[0].kind",
+        shown: json("deployment"),
+        allowed: "expected a Kubernetes kind such as Deployment",
+        config: (c) =>
+            (c.preflightAcknowledge = [
+                { namespace: "shop", kind: "deployment", name: "cart", rule: "sched-node-selector" },
+            ]),
+    },
+    {
+        group: "preflightAcknowledge",
+        what: "a bad namespace",
+        key: "preflightAcknowledge[0].namespace",
+        shown: json("Shop"),
+        allowed: "DNS-1123",
+        config: (c) =>
+            (c.preflightAcknowledge = [
+                { namespace: "Shop", kind: "Deployment", name: "cart", rule: "sched-node-selector" },
+            ]),
+    },
+    {
         group: "drainEvictUnmanagedPods",
         what: "not a boolean",
         key: "drainEvictUnmanagedPods",

@@ -161,8 +161,12 @@ describe("readPoolNodeGroups", () => {
             return {};
         });
         const general = liveNodeGroup("prod-general-al2");
-        const batch = liveNodeGroup("prod-batch-al2");
-        expect(read).toEqual([{ legacy: general, al2023: batch }, { legacy: general }, { al2023: batch }, {}]);
+        expect(read).toEqual([
+            { legacy: general, al2023: { ...liveNodeGroup("prod-batch-al2"), healthIssues: [] } },
+            { legacy: general },
+            { al2023: { ...liveNodeGroup("prod-batch-al2"), healthIssues: [] } },
+            {},
+        ]);
         expect(cloud.invokes.filter((i) => i.token === "aws:eks/getNodeGroup:getNodeGroup")).toHaveLength(4);
     });
 });

@@ -144,12 +144,51 @@ describe("readinessGate", () => {
                 { name: "desiredSize", ok: true, detail: "desired size 6 (needs the pool's full size 6)" },
             ],
             notChecked: [
-                "health issues: not visible to aws.eks.getNodeGroup; check `aws eks describe-nodegroup " +
+                "health issues: not read; check `aws eks describe-nodegroup " +
                     "--cluster-name shop-prod --nodegroup-name general-al2023 --query nodegroup.health.issues` is empty",
                 "node readiness: not an EKS API field; the drain checks the AL2023 nodes are Ready before evicting",
             ],
         });
         expect(gateProblems(context("drain"), gate)).toEqual([]);
+    });
+
+    it("checks the health issues read from DescribeNodegroup: none passes", () => {
+        const gate = readinessGate(context("drain"), "shop-prod", "general-al2023", { ...ready, healthIssues: [] });
+        expect(gate.passed).toBe(true);
+        expect(gate.checks[3]).toEqual({ name: "health", ok: true, detail: "no health issues (DescribeNodegroup)" });
+        expect(gate.notChecked).toEqual([
+            "node readiness: not an EKS API field; the drain checks the AL2023 nodes are Ready before evicting",
+        ]);
+    });
+
+    it("refuses drain and decommission on any health issue, listing each with its resources", () => {
+        const sick = {
+            ...ready,
+            healthIssues: [
+                {
+                    code: "AsgInstanceLaunchFailures",
+                    message: "Could not launch On-Demand Instances. InsufficientInstanceCapacity",
+                    resourceIds: ["eks-general-al2023-1a2b"],
+                },
+                {
+                    code: "NodeCreationFailure",
+                    message: "Instances failed to join the kubernetes cluster",
+                    resourceIds: [],
+                },
+            ],
+        };
+        for (const phase of ["drain", "decommission"] as const) {
+            const gate = readinessGate(context(phase), "shop-prod", "general-al2023", sick);
+            expect(gate.passed).toBe(false);
+            expect(gateProblems(context(phase), gate)).toEqual([
+                `cutoverPhase: "${phase}" is not allowed; pool "general" is not ready: AL2023 node group "general-al2023" ` +
+                    "fails the readiness gate (health: 2 health issue(s): AsgInstanceLaunchFailures: Could not launch " +
+                    "On-Demand Instances. InsufficientInstanceCapacity (eks-general-al2023-1a2b); NodeCreationFailure: " +
+                    "Instances failed to join the kubernetes cluster (fix them, see `aws eks describe-nodegroup " +
+                    "--cluster-name shop-prod --nodegroup-name general-al2023 --query nodegroup.health.issues`)); " +
+                    `stay in ${phase === "drain" ? "shift" : "drain"} until it passes`,
+            ]);
+        }
     });
 
     it("fails a missing node group, naming it", () => {
@@ -245,6 +284,24 @@ describe("checkLegacyNodeGroup", () => {
             const al2 = liveNodeGroup("prod-general-al2", { amiType });
             expect(checkLegacyNodeGroup(context("prepare"), cluster, al2).problems).toEqual([]);
         }
+    });
+
+    it.each([
+        [
+            "DEGRADED",
+            'pools[1].legacyNodeGroup: AL2 node group "prod-general-al2" is DEGRADED at adoption: check `aws eks ' +
+                "describe-nodegroup --cluster-name shop-prod --nodegroup-name prod-general-al2 --query " +
+                "nodegroup.health.issues` and fix them first, since its nodes carry the pods until drain",
+        ],
+        [
+            "UPDATING",
+            'pools[1].legacyNodeGroup: AL2 node group "prod-general-al2" is UPDATING at adoption: an update (version, ' +
+                "AMI release, config) is running; let it finish before the cutover changes the node group",
+        ],
+    ])("reports an AL2 node group %s at adoption, not once adopted", (status, warning) => {
+        const live = liveNodeGroup("prod-general-al2", { status });
+        expect(checkLegacyNodeGroup(context("prepare"), cluster, live)).toEqual({ problems: [], warnings: [warning] });
+        expect(checkLegacyNodeGroup(context("canary", record("prepare")), cluster, live).warnings).toEqual([]);
     });
 
     it("warns that an AL2 node group on 1.33 or newer can only be scaled and drained", () => {

@@ -21,6 +21,7 @@ const PROGRAM_PATHS = (stack: string) => [
     "cutover/**",
     "identity/**",
     "rehearsal/**",
+    "preflight/**",
     "Pulumi.yaml",
     `Pulumi.${stack}.yaml`,
     "package.json",

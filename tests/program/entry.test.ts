@@ -38,7 +38,7 @@ describe("pulumi-main.js, the entry point Pulumi runs", () => {
         const result = loadEntry();
         expect(result.ok).toBe(false);
         expect(result.output).toMatch(
-            /bin\/ is older than (index\.ts|(program|config|common|nodes|cutover|identity|rehearsal)\/)\S*\.ts: run `npm run build`/,
+            /bin\/ is older than (index\.ts|(program|config|common|nodes|cutover|identity|rehearsal|preflight)\/)\S*\.ts: run `npm run build`/,
         );
     });
 });

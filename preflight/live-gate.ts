@@ -1,0 +1,149 @@
+import type { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, PolicyV1Api } from "@kubernetes/client-node";
+import { clientNode } from "../common/kubernetes-client";
+import type { ServiceAccountRef } from "../identity/identity-config";
+import { isAcknowledged, type Acknowledgement } from "./acknowledge";
+import { EMPTY_DUMP, type ClusterDump } from "./cluster-dump";
+import { normalizeFindings, workloadKey, type Finding } from "./finding";
+import { poolTarget, type PoolTarget, type PoolTargetSource } from "./pool-target";
+import { poolFindings } from "./run";
+
+// The live gates: before `shift` cordons and before `drain` evicts, the blocking pre-flight rules run against the live
+// cluster for the pods on the pool's AL2 nodes, inside the cordon and drain dynamic providers (cutover/drain/), with
+// the stack's own Kubernetes access. Plain data in, so the providers' serialized closures can carry it.
+
+/** What a live gate checks: one pool's AL2023 target and the stack settings the rules read. */
+export interface LiveGateInputs {
+    /** The pool's target; its zones are not known live (no EC2 call), so the volume-zone rule is left to the report. */
+    readonly target: PoolTarget;
+    readonly serviceAccounts: readonly ServiceAccountRef[];
+    readonly evictUnmanagedPods: boolean;
+    /** Config `preflightAcknowledge`. */
+    readonly acknowledged: readonly Acknowledgement[];
+}
+
+/**
+ * The read-only Kubernetes calls a live gate makes (RBAC: list nodes, pods, replicasets, jobs,
+ * poddisruptionbudgets, serviceaccounts, persistentvolumes, persistentvolumeclaims).
+ */
+export interface LiveGateApi {
+    readonly core: Pick<
+        CoreV1Api,
+        | "listNode"
+        | "listPodForAllNamespaces"
+        | "listServiceAccountForAllNamespaces"
+        | "listPersistentVolume"
+        | "listPersistentVolumeClaimForAllNamespaces"
+    >;
+    readonly apps: Pick<AppsV1Api, "listReplicaSetForAllNamespaces">;
+    readonly batch: Pick<BatchV1Api, "listJobForAllNamespaces">;
+    readonly policy: Pick<PolicyV1Api, "listPodDisruptionBudgetForAllNamespaces">;
+}
+
+/** The API clients of a loaded KubeConfig. */
+export function liveGateApi(kubeConfig: KubeConfig): LiveGateApi {
+    const k8s = clientNode();
+    return {
+        core: kubeConfig.makeApiClient(k8s.CoreV1Api),
+        apps: kubeConfig.makeApiClient(k8s.AppsV1Api),
+        batch: kubeConfig.makeApiClient(k8s.BatchV1Api),
+        policy: kubeConfig.makeApiClient(k8s.PolicyV1Api),
+    };
+}
+
+/** The part of the cluster the per-pool rules read, from the API server. */
+export async function readLiveDump(api: LiveGateApi): Promise<ClusterDump> {
+    const [nodes, pods, replicaSets, jobs, budgets, accounts, volumes, claims] = await Promise.all([
+        api.core.listNode({}),
+        api.core.listPodForAllNamespaces({}),
+        api.apps.listReplicaSetForAllNamespaces({}),
+        api.batch.listJobForAllNamespaces({}),
+        api.policy.listPodDisruptionBudgetForAllNamespaces({}),
+        api.core.listServiceAccountForAllNamespaces({}),
+        api.core.listPersistentVolume({}),
+        api.core.listPersistentVolumeClaimForAllNamespaces({}),
+    ]);
+    return {
+        ...EMPTY_DUMP,
+        nodes: nodes.items,
+        pods: pods.items,
+        replicaSets: replicaSets.items,
+        jobs: jobs.items,
+        podDisruptionBudgets: budgets.items,
+        serviceAccounts: accounts.items,
+        persistentVolumes: volumes.items,
+        persistentVolumeClaims: claims.items,
+    };
+}
+
+/** The pool's blockers the config does not acknowledge. */
+export function gateBlockers(dump: ClusterDump, inputs: LiveGateInputs): Finding[] {
+    const request = {
+        dump,
+        targets: [inputs.target],
+        serviceAccounts: inputs.serviceAccounts,
+        evictUnmanagedPods: inputs.evictUnmanagedPods,
+    };
+    return normalizeFindings(poolFindings(request, inputs.target)).filter(
+        (finding) => finding.severity === "blocker" && !isAcknowledged(finding, inputs.acknowledged),
+    );
+}
+
+/** The refusal of a live gate, listing each workload, its pods, the rule and the fix. */
+export function liveGateMessage(step: "shift" | "drain", inputs: LiveGateInputs, blockers: readonly Finding[]): string {
+    const { pool, legacyNodeGroup } = inputs.target;
+    const action = step === "shift" ? "cordon" : "drain";
+    const lines = blockers.map(
+        (f) =>
+            `  - ${workloadKey(f.workload)} [${f.id}]: ${f.what}${f.pods ? ` (pods: ${f.pods.join(", ")})` : ""}; fix: ${f.fix}`,
+    );
+    return (
+        `pre-flight gate: will not ${action} AL2 node group "${legacyNodeGroup}" of pool "${pool}": ` +
+        `${blockers.length} workload(s) would not survive the move to AL2023:\n${lines.join("\n")}\n` +
+        "Fix them (see `npm run preflight`), or accept one with preflightAcknowledge: " +
+        "[{namespace, kind, name, rule}] in the stack config."
+    );
+}
+
+/** The inputs of a pool's live gates, from the stack config, the live AL2 node group and the AL2023 node group's name. */
+export function liveGateInputs(args: {
+    readonly pool: PoolTargetSource["pool"];
+    readonly legacyAmiType: string;
+    readonly nodeGroupName: string;
+    readonly config: {
+        readonly serviceAccounts: readonly ServiceAccountRef[];
+        readonly evictUnmanagedPods: boolean;
+        readonly acknowledged: readonly Acknowledgement[];
+    };
+}): LiveGateInputs {
+    return {
+        target: poolTarget({
+            pool: args.pool,
+            legacy: { amiType: args.legacyAmiType, subnets: [] },
+            nodeGroupName: args.nodeGroupName,
+            subnetZones: {},
+        }),
+        serviceAccounts: args.config.serviceAccounts.map((a) => ({ namespace: a.namespace, name: a.name })),
+        evictUnmanagedPods: args.config.evictUnmanagedPods,
+        acknowledged: args.config.acknowledged.map((a) => ({ ...a })),
+    };
+}
+
+/**
+ * The hook the cordon and drain providers call before they change anything: the live gate with a kubeconfig, when
+ * the resource carries gate inputs (resources declared before the gate existed carry none).
+ */
+export async function preflightGate(
+    step: "shift" | "drain",
+    inputs: { readonly kubeconfig: string; readonly preflight?: LiveGateInputs },
+): Promise<void> {
+    if (inputs.preflight === undefined) return;
+    const kubeConfig = new (clientNode().KubeConfig)();
+    kubeConfig.loadFromString(inputs.kubeconfig);
+    await runLiveGate(liveGateApi(kubeConfig), step, inputs.preflight);
+}
+
+/** Runs the live gate of one step; throws the refusal when there is an unacknowledged blocker. */
+export async function runLiveGate(api: LiveGateApi, step: "shift" | "drain", inputs: LiveGateInputs): Promise<void> {
+    const blockers = gateBlockers(await readLiveDump(api), inputs);
+    if (blockers.length > 0) throw new Error(liveGateMessage(step, inputs, blockers));
+}
