@@ -498,7 +498,25 @@ function parseKubelet(pool: ConfigObject): KubeletConfig | undefined {
     if (config?.has("maxPods")) {
         config.problems.addMessage(config.key("maxPods"), "set kubelet.maxPods instead (one place for the pod limit)");
     }
+    for (const key of nullKeys(config?.value, config?.path ?? "")) {
+        pool.problems.add(
+            key,
+            null,
+            "expected a value (YAML ~ or null sets nothing; remove the key to keep kubelet's default)",
+        );
+    }
     return { ...(maxPods !== undefined && { maxPods }), flags, config: config?.value ?? {} };
+}
+
+/**
+ * The key paths of `null` values (YAML `~`) at any depth of an open map: nodeadm would copy them into kubelet's
+ * configuration, where a null field means nothing at all, so the setting the user wrote would silently not exist.
+ */
+function nullKeys(value: unknown, path: string): string[] {
+    if (value === null) return [path];
+    if (Array.isArray(value)) return value.flatMap((item, i) => nullKeys(item, `${path}[${i}]`));
+    if (typeof value !== "object" || value === undefined) return [];
+    return Object.entries(value).flatMap(([key, item]) => nullKeys(item, `${path}.${key}`));
 }
 
 function parseScripts(pool: ConfigObject): string[] {

@@ -118,6 +118,74 @@ describe("parsePools: valid pools", () => {
     });
 });
 
+describe("parsePools: inputs at the edge of each rule are accepted", () => {
+    it("accepts unprefixed, capitalised, one- and two-character label keys and values", () => {
+        const labels = { Tier: "web", a: "b", ab: "cd", "example.com/x": "", "x.y/Z": "1" };
+        expect(parsePool({ labels }).labels).toStrictEqual({
+            Tier: "web",
+            a: "b",
+            ab: "cd",
+            "example.com/x": "",
+            "x.y/Z": "1",
+        });
+    });
+
+    it("accepts single-character taint keys and drops an empty taint value (a taint without a value)", () => {
+        const taints = [
+            { key: "a", value: "", effect: "NO_SCHEDULE" },
+            { key: "Tier", value: "b", effect: "NO_EXECUTE" },
+        ];
+        expect(parsePool({ taints }).taints).toStrictEqual([
+            { key: "a", effect: "NO_SCHEDULE" },
+            { key: "Tier", value: "b", effect: "NO_EXECUTE" },
+        ]);
+    });
+
+    it("accepts a KMS alias ARN in every partition", () => {
+        for (const kmsKeyId of [
+            "arn:aws:kms:eu-west-1:111122223333:alias/ebs-nodes",
+            "arn:aws-cn:kms:cn-north-1:111122223333:alias/team/ebs_nodes",
+            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/ebs-nodes",
+        ]) {
+            expect(parsePool({ rootVolume: { kmsKeyId } }).rootVolume).toStrictEqual({
+                sizeGiB: 20,
+                type: "gp3",
+                iops: 3000,
+                throughput: 125,
+                kmsKeyId,
+            });
+        }
+    });
+
+    it("accepts exactly 50 tags and exactly 50 taints (51 fail, below)", () => {
+        const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`tag-${i}`, "x"]));
+        const taints = Array.from({ length: 50 }, (_, i) => ({ key: `taint-${i}`, effect: "NO_SCHEDULE" }));
+        const pool = parsePool({ tags, taints });
+        expect(Object.keys(pool.tags)).toHaveLength(50);
+        expect(pool.taints).toHaveLength(50);
+    });
+
+    it("accepts a 128-character tag key and a 256-character tag value (129 and 257 fail, below)", () => {
+        const tags = { ["k".repeat(128)]: "v".repeat(256) };
+        expect(parsePool({ tags }).tags).toStrictEqual({ ["k".repeat(128)]: "v".repeat(256) });
+    });
+
+    it("accepts exactly 20 GiB, exactly 500 IOPS per GiB and exactly IOPS/4 throughput (one more fails, below)", () => {
+        expect(parsePool({ rootVolume: { sizeGiB: 20, iops: 10_000, throughput: 2_000 } }).rootVolume).toStrictEqual({
+            sizeGiB: 20,
+            type: "gp3",
+            iops: 10_000,
+            throughput: 2_000,
+        });
+        expect(parsePool({ rootVolume: { sizeGiB: 20, iops: 3_000, throughput: 750 } }).rootVolume).toStrictEqual({
+            sizeGiB: 20,
+            type: "gp3",
+            iops: 3_000,
+            throughput: 750,
+        });
+    });
+});
+
 /**
  * The kubelet configuration keys as an unknown-key message lists them: the KubeletConfiguration v1beta1 fields of
  * Kubernetes v1.33.0 (from the fixture, not from the code under test).
@@ -523,6 +591,61 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
         { tags: { "eks-al2023-migration/pool": "x" } },
         [
             'pools[0].tags.eks-al2023-migration/pool: "eks-al2023-migration/pool" is not allowed; tag keys starting with "eks-al2023-migration/" are set by this program',
+        ],
+    ],
+    [
+        "null (YAML ~) in kubelet config",
+        { kubelet: { config: { evictionHard: null } } },
+        [
+            "pools[0].kubelet.config.evictionHard: null is not allowed; expected a value (YAML ~ or null sets nothing; remove the key to keep kubelet's default)",
+        ],
+    ],
+    [
+        "null (YAML ~) nested in kubelet config",
+        {
+            kubelet: {
+                config: { evictionHard: { "memory.available": "100Mi", "nodefs.available": null }, clusterDNS: [null] },
+            },
+        },
+        [
+            "pools[0].kubelet.config.evictionHard.nodefs.available: null is not allowed; expected a value (YAML ~ or null sets nothing; remove the key to keep kubelet's default)",
+            "pools[0].kubelet.config.clusterDNS[0]: null is not allowed; expected a value (YAML ~ or null sets nothing; remove the key to keep kubelet's default)",
+        ],
+    ],
+    [
+        "taint without a key",
+        { taints: [{ value: "x", effect: "NO_SCHEDULE" }] },
+        ["pools[0].taints[0].key: is required"],
+    ],
+    [
+        "taint with an empty key",
+        { taints: [{ key: "", effect: "NO_SCHEDULE" }] },
+        [
+            "pools[0].taints[0].key: \"\" is not allowed; expected a Kubernetes label key: [prefix/]name, prefix a DNS-1123 subdomain, name at most 63 letters, digits, '-', '_', '.' starting and ending alphanumeric",
+        ],
+    ],
+    [
+        "label key with a prefix and no name",
+        { labels: { "example.com/": "x" } },
+        [
+            "pools[0].labels.example.com/: \"example.com/\" is not allowed; expected a Kubernetes label key: [prefix/]name, prefix a DNS-1123 subdomain, name at most 63 letters, digits, '-', '_', '.' starting and ending alphanumeric",
+        ],
+    ],
+    [
+        "51 tags",
+        { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`tag-${i}`, "x"])) },
+        ['pools[0].tags: "51 tags" is not allowed; at most 50 tags per resource'],
+    ],
+    [
+        "51 taints",
+        { taints: Array.from({ length: 51 }, (_, i) => ({ key: `taint-${i}`, effect: "NO_SCHEDULE" })) },
+        ['pools[0].taints: "51 taints" is not allowed; at most 50 taints'],
+    ],
+    [
+        "KMS alias ARN without an alias name",
+        { rootVolume: { kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:alias" } },
+        [
+            'pools[0].rootVolume.kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:alias" is not allowed; expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), an alias ARN or alias/<name>',
         ],
     ],
 ];
