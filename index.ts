@@ -1,5 +1,5 @@
-import { readConfig } from "./stacks/config";
-import { deployStack } from "./stacks/stack";
+import { readConfig } from "./config/config";
+import { deployStack } from "./program/deploy-stack";
 
 /**
  * The Pulumi program. Pulumi calls this function and awaits it; its result becomes the stack outputs. Config is read

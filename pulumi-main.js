@@ -8,7 +8,9 @@ const path = require("node:path");
 const { RunError } = require("@pulumi/pulumi");
 
 const compiled = path.join(__dirname, "bin", "index.js");
-const sources = ["index.ts", "components", "stacks"].map((entry) => path.join(__dirname, entry));
+// What `npm run build` compiles (tsconfig.build.json `include`: `index.ts` and `<folder>/**/*.ts`) is what must not be
+// newer than the build.
+const sources = require("./tsconfig.build.json").include.map((pattern) => path.join(__dirname, pattern.split("/")[0]));
 
 /** The newest TypeScript source under `entry` (a file or a folder): [path, modified time in ms]. */
 function newestSource(entry) {

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { typeScriptFiles } from "./imports";
+import { PROGRAM_SOURCES, typeScriptFiles } from "./imports";
 
 /** What the bench compiles: the program and everything the measured children load. */
-export const COMPILED_SOURCES = ["index.ts", "components", "stacks", "plan", "bench"] as const;
+export const COMPILED_SOURCES: readonly string[] = [...PROGRAM_SOURCES, "plan", "bench"];
 
 /** Where the compiled JavaScript goes, relative to the project root (under the ignored `bin/`). */
 export const BUILD_DIR = path.join("bin", "bench");

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../common/project";
 
 /** How many resources of one type the floor declares, and the constant inputs each of them gets. */
 export interface FloorResourceType {

@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
+import programBuild from "../tsconfig.build.json";
 
 /** The folders and files whose imports make up the Pulumi program (tests, plan and bench are not part of it). */
-export const PROGRAM_SOURCES = ["index.ts", "components", "stacks"] as const;
+export const PROGRAM_SOURCES: readonly string[] = programBuild.include.map((pattern) => pattern.split("/")[0]);
 
 const BUILTINS = new Set(builtinModules);
 
@@ -62,7 +63,7 @@ export function typeScriptFiles(location: string): string[] {
         .sort();
 }
 
-/** The package modules the program under `root` imports (index.ts, components/, stacks/), sorted and unique. */
+/** The package modules the program under `root` imports (tsconfig.build.json `include`), sorted and unique. */
 export function programPackageImports(root: string): string[] {
     const files = PROGRAM_SOURCES.flatMap((source) => typeScriptFiles(path.join(root, source)));
     const found = new Set(files.flatMap((file) => packageImports(fs.readFileSync(file, "utf8"), file)));

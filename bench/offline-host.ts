@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadCloudFacts } from "../plan/facts-files";
 import { OfflineCloud } from "../plan/offline-cloud";
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../common/project";
 import { countByType, report } from "./protocol";
 
 /** What the parent asks one language-host child to do. */

@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { configForRuntime } from "../plan/evaluate";
 import { loadCloudFacts } from "../plan/facts-files";
 import { simulatePrevious } from "../plan/simulate";
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../common/project";
 import { buildForBench, BUILD_DIR } from "./build";
 import type { EvalJob } from "./eval-child";
 import type { FloorSpec } from "./floor-program";

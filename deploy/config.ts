@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfigValue } from "../stacks/config";
-import { ConfigObject, Problems, rules } from "../stacks/validate";
+import { parseConfigValue } from "../config/config";
+import { ConfigObject, Problems, rules } from "../common/validate";
 
 /** The deploy program's project name; its config keys are `eks-al2023-migration-deploy:<key>`. */
 export const DEPLOY_PROJECT = "eks-al2023-migration-deploy";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
-import { PROJECT } from "../stacks/config";
+import { PROJECT, TYPE_TOKENS } from "../common/project";
 import type { DeployConfig, EnvironmentConfig } from "./config";
 import { deployRolePolicy } from "./permissions";
 import { MAX_SESSION_SECONDS, deploymentSettingsArgs } from "./settings";
@@ -28,7 +28,7 @@ export class DeployEnvironment extends pulumi.ComponentResource {
     public readonly deploymentSettingsId: pulumi.Output<string>;
 
     constructor(name: string, args: DeployEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-al2023-migration:deploy:DeployEnvironment", name, {}, opts);
+        super(TYPE_TOKENS.DeployEnvironment, name, {}, opts);
         const { config, environment: env } = args;
 
         const provider = new aws.Provider(

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as pulumiservice from "@pulumi/pulumiservice";
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../common/project";
 import type { DeployConfig, EnvironmentConfig } from "./config";
+import programBuild from "../tsconfig.build.json";
 
 /**
  * The repository files that make up the migration program: a merge that touches none of them deploys nothing.
@@ -10,9 +11,8 @@ import type { DeployConfig, EnvironmentConfig } from "./config";
  */
 export function programPaths(stack: string): string[] {
     return [
-        "index.ts",
-        "components/**",
-        "stacks/**",
+        // What `npm run build` compiles: `index.ts` and each program folder (`<folder>/**/*.ts` → `<folder>/**`).
+        ...programBuild.include.map((pattern) => pattern.replace(/\/\*\*\/\*\.ts$/, "/**")),
         "Pulumi.yaml",
         `Pulumi.${stack}.yaml`,
         "package.json",
@@ -25,7 +25,7 @@ export function programPaths(stack: string): string[] {
 
 /**
  * How long a deployment's AWS session lasts. The longest `pulumi up` is a drain plus node group rollouts; the migration
- * program caps `drainTimeoutMinutes` at 90 (stacks/config.ts), leaving 30 minutes for the AL2023 scale-up before the
+ * program caps `drainTimeoutMinutes` at 90 (config/config.ts), leaving 30 minutes for the AL2023 scale-up before the
  * drain and the AL2 scale-down after it. Keep it equal to the deploy role's `maxSessionDuration` (MAX_SESSION_SECONDS)
  * and to `role-duration-seconds` in .github/workflows/deploy.yml; raise all three if that cap is ever raised.
  */
@@ -37,7 +37,7 @@ export const MAX_SESSION_SECONDS = 7200;
 /**
  * The Pulumi Deployments settings of one migration stack. dev deploys every merge to the branch; prod never deploys on
  * merge (`deployCommits: false`): it is deployed by an explicit "Deploy" in Pulumi Cloud once dev is green, and its
- * program refuses any cutover phase dev has not completed (stacks/promotion-gate.ts). Both preview every pull request.
+ * program refuses any cutover phase dev has not completed (cutover/promotion-gate.ts). Both preview every pull request.
  * Credentials: Deployments' own OIDC exchange for the environment's deploy role, so no key is stored anywhere.
  */
 export function deploymentSettingsArgs(

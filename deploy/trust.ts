@@ -1,4 +1,4 @@
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../common/project";
 import type { EnvironmentConfig } from "./config";
 
 /** Pulumi Cloud's OIDC issuer: Deployments tokens are signed by it. */

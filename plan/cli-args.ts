@@ -1,4 +1,4 @@
-import { CUTOVER_PHASES, type CutoverPhase } from "../stacks/config";
+import { CUTOVER_PHASES, type CutoverPhase } from "../cutover/phases";
 
 /** A command-line mistake: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../common/project";
 import { OfflineCloud, type CloudFacts, type RecordedResource } from "./offline-cloud";
 
 /** Resource options the plan shows (mocks do not see options, so a stack transformation records them). */

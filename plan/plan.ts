@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import program from "../index";
-import { PROJECT } from "../stacks/config";
+import { PROJECT } from "../common/project";
 import { parsePlanArgs, UsageError, type PlanArgs } from "./cli-args";
 import { evaluateOffline, type Evaluation } from "./evaluate";
 import { FactsError, loadCloudFacts } from "./facts-files";

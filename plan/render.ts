@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import type { ScalingConfig } from "../stacks/config-pools";
-import type { GateResult } from "../stacks/guards";
+import type { ScalingConfig } from "../nodes/pool-config";
+import type { GateResult } from "../cutover/guards";
 import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./report";
 
 /** How to render: ANSI colours only for a terminal. */

@@ -1,9 +1,9 @@
 import { parse as parseYaml } from "yaml";
-import { NODEADM_CONTENT_TYPE } from "../components/nodeadm-user-data";
-import { IDENTITY_HASH_ANNOTATION } from "../components/service-account-binding";
-import type { ScalingConfig } from "../stacks/config-pools";
-import type { GateResult, NextStep } from "../stacks/guards";
-import { ConfigError } from "../stacks/validate";
+import { NODEADM_CONTENT_TYPE } from "../nodes/nodeadm-user-data";
+import { IDENTITY_HASH_ANNOTATION } from "../identity/service-account-binding";
+import type { ScalingConfig } from "../nodes/pool-config";
+import type { GateResult, NextStep } from "../cutover/guards";
+import { ConfigError } from "../common/validate";
 import { optionsKey, type Evaluation, type RecordedOptions } from "./evaluate";
 import type { CloudFacts, RecordedResource } from "./offline-cloud";
 import type { PreviousPhase, Simulation } from "./simulate";
@@ -25,7 +25,7 @@ const RESTART_TYPES = [
     "kubernetes:apps/v1:DaemonSetPatch",
 ];
 const SERVICE_ACCOUNT_TYPES = ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ServiceAccountPatch"];
-/** The name stacks/stack.ts gives the WorkloadIdentities component; its children are `workloads-<ns>-<sa>-...`. */
+/** The name program/deploy-stack.ts gives the WorkloadIdentities component; its children are `workloads-<ns>-<sa>-...`. */
 const IDENTITY_COMPONENT = "workloads";
 
 /** A node taint as EKS spells it. */

@@ -1,13 +1,15 @@
-import { POOL_TAG } from "../components/launch-template";
-import { CUTOVER_PHASES, PROJECT, parseConfig, type CutoverPhase, type StackConfig } from "../stacks/config";
-import type { PoolConfig, ScalingConfig } from "../stacks/config-pools";
+import { POOL_TAG } from "../nodes/launch-template";
+import { parseConfig, type StackConfig } from "../config/config";
+import { CUTOVER_PHASES, phaseIndex, type CutoverPhase } from "../cutover/phases";
+import { PROJECT } from "../common/project";
+import type { PoolConfig, ScalingConfig } from "../nodes/pool-config";
 import {
     CUTOVER_OUTPUT,
     CUTOVER_RECORD_VERSION,
     type CutoverRecord,
     type PoolCutoverRecord,
-} from "../stacks/cutover-state";
-import { effectivePhase, planPhase } from "../stacks/phases";
+} from "../cutover/cutover-record";
+import { effectivePhase, planPhase } from "../cutover/phase-plan";
 import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
 
 /** The Pulumi organization `evaluateOffline` runs the program in (stack references are `acme/<project>/<stack>`). */
@@ -44,7 +46,7 @@ export interface SimulationInput {
 
 /** The phase before `phase` in the cutover order; `none` before `prepare` (a first deployment). */
 export function phaseBefore(phase: CutoverPhase): PreviousPhase {
-    const index = CUTOVER_PHASES.indexOf(phase);
+    const index = phaseIndex(phase);
     return index === 0 ? "none" : CUTOVER_PHASES[index - 1];
 }
 
@@ -174,7 +176,7 @@ export function simulatePrevious(input: SimulationInput): Simulation {
             const source = follow[pool.name] ?? pool.name;
             const phase = effectivePhase(pool, config.cutoverPhase);
             const done = completed[source]?.phase;
-            if (done === undefined || CUTOVER_PHASES.indexOf(done) < CUTOVER_PHASES.indexOf(phase)) {
+            if (done === undefined || phaseIndex(done) < phaseIndex(phase)) {
                 completed[source] = { phase, adopted: false };
             }
             followers[source] = [...(followers[source] ?? []), pool.name];

@@ -1,3 +1,4 @@
+import { TYPE_TOKENS } from "../../common/project";
 /**
  * How the guardrails recognise the adopted AL2 node group without any marker in AWS: adoption imports the live node
  * group exactly as it is (no tag added), so the rules read the program's structure instead. The node group is a
@@ -5,8 +6,8 @@
  * `parent` (stack policies); the component records the group's size at adoption as its own props.
  */
 
-/** Type token of the component that adopts an AL2 node group (components/legacy-node-group.ts). */
-export const LEGACY_NODE_GROUP_COMPONENT = "eks-al2023-migration:cutover:LegacyNodeGroup";
+/** Type token of the component that adopts an AL2 node group (cutover/legacy-node-group.ts). */
+export const LEGACY_NODE_GROUP_COMPONENT = TYPE_TOKENS.LegacyNodeGroup;
 
 /**
  * The type chain of a URN, `urn:pulumi:<stack>::<project>::<parentType>$<type>::<name>`: the parents' types from the

@@ -1,0 +1,132 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CUTOVER_PHASES, isCutoverPhase, phaseIndex, type CutoverPhase } from "./phases";
+import { PROJECT } from "../common/project";
+import { CUTOVER_OUTPUT, parseCutoverRecord } from "./cutover-record";
+import { ConfigError, ConfigObject, describeValue, rules } from "../common/validate";
+
+/** Top-level config key this module reads: `eks-al2023-migration:promotion`. */
+export const PROMOTION_KEYS = ["promotion"] as const;
+
+/** `promotion:` in Pulumi.prod.yaml: this stack may only run cutover phases another stack has completed. */
+export interface PromotionConfig {
+    /** The stack whose recorded cutover bounds this one's, e.g. `dev`. */
+    readonly requireStack: string;
+    /**
+     * Pools of this stack that follow a differently named pool of `requireStack` (`{ batch: general }`: prod's
+     * `batch` may go as far as dev's `general` went). @default {}
+     */
+    readonly follow: Readonly<Record<string, string>>;
+}
+
+/** The part of a pool's cutover record the gate reads: its last completed phase (see cutover/cutover-record.ts). */
+export interface RecordedCutover {
+    readonly phase: string;
+}
+
+/** The pools of a stack's `cutover` output (`cutover.pools`), keyed by pool name. */
+export type RecordedCutovers = Readonly<Record<string, RecordedCutover>>;
+
+/** One pool's requested phase in this stack, with the config key that set it (for the error message). */
+export interface RequestedPhase {
+    readonly pool: string;
+    readonly phase: CutoverPhase;
+    /** The key the phase came from: `pools[1].phase`, or `cutoverPhase` for the stack default. */
+    readonly key: string;
+}
+
+/** Reads `promotion` (absent = no gate), recording every problem. */
+export function parsePromotionConfig(root: ConfigObject): PromotionConfig | undefined {
+    const promotion = root.object("promotion");
+    if (promotion === undefined) return undefined;
+    promotion.onlyKeys(["requireStack", "follow"]);
+    const requireStack = promotion.string("requireStack", {
+        ...rules.dns1123Label,
+        patternText: "a stack name such as dev",
+        required: true,
+    });
+    const follow = promotion.stringMap("follow") ?? {};
+    return requireStack === undefined ? undefined : { requireStack, follow };
+}
+
+/** The position of a phase in the cutover order, or -1 for a value that is not a phase. */
+function rank(phase: string): number {
+    return isCutoverPhase(phase) ? phaseIndex(phase) : -1;
+}
+
+/**
+ * Every requested phase the required stack has not completed, as messages naming the key, the pool, both phases and
+ * how to proceed. A pool passes when the required stack's recorded phase for it (or for the pool it `follow`s) is at
+ * or past the requested one in the order prepare < canary < shift < drain < decommission. Recorded outputs only
+ * change after a successful `pulumi up`, so "recorded" means "completed".
+ */
+export function promotionProblems(
+    requested: readonly RequestedPhase[],
+    recorded: RecordedCutovers | undefined,
+    gate: PromotionConfig,
+    requiredStackName: string,
+): string[] {
+    const problems: string[] = [];
+    for (const { pool, phase, key } of requested) {
+        const source = gate.follow[pool] ?? pool;
+        const refusal = `may not move pool "${pool}" to "${phase}"`;
+        if (recorded === undefined) {
+            problems.push(
+                `${key}: ${refusal}: ${requiredStackName} has no "cutover" output yet. ` +
+                    `Deploy ${gate.requireStack} first, then run this stack again.`,
+            );
+            continue;
+        }
+        const done = recorded[source]?.phase;
+        if (done === undefined) {
+            problems.push(
+                `${key}: ${refusal}: ${requiredStackName} has no pool "${source}" in its cutover. Run the pool in ` +
+                    `${gate.requireStack} first, or set promotion.follow.${pool} to the ${gate.requireStack} pool it follows.`,
+            );
+        } else if (rank(done) < 0) {
+            problems.push(
+                `${key}: ${refusal}: ${requiredStackName} recorded ${describeValue(done)} for pool "${source}", ` +
+                    `which is not a cutover phase (${CUTOVER_PHASES.join(", ")}). Redeploy ${gate.requireStack} first.`,
+            );
+        } else if (rank(done) < rank(phase)) {
+            problems.push(
+                `${key}: ${refusal}: ${gate.requireStack} (${requiredStackName}) has only completed "${done}" for pool ` +
+                    `"${source}". Deploy "${phase}" to ${gate.requireStack} first and let it succeed, or keep this ` +
+                    `stack at "${done}" or earlier.`,
+            );
+        }
+    }
+    return problems;
+}
+
+/** Throws a ConfigError listing every refused phase; returns quietly when the required stack ran them all. */
+export function checkPromotion(
+    requested: readonly RequestedPhase[],
+    recorded: RecordedCutovers | undefined,
+    gate: PromotionConfig,
+    requiredStackName: string,
+): void {
+    const problems = promotionProblems(requested, recorded, gate, requiredStackName);
+    if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * Reads the `cutover` output of `<org>/eks-al2023-migration/<stack>` with a StackReference and validates it with
+ * `parseCutoverRecord`. `cutover` is undefined when that stack has no such output yet; a malformed record raises a
+ * ConfigError whose keys name the stack (`acme/eks-al2023-migration/dev:cutover.pools.general.phase`).
+ */
+export async function readDevCutover(
+    org: string = pulumi.getOrganization(),
+    stack = "dev",
+): Promise<{ stackName: string; cutover: RecordedCutovers | undefined }> {
+    const stackName = `${org}/${PROJECT}/${stack}`;
+    const reference = new pulumi.StackReference(`promotion-${stack}`, { name: stackName });
+    const details = await reference.getOutputDetails(CUTOVER_OUTPUT);
+    const value = details.value ?? details.secretValue;
+    if (value === undefined || value === null) return { stackName, cutover: undefined };
+    try {
+        return { stackName, cutover: parseCutoverRecord(value).pools };
+    } catch (error) {
+        if (error instanceof ConfigError) throw new ConfigError(error.problems.map((p) => `${stackName}:${p}`));
+        throw error;
+    }
+}

@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterFacts } from "../common/cluster-facts";
+import type { NodeTaint, PoolConfig } from "./pool-config";
+import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
+import { TYPE_TOKENS } from "../common/project";
+
+/** Tag keys the program sets on every pool resource, so they can be found by pool and cluster. */
+export const POOL_TAG = "eks-al2023-migration/pool";
+export const CLUSTER_TAG = "eks-al2023-migration/cluster";
+
+/**
+ * The tags of one pool's resources: the stack's tags, then the pool's, then the pool and cluster identity tags
+ * (which users cannot override), with keys sorted so the inputs do not depend on config order.
+ */
+export function poolTags(
+    pool: Pick<PoolConfig, "name" | "tags">,
+    clusterName: string,
+    tags: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+    const merged: Record<string, string> = {
+        ...tags,
+        ...pool.tags,
+        [POOL_TAG]: pool.name,
+        [CLUSTER_TAG]: clusterName,
+    };
+    return Object.fromEntries(
+        Object.keys(merged)
+            .sort()
+            .map((key) => [key, merged[key]]),
+    );
+}
+
+/** Kubernetes spellings of the EKS API taint effects. */
+const KUBELET_TAINT_EFFECTS: Record<NodeTaint["effect"], string> = {
+    NO_SCHEDULE: "NoSchedule",
+    NO_EXECUTE: "NoExecute",
+    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+};
+
+/**
+ * With a custom AMI, EKS applies the node group's taints asynchronously, after the node registers, so pods can land
+ * before them; kubelet's `--register-with-taints` puts them on the node at registration (EKS user guide,
+ * mng-ami-id-conditions: F-21). With an EKS AMI (no `customAmi`) EKS registers them itself; no flag is added.
+ */
+export function registerWithTaintsFlags(pool: Pick<PoolConfig, "customAmi" | "taints">): string[] {
+    if (pool.customAmi === undefined || pool.taints.length === 0) return [];
+    const taints = pool.taints.map(
+        (taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${KUBELET_TAINT_EFFECTS[taint.effect]}`,
+    );
+    return [`--register-with-taints=${taints.join(",")}`];
+}
+
+/** Arguments of a NodeLaunchTemplate. */
+export interface NodeLaunchTemplateArgs {
+    /** The validated pool: root volume, IMDS, kubelet settings, scripts, security groups, custom AMI, tags. */
+    readonly pool: PoolConfig;
+    /** The cluster the nodes join: name, endpoint, CA and service CIDR go into the NodeConfig. */
+    readonly cluster: ClusterFacts;
+    /** Tags for every resource of the stack (merged under the pool's tags). @default {} */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The EC2 launch template of one AL2023 managed node group: IMDSv2 only, an encrypted gp3 root volume, nodeadm user
+ * data, and only what EKS allows in a managed node group's template (no instance profile, subnet or instance type:
+ * F-18, F-20; an image id only with `customAmi`: F-21, F-26).
+ */
+export class NodeLaunchTemplate extends pulumi.ComponentResource {
+    /** The launch template id. */
+    public readonly id: pulumi.Output<string>;
+    /** The newest version; the node group uses it, so a change rolls the nodes (F-25). */
+    public readonly latestVersion: pulumi.Output<number>;
+    /** The rendered user data, plain MIME text (before base64), for the offline plan and reviews. */
+    public readonly userData: pulumi.Output<string>;
+
+    constructor(name: string, args: NodeLaunchTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE_TOKENS.NodeLaunchTemplate, name, {}, opts);
+        const { pool, cluster } = args;
+        const tags = poolTags(pool, cluster.name, args.tags);
+
+        this.userData = pulumi
+            .all([cluster.endpoint, cluster.certificateAuthority])
+            .apply(([apiServerEndpoint, certificateAuthority]) =>
+                renderNodeadmUserData({
+                    cluster: { name: cluster.name, apiServerEndpoint, certificateAuthority, cidr: cluster.serviceCidr },
+                    maxPods: pool.kubelet.maxPods,
+                    kubeletConfig: pool.kubelet.config,
+                    kubeletFlags: [...pool.kubelet.flags, ...registerWithTaintsFlags(pool)],
+                    preBootstrapScripts: pool.preBootstrapScripts,
+                }),
+            );
+
+        // Custom security groups in a launch template stop EKS from attaching the cluster security group, so it is
+        // listed first or nodes cannot reach the control plane (EKS user guide, launch-template-security-groups: F-24).
+        const securityGroups =
+            pool.securityGroupIds.length > 0
+                ? { vpcSecurityGroupIds: [cluster.clusterSecurityGroupId, ...pool.securityGroupIds] }
+                : {};
+
+        const template = new aws.ec2.LaunchTemplate(
+            `${name}-lt`,
+            {
+                namePrefix: `${pool.name}-`,
+                description: `AL2023 nodes of pool ${pool.name} in EKS cluster ${cluster.name}`,
+                updateDefaultVersion: true,
+                ...(pool.customAmi !== undefined && { imageId: pool.customAmi }),
+                userData: this.userData.apply(encodeUserData),
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: pool.imds.hopLimit,
+                    instanceMetadataTags: "disabled",
+                },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            volumeType: pool.rootVolume.type,
+                            volumeSize: pool.rootVolume.sizeGiB,
+                            iops: pool.rootVolume.iops,
+                            throughput: pool.rootVolume.throughput,
+                            encrypted: "true",
+                            ...(pool.rootVolume.kmsKeyId !== undefined && { kmsKeyId: pool.rootVolume.kmsKeyId }),
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                ...securityGroups,
+                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                    resourceType,
+                    tags,
+                })),
+                tags,
+            },
+            { parent: this },
+        );
+
+        this.id = template.id;
+        this.latestVersion = template.latestVersion;
+        this.registerOutputs({ id: this.id, latestVersion: this.latestVersion, userData: this.userData });
+    }
+}

@@ -1,0 +1,107 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { PoolConfig, ScalingConfig } from "./pool-config";
+import { poolTags } from "./launch-template";
+import { TYPE_TOKENS } from "../common/project";
+
+/** Arguments of an Al2023NodeGroup. */
+export interface Al2023NodeGroupArgs {
+    /** The EKS cluster the node group joins. */
+    readonly clusterName: string;
+    /** Kubernetes `major.minor` of the cluster; set on the node group unless the pool has a `customAmi` (F-21). */
+    readonly kubernetesVersion: string;
+    /** The validated pool: AMI type, instance types, capacity type, update config, labels, taints, tags. */
+    readonly pool: PoolConfig;
+    /** The pool's launch template; the node group always uses its latest version. */
+    readonly launchTemplate: { readonly id: pulumi.Input<string>; readonly version: pulumi.Input<number> };
+    /** The node IAM role. */
+    readonly nodeRoleArn: pulumi.Input<string>;
+    /** Subnets for the nodes (the pool's, or the legacy node group's). */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** The size for this phase (may be 0/0 in prepare; max stays ≥ 1, an EKS rule). */
+    readonly scaling: ScalingConfig;
+    /**
+     * Let the cluster autoscaler own the desired size: the node group ignores `scalingConfig.desiredSize` changes
+     * (for autoscaled pools on a re-run of the same phase). @default false
+     */
+    readonly ignoreDesiredSizeChanges?: boolean;
+    /** Tags for every resource of the stack (merged under the pool's tags). @default {} */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An AL2023 EKS managed node group built from a NodeLaunchTemplate. It is auto-named from a prefix, so a change that
+ * EKS can only make by replacement (subnets, instance types, capacity type, AMI type) creates the new group before
+ * the old one is deleted (Pulumi's default create-before-replace) without a name collision.
+ */
+export class Al2023NodeGroup extends pulumi.ComponentResource {
+    /** The node group name EKS knows (prefix + unique suffix). */
+    public readonly nodeGroupName: pulumi.Output<string>;
+    public readonly arn: pulumi.Output<string>;
+    /** `<cluster>:<node group>`. */
+    public readonly id: pulumi.Output<string>;
+
+    constructor(name: string, args: Al2023NodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before registering anything, so a bad size leaves no half-declared component behind.
+        checkScaling(args.scaling);
+        super(TYPE_TOKENS.Al2023NodeGroup, name, {}, opts);
+        const { pool, scaling } = args;
+
+        // With an image id in the launch template, EKS rejects amiType, version and releaseVersion (F-21).
+        const ami = pool.customAmi === undefined ? { amiType: pool.amiType, version: args.kubernetesVersion } : {};
+        const nodeGroup = new aws.eks.NodeGroup(
+            `${name}-ng`,
+            {
+                clusterName: args.clusterName,
+                nodeGroupNamePrefix: `${pool.name}-`,
+                launchTemplate: {
+                    id: args.launchTemplate.id,
+                    version: pulumi.output(args.launchTemplate.version).apply((version) => String(version)),
+                },
+                ...ami,
+                instanceTypes: [...pool.instanceTypes],
+                capacityType: pool.capacityType,
+                scalingConfig: { minSize: scaling.min, desiredSize: scaling.desired, maxSize: scaling.max },
+                updateConfig: { ...pool.update },
+                labels: { ...pool.labels },
+                taints: pool.taints.map((taint) => ({ ...taint })),
+                subnetIds: args.subnetIds,
+                nodeRoleArn: args.nodeRoleArn,
+                tags: poolTags(pool, args.clusterName, args.tags),
+            },
+            {
+                parent: this,
+                // What the caller makes the component wait for (a created cluster) holds for the node group itself.
+                dependsOn: opts?.dependsOn,
+                ...(args.ignoreDesiredSizeChanges && { ignoreChanges: ["scalingConfig.desiredSize"] }),
+            },
+        );
+
+        this.nodeGroupName = nodeGroup.nodeGroupName;
+        this.arn = nodeGroup.arn;
+        this.id = nodeGroup.id;
+        this.registerOutputs({ nodeGroupName: this.nodeGroupName, arn: this.arn, id: this.id });
+    }
+}
+
+/** EKS NodegroupScalingConfig: min ≥ 0, desired ≥ 0, max ≥ 1, min ≤ desired ≤ max, whole numbers. */
+function checkScaling(scaling: ScalingConfig): void {
+    const errors: { propertyPath: string; reason: string }[] = [];
+    for (const field of ["min", "desired", "max"] as const) {
+        const value = scaling[field];
+        const lowest = field === "max" ? 1 : 0;
+        if (!Number.isInteger(value) || value < lowest) {
+            errors.push({
+                propertyPath: `scaling.${field}`,
+                reason: `${value} is not allowed; a whole number ≥ ${lowest}`,
+            });
+        }
+    }
+    if (scaling.min > scaling.desired || scaling.desired > scaling.max) {
+        errors.push({
+            propertyPath: "scaling",
+            reason: `min ${scaling.min}, desired ${scaling.desired}, max ${scaling.max}: need min ≤ desired ≤ max`,
+        });
+    }
+    if (errors.length > 0) throw new pulumi.InputPropertiesError({ message: "invalid node group scaling", errors });
+}

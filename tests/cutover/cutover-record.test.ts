@@ -1,0 +1,178 @@
+import { configProblems } from "../config/config-errors";
+import { describe, expect, it } from "vitest";
+import {
+    EMPTY_CUTOVER_RECORD,
+    legacySizeAtAdoption,
+    lookupNodeGroup,
+    parseCutoverRecord,
+    poolCutoverRecord,
+    readPoolNodeGroups,
+    readPreviousCutover,
+    type CutoverRecord,
+} from "../../cutover/cutover-record";
+import { liveNodeGroup } from "./cutover-fixtures";
+import { exampleFacts, runProgram, useOfflineCloud } from "../fakes/mocks";
+
+const RECORD: CutoverRecord = {
+    version: 1,
+    pools: {
+        general: {
+            phase: "shift",
+            legacyNodeGroupName: "prod-general-al2",
+            legacySizeAtAdoption: { min: 3, desired: 6, max: 12 },
+            adopted: true,
+            al2023NodeGroupName: "general-al2023",
+        },
+        web: { phase: "shift", adopted: false, al2023NodeGroupName: "web-al2023" },
+    },
+};
+
+describe("parseCutoverRecord", () => {
+    it("a first deployment has no record", () => {
+        expect(parseCutoverRecord(undefined)).toEqual(EMPTY_CUTOVER_RECORD);
+        expect(parseCutoverRecord(null)).toEqual({ version: 1, pools: {} });
+    });
+
+    it("reads back what a deployment recorded", () => {
+        expect(parseCutoverRecord(JSON.parse(JSON.stringify(RECORD)))).toEqual(RECORD);
+    });
+
+    it("rejects malformed records, naming each field and value", () => {
+        expect(configProblems(() => parseCutoverRecord("shift"))).toEqual([
+            'cutover: "shift" is not allowed; expected an object (stack output cutover of the last deployment)',
+        ]);
+        expect(configProblems(() => parseCutoverRecord({ version: 2, pools: [] }))).toEqual([
+            "cutover.version: 2 is not allowed; this program reads version 1",
+            "cutover.pools: [] is not allowed; expected an object keyed by pool name",
+        ]);
+        const bad = {
+            version: 1,
+            pools: {
+                general: { phase: "drained", adopted: "yes", legacySizeAtAdoption: { min: 1, desired: -1, max: 2.5 } },
+                web: { phase: "shift", adopted: true },
+            },
+        };
+        expect(configProblems(() => parseCutoverRecord(bad))).toEqual([
+            'cutover.pools.general.phase: "drained" is not allowed; expected one of prepare, canary, shift, drain, decommission',
+            'cutover.pools.general.adopted: "yes" is not allowed; expected true or false',
+            "cutover.pools.general.legacySizeAtAdoption.desired: -1 is not allowed; expected a whole number ≥ 0",
+            "cutover.pools.general.legacySizeAtAdoption.max: 2.5 is not allowed; expected a whole number ≥ 0",
+            "cutover.pools.web: an adopted pool must record legacyNodeGroupName and legacySizeAtAdoption",
+        ]);
+    });
+});
+
+describe("readPreviousCutover", () => {
+    it("reads the cutover output of this stack's last deployment through a StackReference to itself", async () => {
+        const cloud = await useOfflineCloud(exampleFacts("prod"), {
+            stack: "prod",
+            previousOutputs: { cutover: RECORD },
+        });
+        let read: CutoverRecord | undefined;
+        await runProgram(async () => {
+            read = await readPreviousCutover();
+            return {};
+        });
+        expect(read).toEqual(RECORD);
+        expect(cloud.resource("pulumi:pulumi:StackReference", "cutover-previous-deployment").inputs).toEqual({
+            name: "acme/eks-al2023-migration/prod",
+        });
+    });
+
+    it("is empty on a first deployment", async () => {
+        await useOfflineCloud(exampleFacts("prod"), { stack: "prod" });
+        let read: CutoverRecord | undefined;
+        await runProgram(async () => {
+            read = await readPreviousCutover();
+            return {};
+        });
+        expect(read).toEqual(EMPTY_CUTOVER_RECORD);
+    });
+});
+
+describe("lookupNodeGroup", () => {
+    it("returns the live node group, or undefined when it does not exist", async () => {
+        await useOfflineCloud(exampleFacts("prod"), { stack: "prod" });
+        const found: unknown[] = [];
+        await runProgram(async () => {
+            found.push(await lookupNodeGroup("shop-prod", "prod-general-al2"));
+            found.push(await lookupNodeGroup("shop-prod", "prod-missing-al2"));
+            return {};
+        });
+        expect(found).toEqual([liveNodeGroup("prod-general-al2"), undefined]);
+    });
+});
+
+describe("legacySizeAtAdoption", () => {
+    const general = RECORD.pools.general;
+
+    it("is the live size before adoption and the recorded size after", () => {
+        const live = liveNodeGroup("prod-general-al2", {
+            scalingConfigs: [{ minSize: 0, desiredSize: 0, maxSize: 12 }],
+        });
+        expect(legacySizeAtAdoption(undefined, liveNodeGroup("prod-general-al2"))).toEqual({
+            min: 3,
+            desired: 6,
+            max: 12,
+        });
+        expect(legacySizeAtAdoption(general, live)).toEqual({ min: 3, desired: 6, max: 12 });
+        expect(legacySizeAtAdoption({ ...general, phase: "decommission", adopted: false }, undefined)).toEqual({
+            min: 3,
+            desired: 6,
+            max: 12,
+        });
+        expect(legacySizeAtAdoption(undefined, undefined)).toBeUndefined();
+    });
+
+    it("ignores a record about another node group", () => {
+        const batch = liveNodeGroup("prod-batch-al2");
+        expect(legacySizeAtAdoption(general, batch)).toEqual({ min: 2, desired: 3, max: 8 });
+    });
+});
+
+describe("poolCutoverRecord", () => {
+    it("records adoption until decommission, and nothing about AL2 for a greenfield pool", () => {
+        const legacy = {
+            legacyNodeGroupName: "prod-general-al2",
+            legacySizeAtAdoption: { min: 3, desired: 6, max: 12 },
+        };
+        expect(poolCutoverRecord({ phase: "shift", ...legacy, al2023NodeGroupName: "general-al2023" })).toEqual(
+            RECORD.pools.general,
+        );
+        expect(poolCutoverRecord({ phase: "decommission", ...legacy, al2023NodeGroupName: "general-al2023" })).toEqual({
+            ...RECORD.pools.general,
+            phase: "decommission",
+            adopted: false,
+        });
+        expect(poolCutoverRecord({ phase: "shift", al2023NodeGroupName: "web-al2023" })).toEqual(RECORD.pools.web);
+    });
+});
+
+describe("readPoolNodeGroups", () => {
+    it("reads the AL2 node group, and the recorded AL2023 one only where the gate needs it", async () => {
+        const cloud = await useOfflineCloud(exampleFacts("prod"), { stack: "prod" });
+        const previous = { ...RECORD.pools.general, al2023NodeGroupName: "prod-batch-al2" };
+        const read: unknown[] = [];
+        await runProgram(async () => {
+            read.push(
+                await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, "shift", previous),
+            );
+            read.push(
+                await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, "drain", previous),
+            );
+            read.push(await readPoolNodeGroups("shop-prod", {}, "drain", previous));
+            read.push(
+                await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "gone-al2" }, "decommission", undefined),
+            );
+            return {};
+        });
+        const general = liveNodeGroup("prod-general-al2");
+        expect(read).toEqual([
+            { legacy: general },
+            { legacy: general, al2023: liveNodeGroup("prod-batch-al2") },
+            {},
+            {},
+        ]);
+        expect(cloud.invokes.filter((i) => i.token === "aws:eks/getNodeGroup:getNodeGroup")).toHaveLength(3);
+    });
+});

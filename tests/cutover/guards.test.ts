@@ -1,0 +1,415 @@
+import { describe, expect, it } from "vitest";
+import type { CutoverPhase } from "../../cutover/phases";
+import type { PoolCutoverRecord } from "../../cutover/cutover-record";
+import {
+    checkCapacity,
+    checkLegacyNodeGroup,
+    checkPhaseOrder,
+    checkRemovedPools,
+    gateProblems,
+    guardCutover,
+    nextStep,
+    readinessGate,
+    type PoolGuardContext,
+} from "../../cutover/guards";
+import { liveNodeGroup, poolConfig } from "./cutover-fixtures";
+
+const AT_ADOPTION = { min: 3, desired: 6, max: 12 };
+
+/** What the last deployment recorded for the general pool in `phase`. */
+function record(phase: CutoverPhase, overrides: Partial<PoolCutoverRecord> = {}): PoolCutoverRecord {
+    return {
+        phase,
+        legacyNodeGroupName: "prod-general-al2",
+        legacySizeAtAdoption: AT_ADOPTION,
+        adopted: phase !== "decommission",
+        al2023NodeGroupName: "general-al2023",
+        ...overrides,
+    };
+}
+
+function context(phase: CutoverPhase, previous?: PoolCutoverRecord, pool = poolConfig()): PoolGuardContext {
+    return { pool, poolIndex: 1, phase, previous };
+}
+
+describe("checkPhaseOrder", () => {
+    it("allows staying, one step forward and one step back", () => {
+        expect(checkPhaseOrder(context("canary", record("canary")), false)).toEqual([]);
+        expect(checkPhaseOrder(context("shift", record("canary")), false)).toEqual([]);
+        expect(checkPhaseOrder(context("decommission", record("drain")), false)).toEqual([]);
+        expect(checkPhaseOrder(context("shift", record("drain")), false)).toEqual([]);
+        expect(checkPhaseOrder(context("canary", record("shift")), false)).toEqual([]);
+    });
+
+    it("refuses skipping forward unless cutoverAllowSkip", () => {
+        expect(checkPhaseOrder(context("drain", record("canary")), false)).toEqual([
+            'cutoverPhase: "drain" is not allowed; pool "general" was last deployed in canary; move forward one phase ' +
+                "at a time: set cutoverPhase=shift first, or set cutoverAllowSkip: true",
+        ]);
+        expect(checkPhaseOrder(context("drain", record("canary")), true)).toEqual([]);
+    });
+
+    it("names the pool's own phase key when the pool overrides the stack phase", () => {
+        const pool = poolConfig({ phase: "drain" });
+        expect(checkPhaseOrder(context("drain", record("prepare"), pool), false)).toEqual([
+            expect.stringMatching(/^pools\[1\]\.phase: "drain" is not allowed; .* set pools\[1\]\.phase=canary first/),
+        ]);
+    });
+
+    it("never skips drain into decommission, even with cutoverAllowSkip", () => {
+        expect(checkPhaseOrder(context("decommission", record("shift")), true)).toEqual([
+            'cutoverPhase: "decommission" is not allowed; pool "general" was last deployed in shift; decommission ' +
+                'deletes AL2 node group "prod-general-al2", which only drain empties (honouring PodDisruptionBudgets) ' +
+                "and unprotects: set cutoverPhase=drain first (cutoverAllowSkip does not skip drain)",
+        ]);
+    });
+
+    it("refuses going back more than one phase, naming the phase to set", () => {
+        expect(checkPhaseOrder(context("canary", record("drain")), true)).toEqual([
+            'cutoverPhase: "canary" is not allowed; pool "general" was last deployed in drain; go back one phase at ' +
+                "a time: set cutoverPhase=shift first",
+        ]);
+    });
+
+    it("nothing returns from decommission", () => {
+        expect(checkPhaseOrder(context("decommission", record("decommission")), false)).toEqual([]);
+        expect(checkPhaseOrder(context("drain", record("decommission")), true)).toEqual([
+            'cutoverPhase: "drain" is not allowed; pool "general" was decommissioned: nothing returns from ' +
+                "decommission (its AL2 node group is deleted); keep cutoverPhase=decommission, or add a new pool to " +
+                "migrate another node group",
+        ]);
+    });
+
+    it("a first deployment adopts the AL2 node group in prepare (canary only with cutoverAllowSkip)", () => {
+        expect(checkPhaseOrder(context("prepare"), false)).toEqual([]);
+        expect(checkPhaseOrder(context("canary"), true)).toEqual([]);
+        expect(checkPhaseOrder(context("canary"), false)).toEqual([
+            'cutoverPhase: "canary" is not allowed; the stack has not adopted AL2 node group "prod-general-al2" of ' +
+                'pool "general" yet; it imports it unchanged in prepare: set cutoverPhase=prepare first (or set ' +
+                "cutoverAllowSkip: true to start at canary)",
+        ]);
+        expect(checkPhaseOrder(context("shift"), true)).toEqual([
+            expect.stringContaining('cutoverPhase: "shift" is not allowed; the stack has not adopted'),
+        ]);
+    });
+
+    it("a greenfield pool may be in any phase", () => {
+        const greenfield = poolConfig({ legacyNodeGroup: undefined });
+        expect(checkPhaseOrder(context("decommission", undefined, greenfield), false)).toEqual([]);
+    });
+
+    it("refuses changing or removing legacyNodeGroup while the stack manages the old one", () => {
+        const renamed = poolConfig({ legacyNodeGroup: "prod-other-al2" });
+        expect(checkPhaseOrder(context("shift", record("shift"), renamed), false)).toEqual([
+            'pools[1].legacyNodeGroup: "prod-other-al2" is not allowed; the stack manages AL2 node group ' +
+                '"prod-general-al2" for pool "general" (phase shift); finish its cutover (decommission) or roll it ' +
+                "back before changing legacyNodeGroup",
+        ]);
+        const removed = poolConfig({ legacyNodeGroup: undefined });
+        expect(checkPhaseOrder(context("shift", record("shift"), removed), false)).toEqual([
+            expect.stringMatching(/^pools\[1\]\.legacyNodeGroup: nothing is not allowed; the stack manages/),
+        ]);
+    });
+});
+
+describe("checkRemovedPools", () => {
+    it("refuses dropping a pool whose AL2 node group the stack still manages", () => {
+        const previous = {
+            version: 1 as const,
+            pools: { general: record("canary"), batch: record("decommission"), web: record("shift") },
+        };
+        expect(checkRemovedPools([{ name: "web" }], previous)).toEqual([
+            'pools: pool "general" is missing, but the stack still manages its AL2 node group "prod-general-al2" ' +
+                "(phase canary); put the pool back, and take it to decommission before removing it",
+        ]);
+        expect(checkRemovedPools([{ name: "web" }, { name: "general" }], previous)).toEqual([]);
+    });
+});
+
+describe("readinessGate", () => {
+    const ready = liveNodeGroup("prod-general-al2", {
+        nodeGroupName: "general-al2023",
+        amiType: "AL2023_x86_64_STANDARD",
+    });
+
+    it("passes for an ACTIVE node group at full size, and says what it cannot see", () => {
+        const gate = readinessGate(context("drain"), "shop-prod", "general-al2023", ready);
+        expect(gate).toEqual({
+            required: true,
+            passed: true,
+            nodeGroupName: "general-al2023",
+            checks: [
+                { name: "exists", ok: true, detail: 'AL2023 node group "general-al2023" exists' },
+                { name: "status", ok: true, detail: "status ACTIVE (needs ACTIVE)" },
+                { name: "desiredSize", ok: true, detail: "desired size 6 (needs the pool's full size 6)" },
+            ],
+            notChecked: [
+                "health issues: not visible to aws.eks.getNodeGroup; check `aws eks describe-nodegroup " +
+                    "--cluster-name shop-prod --nodegroup-name general-al2023 --query nodegroup.health.issues` is empty",
+                "node readiness: not an EKS API field; the drain checks the AL2023 nodes are Ready before evicting",
+            ],
+        });
+        expect(gateProblems(context("drain"), gate)).toEqual([]);
+    });
+
+    it("fails a missing node group, naming it", () => {
+        const gate = readinessGate(context("decommission"), "shop-prod", "general-al2023", undefined);
+        expect(gate.passed).toBe(false);
+        expect(gateProblems(context("decommission"), gate)).toEqual([
+            'cutoverPhase: "decommission" is not allowed; pool "general" is not ready: AL2023 node group ' +
+                '"general-al2023" fails the readiness gate (exists: AL2023 node group "general-al2023" not found in ' +
+                'cluster "shop-prod"); stay in drain until it passes',
+        ]);
+    });
+
+    it("fails when no AL2023 node group was ever recorded", () => {
+        const gate = readinessGate(context("drain"), "shop-prod", undefined, undefined);
+        expect(gate.checks).toEqual([
+            {
+                name: "exists",
+                ok: false,
+                detail: "no AL2023 node group recorded by an earlier deployment of this stack; deploy shift first",
+            },
+        ]);
+    });
+
+    it("fails a node group that is not ACTIVE or too small, listing each failure", () => {
+        const small = { ...ready, status: "DEGRADED", scalingConfigs: [{ minSize: 0, desiredSize: 2, maxSize: 12 }] };
+        const gate = readinessGate(context("drain"), "shop-prod", "general-al2023", small);
+        expect(gate.passed).toBe(false);
+        expect(gateProblems(context("drain"), gate)).toEqual([
+            expect.stringContaining(
+                "(status: status DEGRADED (needs ACTIVE); desiredSize: desired size 2 (needs the pool's full size 6)); " +
+                    "stay in shift until it passes",
+            ),
+        ]);
+    });
+
+    it("for an autoscaled pool needs at least scaling.min and 1", () => {
+        const pool = poolConfig({ autoscaled: true, scaling: { min: 0, desired: 6, max: 12 } });
+        const one = { ...ready, scalingConfigs: [{ minSize: 0, desiredSize: 1, maxSize: 12 }] };
+        const none = { ...ready, scalingConfigs: [{ minSize: 0, desiredSize: 0, maxSize: 12 }] };
+        expect(readinessGate(context("drain", undefined, pool), "shop-prod", "general-al2023", one).passed).toBe(true);
+        const gate = readinessGate(context("drain", undefined, pool), "shop-prod", "general-al2023", none);
+        expect(gate.checks[2]).toEqual({
+            name: "desiredSize",
+            ok: false,
+            detail: "desired size 0 (needs at least scaling.min and 1 (autoscaled): 1)",
+        });
+    });
+
+    it("is not required before drain, nor for a greenfield pool", () => {
+        const gate = readinessGate(context("shift"), "shop-prod", "general-al2023", undefined);
+        expect(gate.required).toBe(false);
+        expect(gateProblems(context("shift"), gate)).toEqual([]);
+        const greenfield = context("drain", undefined, poolConfig({ legacyNodeGroup: undefined }));
+        expect(readinessGate(greenfield, "shop-prod", "general-al2023", undefined).required).toBe(false);
+    });
+});
+
+describe("checkLegacyNodeGroup", () => {
+    const cluster = { name: "shop-prod", kubernetesVersion: "1.32" };
+
+    it("accepts a live AL2 node group", () => {
+        expect(checkLegacyNodeGroup(context("prepare"), cluster, liveNodeGroup("prod-general-al2"))).toEqual({
+            problems: [],
+            warnings: [],
+        });
+    });
+
+    it("a named node group that does not exist is an error, except once decommissioned", () => {
+        expect(checkLegacyNodeGroup(context("prepare"), cluster, undefined)).toEqual({
+            problems: [
+                'pools[1].legacyNodeGroup: "prod-general-al2" is not allowed; no managed node group ' +
+                    '"prod-general-al2" in cluster "shop-prod" (see `aws eks list-nodegroups --cluster-name shop-prod`)',
+            ],
+            warnings: [],
+        });
+        expect(checkLegacyNodeGroup(context("decommission"), cluster, undefined)).toEqual({
+            problems: [],
+            warnings: [],
+        });
+    });
+
+    it("refuses a node group that is not AL2", () => {
+        const al2023 = liveNodeGroup("prod-general-al2", { amiType: "AL2023_x86_64_STANDARD" });
+        expect(checkLegacyNodeGroup(context("prepare"), cluster, al2023).problems).toEqual([
+            'pools[1].legacyNodeGroup: "prod-general-al2" is not allowed; its amiType is AL2023_x86_64_STANDARD; ' +
+                "this program replaces AL2 node groups (amiType AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64)",
+        ]);
+        const custom = liveNodeGroup("prod-general-al2", { amiType: "CUSTOM" });
+        expect(checkLegacyNodeGroup(context("prepare"), cluster, custom).problems).toEqual([
+            expect.stringContaining("its amiType is CUSTOM; this program replaces AL2 node groups"),
+        ]);
+        for (const amiType of ["AL2_x86_64_GPU", "AL2_ARM_64"]) {
+            const al2 = liveNodeGroup("prod-general-al2", { amiType });
+            expect(checkLegacyNodeGroup(context("prepare"), cluster, al2).problems).toEqual([]);
+        }
+    });
+
+    it("warns that an AL2 node group on 1.33 or newer can only be scaled and drained", () => {
+        const findings = checkLegacyNodeGroup(
+            context("shift"),
+            { name: "shop-prod", kubernetesVersion: "1.33" },
+            liveNodeGroup("prod-general-al2"),
+        );
+        expect(findings).toEqual({
+            problems: [],
+            warnings: [
+                'pools[1].legacyNodeGroup: AL2 node group "prod-general-al2" runs on Kubernetes 1.33, which has no ' +
+                    "AL2 AMIs (1.32 is the last): it cannot be updated any more (version, AMI release), only scaled " +
+                    'and drained; take pool "general" through drain to decommission',
+            ],
+        });
+    });
+});
+
+describe("checkCapacity", () => {
+    it("passes when the AL2023 pool is at least as large as AL2 was", () => {
+        expect(checkCapacity(context("drain"), AT_ADOPTION, false)).toEqual([]);
+    });
+
+    it("refuses a smaller AL2023 pool in drain and decommission unless accepted", () => {
+        const small = poolConfig({ scaling: { min: 2, desired: 4, max: 8 } });
+        const expected = [
+            'pools[1].scaling.desired: 4 is not allowed; in drain pool "general" would have fewer nodes than the 6 ' +
+                'AL2 node group "prod-general-al2" had at adoption; raise it to at least 6, or set ' +
+                "pools[1].acceptReducedCapacity: true if fewer (larger) nodes are enough",
+        ];
+        expect(checkCapacity(context("drain", undefined, small), AT_ADOPTION, false)).toEqual(expected);
+        expect(checkCapacity(context("decommission", undefined, small), AT_ADOPTION, false)).toHaveLength(1);
+        expect(checkCapacity(context("drain", undefined, small), AT_ADOPTION, true)).toEqual([]);
+        expect(checkCapacity(context("shift", undefined, small), AT_ADOPTION, false)).toEqual([]);
+    });
+
+    it("for an autoscaled pool compares scaling.max, what the autoscaler may reach", () => {
+        const autoscaled = poolConfig({ autoscaled: true, scaling: { min: 1, desired: 2, max: 6 } });
+        expect(checkCapacity(context("drain", undefined, autoscaled), AT_ADOPTION, false)).toEqual([]);
+        const capped = poolConfig({ autoscaled: true, scaling: { min: 1, desired: 2, max: 5 } });
+        expect(checkCapacity(context("drain", undefined, capped), AT_ADOPTION, false)).toEqual([
+            expect.stringMatching(/^pools\[1\]\.scaling\.max: 5 is not allowed; .* at least 6/),
+        ]);
+    });
+});
+
+describe("nextStep", () => {
+    const names = { clusterName: "shop-prod", al2023NodeGroupName: "general-al2023" };
+    const al2Pods =
+        "for node in $(kubectl get nodes -l eks.amazonaws.com/nodegroup=prod-general-al2 -o jsonpath=" +
+        "'{.items[*].metadata.name}'); do kubectl get pods -A -o wide --field-selector spec.nodeName=$node; done";
+
+    it("prepare: pre-flight checks, then canary", () => {
+        const step = nextStep(context("prepare"), names);
+        expect(step.summary).toMatch(/^next: set cutoverPhase=canary after checking the pre-flight list/);
+        expect(step.summary).toContain("IRSA or Pod Identity");
+        expect(step.verify).toContain("kubectl get nodes -l eks.amazonaws.com/nodegroup=general-al2023 -o wide");
+        expect(step.verify).toContain("kubectl get pdb -A");
+        expect(step.rollback).toBeUndefined();
+    });
+
+    it("shift: check both node groups and the pods still on AL2, then drain", () => {
+        expect(nextStep(context("shift"), names)).toEqual({
+            summary:
+                "next: set cutoverPhase=drain after checking general-al2023 is at its full size with Ready nodes and " +
+                "the nodes of prod-general-al2 are cordoned (SchedulingDisabled)",
+            verify: [
+                "kubectl get nodes -l eks.amazonaws.com/nodegroup=general-al2023 -o wide",
+                "kubectl get nodes -l eks.amazonaws.com/nodegroup=prod-general-al2 -o wide",
+                al2Pods,
+                "aws eks describe-nodegroup --cluster-name shop-prod --nodegroup-name general-al2023 --query " +
+                    "nodegroup.health.issues",
+            ],
+            rollback: "set cutoverPhase=canary (removes the taint from prod-general-al2 and uncordons its nodes)",
+        });
+    });
+
+    it("drain: nothing but DaemonSet pods left, then decommission; per-pool key", () => {
+        const step = nextStep(context("drain", undefined, poolConfig({ phase: "drain" })), names);
+        expect(step.summary).toBe(
+            "next: set pools[1].phase=decommission after checking no pods but DaemonSet pods are left on " +
+                "prod-general-al2 and prod-general-al2 has no nodes",
+        );
+        expect(step.verify[0]).toBe(al2Pods);
+        expect(step.rollback).toBe(
+            "set pools[1].phase=shift (scales prod-general-al2 back to its size at adoption, nodes stay cordoned)",
+        );
+    });
+
+    it("canary and decommission", () => {
+        expect(nextStep(context("canary"), names).summary).toMatch(
+            /^next: set cutoverPhase=shift after checking the 1 canary/,
+        );
+        expect(nextStep(context("decommission"), names)).toMatchObject({
+            summary: 'done: AL2 node group prod-general-al2 is deleted; pool "general" runs on general-al2023',
+            rollback: "none: nothing returns from decommission",
+        });
+    });
+
+    it("greenfield: no cutover", () => {
+        expect(nextStep(context("shift", undefined, poolConfig({ legacyNodeGroup: undefined })), names)).toEqual({
+            summary:
+                'no cutover: pool "general" has no legacyNodeGroup; AL2023 node group general-al2023 is at full size',
+            verify: ["kubectl get nodes -l eks.amazonaws.com/nodegroup=general-al2023 -o wide"],
+        });
+    });
+});
+
+describe("guardCutover", () => {
+    const cluster = { name: "shop-prod", kubernetesVersion: "1.33" };
+    const al2023 = liveNodeGroup("prod-general-al2", {
+        nodeGroupName: "general-al2023",
+        amiType: "AL2023_x86_64_STANDARD",
+    });
+
+    it("collects every pool's problems and warnings, and each pool's gate", () => {
+        const general = { ...context("drain", record("shift")), legacyLive: liveNodeGroup("prod-general-al2") };
+        const batch = {
+            pool: poolConfig({
+                name: "batch",
+                legacyNodeGroup: "prod-batch-al2",
+                scaling: { min: 1, desired: 2, max: 4 },
+            }),
+            poolIndex: 2,
+            phase: "drain" as const,
+            previous: record("shift", { legacyNodeGroupName: "prod-batch-al2", al2023NodeGroupName: "batch-al2023" }),
+            legacyLive: liveNodeGroup("prod-batch-al2"),
+            legacyAtAdoption: { min: 2, desired: 3, max: 8 },
+        };
+        const findings = guardCutover({
+            pools: [{ ...general, al2023Live: al2023, legacyAtAdoption: AT_ADOPTION }, batch],
+            previous: { version: 1, pools: { general: record("shift"), gone: record("canary") } },
+            allowSkip: false,
+            cluster,
+        });
+        expect(findings.problems).toEqual([
+            expect.stringMatching(
+                /^cutoverPhase: "drain" is not allowed; pool "batch" is not ready: AL2023 node group "batch-al2023"/,
+            ),
+            expect.stringMatching(/^pools\[2\]\.scaling\.desired: 2 is not allowed; in drain pool "batch"/),
+            expect.stringMatching(/^pools: pool "gone" is missing/),
+        ]);
+        expect(findings.warnings).toEqual([
+            expect.stringMatching(
+                /^pools\[1\]\.legacyNodeGroup: AL2 node group "prod-general-al2" runs on Kubernetes 1\.33/,
+            ),
+            expect.stringMatching(
+                /^pools\[2\]\.legacyNodeGroup: AL2 node group "prod-batch-al2" runs on Kubernetes 1\.33/,
+            ),
+        ]);
+        expect(findings.gates.general.passed).toBe(true);
+        expect(findings.gates.batch).toMatchObject({ required: true, passed: false, nodeGroupName: "batch-al2023" });
+    });
+
+    it("finds nothing for a healthy step", () => {
+        const findings = guardCutover({
+            pools: [
+                { ...context("prepare"), legacyLive: liveNodeGroup("prod-general-al2"), legacyAtAdoption: AT_ADOPTION },
+            ],
+            previous: { version: 1, pools: {} },
+            allowSkip: false,
+            cluster: { ...cluster, kubernetesVersion: "1.32" },
+        });
+        expect(findings).toMatchObject({ problems: [], warnings: [] });
+        expect(findings.gates.general.required).toBe(false);
+    });
+});

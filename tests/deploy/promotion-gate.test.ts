@@ -1,0 +1,160 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { PROJECT } from "../../common/project";
+import {
+    checkPromotion,
+    parsePromotionConfig,
+    promotionProblems,
+    readDevCutover,
+    type PromotionConfig,
+    type RequestedPhase,
+} from "../../cutover/promotion-gate";
+import { ConfigError, ConfigObject, Problems } from "../../common/validate";
+import { runProgram } from "../fakes/mocks";
+
+const GATE: PromotionConfig = { requireStack: "dev", follow: {} };
+const DEV = "acme/eks-al2023-migration/dev";
+const request = (pool: string, phase: RequestedPhase["phase"], key = `pools[${pool}].phase`): RequestedPhase => ({
+    pool,
+    phase,
+    key,
+});
+
+describe("promotion gate", () => {
+    it("lets prod run any phase dev has completed or passed", () => {
+        const dev = { general: { phase: "shift" }, batch: { phase: "decommission" } };
+        expect(
+            promotionProblems(
+                [request("general", "prepare"), request("general", "shift"), request("batch", "drain")],
+                dev,
+                GATE,
+                DEV,
+            ),
+        ).toEqual([]);
+        expect(() => checkPromotion([request("general", "canary")], dev, GATE, DEV)).not.toThrow();
+    });
+
+    it("refuses a phase dev has not completed, naming the key, pool, both phases and the way forward", () => {
+        let error: unknown;
+        try {
+            checkPromotion(
+                [request("general", "shift", "pools[0].phase")],
+                { general: { phase: "canary" } },
+                GATE,
+                DEV,
+            );
+        } catch (e) {
+            error = e;
+        }
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([
+            'pools[0].phase: may not move pool "general" to "shift": dev (acme/eks-al2023-migration/dev) has only ' +
+                'completed "canary" for pool "general". Deploy "shift" to dev first and let it succeed, or keep this ' +
+                'stack at "canary" or earlier.',
+        ]);
+    });
+
+    it("refuses every phase of a pool dev never ran, unless it follows a dev pool", () => {
+        const dev = { general: { phase: "drain" } };
+        expect(promotionProblems([request("batch", "prepare", "pools[1].phase")], dev, GATE, DEV)).toEqual([
+            'pools[1].phase: may not move pool "batch" to "prepare": acme/eks-al2023-migration/dev has no pool ' +
+                '"batch" in its cutover. Run the pool in dev first, or set promotion.follow.batch to the dev pool ' +
+                "it follows.",
+        ]);
+        const following = { requireStack: "dev", follow: { batch: "general" } };
+        expect(promotionProblems([request("batch", "drain")], dev, following, DEV)).toEqual([]);
+        expect(promotionProblems([request("batch", "decommission", "cutoverPhase")], dev, following, DEV)).toEqual([
+            expect.stringMatching(
+                /^cutoverPhase: may not move pool "batch" to "decommission": dev .* "drain" for pool "general"/,
+            ),
+        ]);
+    });
+
+    it("refuses everything while dev has no cutover output, and a phase dev recorded that is not a phase", () => {
+        expect(promotionProblems([request("general", "prepare", "cutoverPhase")], undefined, GATE, DEV)).toEqual([
+            'cutoverPhase: may not move pool "general" to "prepare": acme/eks-al2023-migration/dev has no "cutover" ' +
+                "output yet. Deploy dev first, then run this stack again.",
+        ]);
+        expect(promotionProblems([request("general", "canary")], { general: { phase: "warming" } }, GATE, DEV)).toEqual(
+            [expect.stringContaining('recorded "warming" for pool "general", which is not a cutover phase')],
+        );
+    });
+
+    it("reads the promotion config and reports its mistakes with key and value", () => {
+        const problems = new Problems();
+        const root = ConfigObject.from(
+            "",
+            { promotion: { requireStack: "dev", follow: { batch: "general" } } },
+            problems,
+        )!;
+        expect(parsePromotionConfig(root)).toEqual({ requireStack: "dev", follow: { batch: "general" } });
+        expect(parsePromotionConfig(ConfigObject.from("", {}, problems)!)).toBeUndefined();
+        expect(problems.count).toBe(0);
+
+        const bad = ConfigObject.from("", { promotion: { requireStack: "Dev Stack", folow: {} } }, problems)!;
+        expect(parsePromotionConfig(bad)).toBeUndefined();
+        expect(() => problems.throwIfAny()).toThrow(/promotion\.folow: unknown key \(did you mean "follow"\?\)/);
+        expect(() => problems.throwIfAny()).toThrow(
+            /promotion\.requireStack: "Dev Stack" is not allowed; expected a stack name/,
+        );
+    });
+});
+
+/** Mocks whose StackReferences answer with the outputs of the named stack. */
+function stackReferenceMocks(outputsByStack: Record<string, Record<string, unknown>>, secret = false) {
+    const referenced: string[] = [];
+    const mocks: pulumi.runtime.Mocks = {
+        call: (args) => {
+            throw new Error(`unexpected invoke ${args.token}`);
+        },
+        newResource: (args) => {
+            if (args.type !== "pulumi:pulumi:StackReference") return { id: `${args.name}-id`, state: args.inputs };
+            referenced.push(args.inputs.name);
+            const outputs = outputsByStack[args.inputs.name] ?? {};
+            return {
+                id: args.inputs.name,
+                state: { name: args.inputs.name, outputs, secretOutputNames: secret ? Object.keys(outputs) : [] },
+            };
+        },
+    };
+    return { mocks, referenced };
+}
+
+describe("readDevCutover", () => {
+    it.each([false, true])("reads dev's cutover output through a StackReference (secret: %s)", async (secret) => {
+        const { mocks, referenced } = stackReferenceMocks(
+            { [DEV]: { cutover: { version: 1, pools: { general: { phase: "canary", adopted: false } } } } },
+            secret,
+        );
+        await pulumi.runtime.setMocks(mocks, PROJECT, "prod", false, "acme");
+        const outputs = await runProgram(async () => ({ read: await readDevCutover("acme") }));
+        expect(referenced).toEqual([DEV]);
+        expect(outputs.read).toEqual({ stackName: DEV, cutover: { general: { phase: "canary", adopted: false } } });
+    });
+
+    it("returns no cutover when dev has none yet, and rejects a malformed one", async () => {
+        const empty = stackReferenceMocks({});
+        await pulumi.runtime.setMocks(empty.mocks, PROJECT, "prod", false, "acme");
+        const outputs = await runProgram(async () => ({ read: await readDevCutover("acme") }));
+        expect(outputs.read).toEqual({ stackName: DEV, cutover: undefined });
+
+        const malformed = stackReferenceMocks({
+            [DEV]: { cutover: { version: 1, pools: { general: { phase: "warming", adopted: false } } } },
+        });
+        await pulumi.runtime.setMocks(malformed.mocks, PROJECT, "prod", false, "acme");
+        let error: unknown;
+        await runProgram(async () => {
+            try {
+                await readDevCutover("acme");
+            } catch (e) {
+                error = e;
+            }
+            return {};
+        });
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([
+            'acme/eks-al2023-migration/dev:cutover.pools.general.phase: "warming" is not allowed; expected one of ' +
+                "prepare, canary, shift, drain, decommission",
+        ]);
+    });
+});

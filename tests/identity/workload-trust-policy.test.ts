@@ -1,0 +1,205 @@
+import { describe, expect, it } from "vitest";
+import {
+    checkTrustPolicyLength,
+    irsaTrustPolicy,
+    issuerHostPath,
+    oidcProviderArn,
+    parseOidcProviderArn,
+    podIdentityTrustPolicy,
+    trustPolicyLength,
+} from "../../identity/workload-trust-policy";
+
+const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5E1B0F2A7C3D9E8F6A4B2C1D0E9F8A7B";
+const PROVIDER = `arn:aws:iam::111122223333:oidc-provider/${ISSUER}`;
+const CN_ISSUER = "oidc.eks.cn-north-1.amazonaws.com.cn/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9";
+const CN_PROVIDER = `arn:aws-cn:iam::444455556666:oidc-provider/${CN_ISSUER}`;
+
+/** Serialises once and parses back, as IAM would receive it. */
+function roundTrip(document: unknown): unknown {
+    return JSON.parse(JSON.stringify(document));
+}
+
+describe("irsaTrustPolicy", () => {
+    it("trusts one service account exactly (F-44)", () => {
+        const document = irsaTrustPolicy({
+            providerArn: PROVIDER,
+            issuerHostPath: ISSUER,
+            subjects: [{ namespace: "shop", name: "s3-reader" }],
+        });
+        expect(roundTrip(document)).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: PROVIDER },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${ISSUER}:aud`]: "sts.amazonaws.com",
+                            [`${ISSUER}:sub`]: "system:serviceaccount:shop:s3-reader",
+                        },
+                    },
+                },
+            ],
+        });
+    });
+
+    it("lists every subject of a shared role in one statement (F-45), each once", () => {
+        const document = irsaTrustPolicy({
+            providerArn: PROVIDER,
+            issuerHostPath: ISSUER,
+            subjects: [
+                { namespace: "shop", name: "orders" },
+                { namespace: "batch", name: "reports" },
+                { namespace: "shop", name: "orders" },
+            ],
+        });
+        expect(roundTrip(document)).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: PROVIDER },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${ISSUER}:aud`]: "sts.amazonaws.com",
+                            [`${ISSUER}:sub`]: [
+                                "system:serviceaccount:shop:orders",
+                                "system:serviceaccount:batch:reports",
+                            ],
+                        },
+                    },
+                },
+            ],
+        });
+    });
+
+    it("namespace-wide moves only :sub to StringLike with <ns>:*", () => {
+        const document = irsaTrustPolicy({
+            providerArn: PROVIDER,
+            issuerHostPath: ISSUER,
+            subjects: [
+                { namespace: "jobs", name: "a" },
+                { namespace: "jobs", name: "b" },
+            ],
+            namespaceWide: true,
+        });
+        expect(roundTrip(document)).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: PROVIDER },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
+                        StringLike: { [`${ISSUER}:sub`]: "system:serviceaccount:jobs:*" },
+                    },
+                },
+            ],
+        });
+    });
+
+    it("keeps the aws-cn partition of the provider ARN", () => {
+        const document = irsaTrustPolicy({
+            providerArn: CN_PROVIDER,
+            issuerHostPath: CN_ISSUER,
+            subjects: [{ namespace: "shop", name: "s3-reader" }],
+        });
+        expect(roundTrip(document)).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: CN_PROVIDER },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${CN_ISSUER}:aud`]: "sts.amazonaws.com",
+                            [`${CN_ISSUER}:sub`]: "system:serviceaccount:shop:s3-reader",
+                        },
+                    },
+                },
+            ],
+        });
+        expect(JSON.stringify(document)).not.toContain("arn:aws:");
+    });
+
+    it("rejects a provider of another issuer, a non-provider ARN and an empty subject list", () => {
+        const subjects = [{ namespace: "shop", name: "x" }];
+        expect(() => irsaTrustPolicy({ providerArn: CN_PROVIDER, issuerHostPath: ISSUER, subjects })).toThrow(
+            /is not for the issuer/,
+        );
+        expect(() =>
+            irsaTrustPolicy({ providerArn: "arn:aws:iam::111122223333:role/x", issuerHostPath: ISSUER, subjects }),
+        ).toThrow(/not an IAM OIDC provider ARN/);
+        expect(() => irsaTrustPolicy({ providerArn: PROVIDER, issuerHostPath: ISSUER, subjects: [] })).toThrow(
+            /at least one service account/,
+        );
+    });
+});
+
+describe("provider ARN helpers", () => {
+    it("builds and splits provider ARNs in every partition", () => {
+        expect(oidcProviderArn("aws", "111122223333", `https://${ISSUER}`)).toBe(PROVIDER);
+        expect(oidcProviderArn("aws-cn", "444455556666", `https://${CN_ISSUER}`)).toBe(CN_PROVIDER);
+        expect(parseOidcProviderArn(CN_PROVIDER)).toEqual({
+            partition: "aws-cn",
+            accountId: "444455556666",
+            issuerHostPath: CN_ISSUER,
+        });
+        expect(issuerHostPath(`https://${ISSUER}/`)).toBe(ISSUER);
+    });
+});
+
+describe("podIdentityTrustPolicy", () => {
+    it("trusts pods.eks.amazonaws.com with AssumeRole and TagSession (F-47)", () => {
+        expect(roundTrip(podIdentityTrustPolicy())).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "pods.eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                },
+            ],
+        });
+    });
+});
+
+describe("trust policy quota", () => {
+    const subjects = Array.from({ length: 40 }, (_, i) => ({ namespace: "tenants", name: `tenant-${i}` }));
+    const role = { configKey: "sharedRoles[0]", roleName: "shop-dev-tenants", subjects };
+    const document = irsaTrustPolicy({ providerArn: PROVIDER, issuerHostPath: ISSUER, subjects });
+
+    it("counts characters without whitespace", () => {
+        expect(trustPolicyLength(document)).toBe(JSON.stringify(document).length);
+        expect(trustPolicyLength(podIdentityTrustPolicy())).toBe(
+            JSON.stringify(podIdentityTrustPolicy(), null, 4).replace(/\s/g, "").length,
+        );
+    });
+
+    it("accepts a document within the limit", () => {
+        const small = irsaTrustPolicy({
+            providerArn: PROVIDER,
+            issuerHostPath: ISSUER,
+            subjects: subjects.slice(0, 2),
+        });
+        expect(checkTrustPolicyLength(role, small, 2048)).toBeUndefined();
+        expect(checkTrustPolicyLength(role, document, trustPolicyLength(document))).toBeUndefined();
+    });
+
+    it("names the role, its length, the limit and its subjects when over", () => {
+        const length = trustPolicyLength(document);
+        expect(length).toBeGreaterThan(2048);
+        const message = checkTrustPolicyLength(role, document, 2048);
+        expect(message).toContain("sharedRoles[0]");
+        expect(message).toContain("shop-dev-tenants");
+        expect(message).toContain(`${length} characters`);
+        expect(message).toContain("2048");
+        expect(message).toContain("tenants/tenant-0, tenants/tenant-1");
+        expect(message).toContain("40 service account(s)");
+        expect(checkTrustPolicyLength(role, document, length - 1)).toContain(`limit of ${length - 1}`);
+    });
+});

@@ -1,0 +1,310 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import program from "../../index";
+import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
+import type { CloudFacts } from "../../plan/offline-cloud";
+import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
+import type { PoolCutoverRecord } from "../../cutover/cutover-record";
+import { exampleFacts, stackFileConfig } from "../fakes/mocks";
+
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+
+/** The bundled AL2023 node group names (facts/<stack>/describe-nodegroup-*-al2023.json). */
+const AL2023_NAMES: Record<string, string> = {
+    "dev/general": "general-20261102093015123400000001",
+    "prod/general": "general-20261109101204556700000001",
+    "prod/batch": "batch-20261116083342901200000001",
+};
+
+/** What the last deployment recorded for a pool with a legacy node group, deployed in `phase`. */
+function record(
+    stack: string,
+    pool: string,
+    legacy: string | undefined,
+    phase: CutoverPhase,
+    facts: CloudFacts,
+): PoolCutoverRecord {
+    if (legacy === undefined) return { phase, adopted: false };
+    const scaling = facts.nodegroups[legacy].nodegroup.scalingConfig;
+    return {
+        phase,
+        adopted: phase !== "decommission",
+        legacyNodeGroupName: legacy,
+        legacySizeAtAdoption: { min: scaling.minSize, desired: scaling.desiredSize, max: scaling.maxSize },
+        al2023NodeGroupName: AL2023_NAMES[`${stack}/${pool}`],
+    };
+}
+
+/** Evaluates a stack file in `phase`, as if the last deployment ran `previous` (undefined: first deployment). */
+async function evaluateStack(
+    stack: "dev" | "prod",
+    phase: CutoverPhase,
+    previous: CutoverPhase | undefined,
+    edit: (config: Record<string, unknown>) => void = () => {},
+): Promise<Evaluation> {
+    const facts = exampleFacts(stack);
+    const config: Record<string, unknown> = { ...stackFileConfig(stack), cutoverPhase: phase };
+    edit(config);
+    const pools = config.pools as { name: string; legacyNodeGroup?: string; phase?: CutoverPhase }[];
+    const recordFor = (at: CutoverPhase | undefined) =>
+        at === undefined
+            ? {}
+            : {
+                  cutover: {
+                      version: 1,
+                      pools: Object.fromEntries(
+                          pools.map((p) => [p.name, record(stack, p.name, p.legacyNodeGroup, p.phase ?? at, facts)]),
+                      ),
+                  },
+              };
+    return evaluateOffline({
+        stack,
+        config,
+        facts,
+        previousOutputs: recordFor(previous),
+        // prod follows dev: dev has completed the phase prod asks for.
+        otherStacks: { "acme/eks-al2023-migration/dev": recordFor(phase) },
+        program,
+    });
+}
+
+function names(evaluation: Evaluation, type: string): string[] {
+    return evaluation.resources
+        .filter((r) => r.type === type)
+        .map((r) => r.name)
+        .sort();
+}
+
+function ok(evaluation: Evaluation): Evaluation {
+    if (evaluation.error !== undefined) throw evaluation.error;
+    return evaluation;
+}
+
+describe("the composed stack", () => {
+    it.each(["dev", "prod"] as const)(
+        "%s evaluates on its first deployment in prepare and adopts each AL2 node group",
+        async (stack) => {
+            const evaluation = ok(await evaluateStack(stack, "prepare", undefined));
+            const legacy = names(evaluation, NODE_GROUP).filter((n) => n.endsWith("-legacy"));
+            expect(legacy.length).toBeGreaterThan(0);
+            for (const name of legacy) {
+                const options = evaluation.options.get(optionsKey(NODE_GROUP, name))!;
+                const inputs = evaluation.resources.find((r) => r.name === name)!.inputs;
+                expect(options.import).toBe(`${inputs.clusterName}:${inputs.nodeGroupName}`);
+                expect(options.protect).toBe(true);
+            }
+        },
+    );
+
+    it.each(["dev", "prod"] as const)("%s evaluates in every phase after a one-step move", async (stack) => {
+        for (const [i, phase] of CUTOVER_PHASES.entries()) {
+            if (i === 0) continue;
+            const evaluation = await evaluateStack(stack, phase, CUTOVER_PHASES[i - 1]);
+            expect(evaluation.error, `${stack} ${phase}`).toBeUndefined();
+        }
+    });
+
+    it("declares exactly the cutover resources of each phase (dev)", async () => {
+        const shift = ok(await evaluateStack("dev", "shift", "canary"));
+        expect(names(shift, DYNAMIC)).toEqual(["general-legacy-cordon"]);
+        expect(names(shift, NODE_GROUP)).toEqual(["general-legacy", "general-ng"]);
+
+        const drain = ok(await evaluateStack("dev", "drain", "shift"));
+        expect(names(drain, DYNAMIC)).toEqual(["general-legacy-cordon", "general-legacy-drain"]);
+        const drainInputs = drain.resources.find((r) => r.name === "general-legacy-drain")!.inputs;
+        expect(drainInputs).toMatchObject({
+            nodeGroupName: "dev-general-al2",
+            minReadyNodes: 2,
+            timeoutMinutes: 15,
+            evictUnmanagedPods: false,
+        });
+        // The drain waits for the AL2023 node group and the cordon; the AL2 node group's shrink waits for the drain.
+        expect(drain.options.get(optionsKey(DYNAMIC, "general-legacy-drain"))!.dependsOnCount).toBe(2);
+        expect(drain.options.get(optionsKey(NODE_GROUP, "general-legacy"))).toMatchObject({
+            protect: false,
+            dependsOnCount: 1,
+        });
+        expect(drain.resources.find((r) => r.name === "general-legacy")!.inputs.scalingConfig).toEqual({
+            minSize: 0,
+            desiredSize: 0,
+            maxSize: 4,
+        });
+
+        const decommission = ok(await evaluateStack("dev", "decommission", "drain"));
+        expect(names(decommission, DYNAMIC)).toEqual([]);
+        expect(names(decommission, NODE_GROUP)).toEqual(["general-ng"]);
+    });
+
+    it("adopts by import only once: a later deployment declares the node group without import", async () => {
+        const canary = ok(await evaluateStack("dev", "canary", "prepare"));
+        expect(canary.options.get(optionsKey(NODE_GROUP, "general-legacy"))!.import).toBeUndefined();
+    });
+
+    it("protects the AL2023 node groups in prod, not in dev", async () => {
+        const prod = ok(await evaluateStack("prod", "canary", "prepare"));
+        expect(prod.options.get(optionsKey(NODE_GROUP, "general-ng"))!.protect).toBe(true);
+        expect(prod.options.get(optionsKey(NODE_GROUP, "batch-ng"))!.protect).toBe(true);
+        const dev = ok(await evaluateStack("dev", "canary", "prepare"));
+        expect(dev.options.get(optionsKey(NODE_GROUP, "general-ng"))!.protect).toBe(false);
+    });
+
+    it("keeps the autoscaler's desired size on a re-run of the same phase, and applies a phase change", async () => {
+        const rerun = ok(await evaluateStack("prod", "shift", "shift"));
+        expect(rerun.options.get(optionsKey(NODE_GROUP, "general-ng"))!.ignoreChanges).toEqual([
+            "scalingConfig.desiredSize",
+        ]);
+        const moved = ok(await evaluateStack("prod", "shift", "canary"));
+        expect(moved.options.get(optionsKey(NODE_GROUP, "general-ng"))!.ignoreChanges).toEqual([]);
+        expect(moved.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toEqual({
+            minSize: 3,
+            desiredSize: 6,
+            maxSize: 12,
+        });
+    });
+
+    it("creates a node role only for a pool with neither nodeRoleArn nor a legacy node group", async () => {
+        const withLegacy = ok(await evaluateStack("dev", "canary", "prepare"));
+        expect(names(withLegacy, "aws:iam/role:Role").filter((n) => n.startsWith("nodes"))).toEqual([]);
+        expect(withLegacy.resources.find((r) => r.name === "general-ng")!.inputs.nodeRoleArn).toBe(
+            "arn:aws:iam::111122223333:role/shop-dev-node-role",
+        );
+
+        const greenfield = ok(
+            await evaluateStack("dev", "canary", "prepare", (config) => {
+                const pools = config.pools as Record<string, unknown>[];
+                config.pools = [
+                    ...pools,
+                    { name: "edge", subnetIds: ["subnet-0a1b2c3d4e5f60718"], scaling: { min: 1, desired: 1, max: 2 } },
+                ];
+            }),
+        );
+        const role = greenfield.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.startsWith("nodes"))!;
+        expect(role).toBeDefined();
+        const edge = greenfield.resources.find((r) => r.name === "edge-ng")!;
+        expect(edge.inputs.nodeRoleArn).toMatch(/^arn:aws:iam::111122223333:role\//);
+        expect(edge.inputs.scalingConfig).toEqual({ minSize: 1, desiredSize: 1, maxSize: 2 });
+    });
+
+    it("gives byte-identical resource inputs when evaluated twice with the same config and facts", async () => {
+        const first = ok(await evaluateStack("prod", "drain", "shift"));
+        const second = ok(await evaluateStack("prod", "drain", "shift"));
+        const snapshot = (e: Evaluation) => JSON.stringify(e.resources.map((r) => [r.type, r.name, r.inputs]));
+        expect(snapshot(second)).toBe(snapshot(first));
+        expect([...second.options.entries()]).toEqual([...first.options.entries()]);
+    });
+
+    it("fails before declaring anything when a guard refuses the phase", async () => {
+        const skipped = await evaluateStack("dev", "drain", "canary");
+        expect(String(skipped.error)).toContain('cutoverPhase: "drain" is not allowed');
+        expect(skipped.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+    });
+
+    it("refuses a prod phase that dev has not completed", async () => {
+        const facts = exampleFacts("prod");
+        const evaluation = await evaluateOffline({
+            stack: "prod",
+            config: { ...stackFileConfig("prod"), cutoverPhase: "canary" },
+            facts,
+            previousOutputs: {
+                cutover: {
+                    version: 1,
+                    pools: {
+                        general: record("prod", "general", "prod-general-al2", "prepare", facts),
+                        batch: record("prod", "batch", "prod-batch-al2", "prepare", facts),
+                    },
+                },
+            },
+            otherStacks: {
+                "acme/eks-al2023-migration/dev": {
+                    cutover: {
+                        version: 1,
+                        pools: { general: record("dev", "general", "dev-general-al2", "prepare", exampleFacts("dev")) },
+                    },
+                },
+            },
+            program,
+        });
+        expect(String(evaluation.error)).toContain('may not move pool "general" to "canary"');
+        expect(evaluation.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+    });
+
+    it("refuses a kubeconfig context that does not exist, before declaring anything", async () => {
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
+        const file = path.join(folder, "config");
+        fs.writeFileSync(
+            file,
+            JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [
+                    { name: "c", cluster: { server: "https://127.0.0.1:6443" } },
+                    { name: "other", cluster: { server: "https://127.0.0.2:6443" } },
+                ],
+                users: [
+                    { name: "u", user: { token: "t" } },
+                    { name: "other-admin", user: { token: "other-secret-token" } },
+                ],
+                contexts: [{ name: "shop-dev-admin", context: { cluster: "c", user: "u" } }],
+                "current-context": "shop-dev-admin",
+            }),
+        );
+        const saved = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = file;
+        try {
+            const missing = await evaluateStack("dev", "canary", "prepare", (config) => {
+                config.kubernetes = { context: "shop-prod-admin" };
+            });
+            expect(String(missing.error)).toContain(
+                'kubernetes.context: "shop-prod-admin" is not a context of the kubeconfig (shop-dev-admin)',
+            );
+            expect(missing.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+
+            const present = ok(
+                await evaluateStack("dev", "shift", "canary", (config) => {
+                    config.kubernetes = { context: "shop-dev-admin" };
+                }),
+            );
+            const cordon = present.resources.find((r) => r.name === "general-legacy-cordon")!;
+            const kubeconfig = JSON.stringify(cordon.inputs.kubeconfig);
+            expect(kubeconfig).toContain("shop-dev-admin");
+            // Only the chosen context's cluster and user reach the state.
+            expect(kubeconfig).not.toContain("other-secret-token");
+            expect(kubeconfig).not.toContain("127.0.0.2");
+        } finally {
+            if (saved === undefined) delete process.env.KUBECONFIG;
+            else process.env.KUBECONFIG = saved;
+            fs.rmSync(folder, { recursive: true, force: true });
+        }
+    });
+
+    it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {
+        const rollback = ok(await evaluateStack("dev", "canary", "shift"));
+        expect(names(rollback, DYNAMIC)).toEqual([]);
+        expect(rollback.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toEqual({
+            minSize: 1,
+            desiredSize: 2,
+            maxSize: 4,
+        });
+        const legacy = rollback.resources.find((r) => r.name === "general-legacy")!.inputs;
+        expect(legacy.taints).toEqual([]);
+        const record = (rollback.outputs.cutover as { pools: Record<string, PoolCutoverRecord> }).pools.general;
+        expect(record).toMatchObject({ phase: "canary", al2023HeldAtFullSize: true });
+
+        const facts = exampleFacts("dev");
+        const rerun = ok(
+            await evaluateOffline({
+                stack: "dev",
+                config: { ...stackFileConfig("dev"), cutoverPhase: "canary" },
+                facts,
+                previousOutputs: { cutover: rollback.outputs.cutover },
+                otherStacks: {},
+                program,
+            }),
+        );
+        const snapshot = (e: Evaluation) => JSON.stringify(e.resources.map((r) => [r.type, r.name, r.inputs]));
+        expect(snapshot(rerun)).toBe(snapshot(rollback));
+    });
+});
