@@ -1,4 +1,4 @@
-import { readConfig } from "./config/config";
+import { readConfig } from "./config/read-config";
 import { deployStack } from "./program/deploy-stack";
 
 /**

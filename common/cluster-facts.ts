@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "./validate";
+import { Problems } from "./config-error";
 
 /**
  * What the program needs to know about the EKS cluster, whatever its source (an existing cluster read with

@@ -19,3 +19,6 @@ export const TYPE_TOKENS = {
     SampleWorkload: "eks-al2023-migration:rehearsal:SampleWorkload",
     DeployEnvironment: "eks-al2023-migration:deploy:DeployEnvironment",
 } as const;
+
+/** Tag keys the program sets itself on every resource; users may not set them. */
+export const RESERVED_TAG_PREFIX = `${PROJECT}/`;

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
-import type { ScalingConfig } from "../nodes/pool-config";
-import { Problems } from "../common/validate";
+import type { ScalingConfig } from "../nodes/pools";
+import { Problems } from "../common/config-error";
 
 /** The stack output that holds the CutoverRecord; the next deployment reads it back through a StackReference. */
 export const CUTOVER_OUTPUT = "cutover";

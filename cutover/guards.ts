@@ -1,11 +1,11 @@
 import type * as aws from "@pulumi/aws";
 import { kubernetesMinor, type ClusterFacts } from "../common/cluster-facts";
 import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
-import type { PoolConfig, ScalingConfig } from "../nodes/pool-config";
+import type { PoolConfig, ScalingConfig } from "../nodes/pools";
 import type { CutoverRecord, PoolCutoverRecord } from "./cutover-record";
 import { phaseKey } from "./phase-plan";
 import { phaseIndex } from "./phases";
-import { describeValue } from "../common/validate";
+import { describeValue } from "../common/config-error";
 
 /** The AMI types of AL2 EKS-optimized AMIs: the only node groups this program replaces. */
 export const AL2_AMI_TYPES = ["AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64"] as const;

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ScalingConfig } from "../nodes/pool-config";
+import type { ScalingConfig } from "../nodes/pools";
 import type { LegacyNodeGroupState } from "./cutover-record";
 import { LEGACY_TAINT, legacyResourceOptions, type LegacyPresentPlan } from "./phase-plan";
 import { TYPE_TOKENS } from "../common/project";
+import { CHILD_NAMES } from "../common/child-names";
 
 /**
  * The live node group fields adoption copies (`aws.eks.getNodeGroup`'s result, a plain object; or, in rehearsal, the
@@ -185,11 +186,15 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
             importId: `${args.live.clusterName}:${args.live.nodeGroupName}`,
             ignoreDesiredSizeChanges: args.ignoreDesiredSizeChanges ?? false,
         });
-        const nodeGroup = new aws.eks.NodeGroup(`${name}-legacy`, legacyNodeGroupInputs(args.live, args.plan), {
-            parent: this,
-            dependsOn: opts?.dependsOn,
-            ...options,
-        });
+        const nodeGroup = new aws.eks.NodeGroup(
+            CHILD_NAMES.legacyNodeGroup(name),
+            legacyNodeGroupInputs(args.live, args.plan),
+            {
+                parent: this,
+                dependsOn: opts?.dependsOn,
+                ...options,
+            },
+        );
         this.nodeGroupName = nodeGroup.nodeGroupName;
         this.scalingConfig = nodeGroup.scalingConfig.apply((scaling) => ({
             minSize: scaling.minSize,

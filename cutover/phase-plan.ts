@@ -1,5 +1,5 @@
 import { phaseIndex, type CutoverPhase } from "./phases";
-import type { NodeTaint, PoolConfig, ScalingConfig } from "../nodes/pool-config";
+import type { NodeTaint, PoolConfig, ScalingConfig } from "../nodes/pools";
 
 /**
  * The taint `shift` adds to the AL2 node group so that no new pod lands on a node it still launches. It is added to

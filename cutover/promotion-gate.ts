@@ -2,21 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CUTOVER_PHASES, isCutoverPhase, phaseIndex, type CutoverPhase } from "./phases";
 import { PROJECT } from "../common/project";
 import { CUTOVER_OUTPUT, parseCutoverRecord } from "./cutover-record";
-import { ConfigError, ConfigObject, describeValue, rules } from "../common/validate";
-
-/** Top-level config key this module reads: `eks-al2023-migration:promotion`. */
-export const PROMOTION_KEYS = ["promotion"] as const;
-
-/** `promotion:` in Pulumi.prod.yaml: this stack may only run cutover phases another stack has completed. */
-export interface PromotionConfig {
-    /** The stack whose recorded cutover bounds this one's, e.g. `dev`. */
-    readonly requireStack: string;
-    /**
-     * Pools of this stack that follow a differently named pool of `requireStack` (`{ batch: general }`: prod's
-     * `batch` may go as far as dev's `general` went). @default {}
-     */
-    readonly follow: Readonly<Record<string, string>>;
-}
+import { ConfigError, describeValue } from "../common/config-error";
+import type { PromotionConfig } from "./cutover-schema";
 
 /** The part of a pool's cutover record the gate reads: its last completed phase (see cutover/cutover-record.ts). */
 export interface RecordedCutover {
@@ -32,20 +19,6 @@ export interface RequestedPhase {
     readonly phase: CutoverPhase;
     /** The key the phase came from: `pools[1].phase`, or `cutoverPhase` for the stack default. */
     readonly key: string;
-}
-
-/** Reads `promotion` (absent = no gate), recording every problem. */
-export function parsePromotionConfig(root: ConfigObject): PromotionConfig | undefined {
-    const promotion = root.object("promotion");
-    if (promotion === undefined) return undefined;
-    promotion.onlyKeys(["requireStack", "follow"]);
-    const requireStack = promotion.string("requireStack", {
-        ...rules.dns1123Label,
-        patternText: "a stack name such as dev",
-        required: true,
-    });
-    const follow = promotion.stringMap("follow") ?? {};
-    return requireStack === undefined ? undefined : { requireStack, follow };
 }
 
 /** The position of a phase in the cutover order, or -1 for a value that is not a phase. */

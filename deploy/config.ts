@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfigValue } from "../config/config";
-import { ConfigObject, Problems, rules } from "../common/validate";
+import * as v from "valibot";
+import { ConfigError, notAllowedText } from "../common/config-error";
+import { problemLines } from "../common/config-issues";
+import { rules } from "../common/name-rules";
+import * as kit from "../common/schema-kit";
+import { parseConfigValue } from "../config/read-config";
 
 /** The deploy program's project name; its config keys are `eks-al2023-migration-deploy:<key>`. */
 export const DEPLOY_PROJECT = "eks-al2023-migration-deploy";
@@ -75,18 +79,6 @@ const regionRule = {
 };
 const rolePrefixRule = { pattern: /^[\w+=,.@-]{1,40}$/, patternText: "an IAM role name prefix such as shop-dev-" };
 
-const TOP_KEYS = ["organization", "repository", "branch", "environments"] as const;
-const ENVIRONMENT_KEYS = [
-    "accountId",
-    "region",
-    "clusterName",
-    "roleNamePrefix",
-    "createClusterOidcProvider",
-    "kubernetesAccessEntry",
-    "bootstrapRoleArn",
-    "nodeRoleArns",
-] as const;
-
 /** The ARN partition of a region. */
 export function partitionOf(region: string): string {
     if (region.startsWith("cn-")) return "aws-cn";
@@ -94,89 +86,69 @@ export function partitionOf(region: string): string {
     return "aws";
 }
 
-function parseEnvironment(name: EnvironmentName, env: ConfigObject): EnvironmentConfig | undefined {
-    env.onlyKeys(ENVIRONMENT_KEYS);
-    const before = env.problems.count;
-    const rawAccount = env.value.accountId;
-    const accountId =
-        typeof rawAccount === "number"
-            ? (env.problems.add(env.key("accountId"), rawAccount, accountIdRule.patternText), undefined)
-            : env.string("accountId", { ...accountIdRule, required: true });
-    const region = env.string("region", { ...regionRule, required: true });
-    const clusterName = env.string("clusterName", { ...rules.eksClusterName, required: true });
-    const roleNamePrefix = env.string("roleNamePrefix", rolePrefixRule);
-    const createClusterOidcProvider = env.boolean("createClusterOidcProvider") ?? false;
-    const kubernetesAccessEntry = env.boolean("kubernetesAccessEntry") ?? true;
-    const bootstrapRoleArn = env.string("bootstrapRoleArn", rules.iamRoleArn);
-    const nodeRoleArns = env.stringList("nodeRoleArns", rules.iamRoleArn) ?? [];
-    const rawNodeRoles = env.value.nodeRoleArns;
-    if (accountId !== undefined && region !== undefined && Array.isArray(rawNodeRoles)) {
-        // PassRole is granted in this account only: a role ARN of another account or partition would never match.
-        const inAccount = `arn:${partitionOf(region)}:iam::${accountId}:role/`;
-        rawNodeRoles.forEach((arn: unknown, i) => {
-            if (typeof arn === "string" && rules.iamRoleArn.pattern.test(arn) && !arn.startsWith(inAccount)) {
-                env.problems.add(
-                    `${env.key("nodeRoleArns")}[${i}]`,
-                    arn,
-                    `expected a role of this environment's account: ${inAccount}<name>`,
-                );
-            }
+/** PassRole is granted in this account only: a role ARN of another account or partition would never match. */
+const nodeRolesInAccount: kit.CrossCheck = (env, addIssue) => {
+    if (!kit.isPlainObject(env)) return;
+    const { accountId, region, nodeRoleArns } = env;
+    if (typeof accountId !== "string" || !accountIdRule.pattern.test(accountId)) return;
+    if (typeof region !== "string" || !regionRule.pattern.test(region) || !Array.isArray(nodeRoleArns)) return;
+    const inAccount = `arn:${partitionOf(region)}:iam::${accountId}:role/`;
+    nodeRoleArns.forEach((arn: unknown, i) => {
+        if (typeof arn !== "string" || !rules.iamRoleArn.pattern.test(arn) || arn.startsWith(inAccount)) return;
+        addIssue({
+            input: arn,
+            message: notAllowedText(arn, `expected a role of this environment's account: ${inAccount}<name>`),
+            path: [kit.pathItem(env, "nodeRoleArns", nodeRoleArns), kit.pathItem(nodeRoleArns, i, arn)],
         });
-    }
-    if (env.problems.count > before) return undefined;
-    return {
-        name,
-        accountId: accountId!,
-        region: region!,
-        partition: partitionOf(region!),
-        clusterName: clusterName!,
-        roleNamePrefix: roleNamePrefix ?? `${clusterName}-`,
-        createClusterOidcProvider,
-        kubernetesAccessEntry,
-        ...(bootstrapRoleArn === undefined ? {} : { bootstrapRoleArn }),
-        nodeRoleArns,
-    };
-}
+    });
+};
+
+const environmentSchema = kit.checked(
+    kit.strictObject({
+        // A number would lose leading zeros: an account id is written in quotes.
+        accountId: v.pipe(
+            v.string(kit.notAllowed(accountIdRule.patternText)),
+            v.check((id) => accountIdRule.pattern.test(id), kit.notAllowed(`expected ${accountIdRule.patternText}`)),
+        ),
+        region: kit.str(regionRule),
+        clusterName: kit.str(rules.eksClusterName),
+        roleNamePrefix: v.nullish(kit.str(rolePrefixRule)),
+        createClusterOidcProvider: v.nullish(kit.bool(), false),
+        kubernetesAccessEntry: v.nullish(kit.bool(), true),
+        bootstrapRoleArn: v.nullish(kit.str(rules.iamRoleArn)),
+        nodeRoleArns: v.nullish(kit.stringList(rules.iamRoleArn), []),
+    }),
+    nodeRolesInAccount,
+);
+
+const deploySchema = kit.strictObject(
+    {
+        organization: kit.str(organizationRule),
+        repository: kit.str(repositoryRule),
+        branch: v.nullish(kit.str(branchRule), "main"),
+        environments: kit.strictObject({ dev: environmentSchema, prod: environmentSchema }),
+    },
+    { required: { environments: `is required: an object with the keys ${ENVIRONMENTS.join(", ")}` } },
+);
 
 /**
  * Validates the deploy program's raw config (keys without the project prefix, objects already parsed). Every problem
  * is collected and thrown once as a ConfigError naming the key, the bad value and what is allowed.
  */
 export function parseDeployConfig(raw: Readonly<Record<string, unknown>>): DeployConfig {
-    const problems = new Problems();
-    const root = ConfigObject.from("", raw, problems);
-    if (root === undefined) {
-        problems.throwIfAny();
-        throw new Error("unreachable: a non-object config was reported above");
-    }
-    root.onlyKeys(TOP_KEYS);
-    const organization = root.string("organization", { ...organizationRule, required: true });
-    const repository = root.string("repository", { ...repositoryRule, required: true });
-    const branch = root.string("branch", branchRule) ?? "main";
-    const environments: Partial<Record<EnvironmentName, EnvironmentConfig>> = {};
-    const envs = root.object("environments");
-    if (envs === undefined && !root.has("environments")) {
-        problems.addMessage("environments", `is required: an object with the keys ${ENVIRONMENTS.join(", ")}`);
-    }
-    if (envs !== undefined) {
-        envs.onlyKeys(ENVIRONMENTS);
-        for (const name of ENVIRONMENTS) {
-            const env = envs.object(name);
-            if (env === undefined) {
-                if (!envs.has(name)) problems.addMessage(envs.key(name), "is required");
-                continue;
-            }
-            const parsed = parseEnvironment(name, env);
-            if (parsed !== undefined) environments[name] = parsed;
-        }
-    }
-    problems.throwIfAny();
-    return {
-        organization: organization!,
-        repository: repository!,
-        branch,
-        environments: environments as Record<EnvironmentName, EnvironmentConfig>,
+    const result = v.safeParse(deploySchema, raw);
+    if (!result.success) throw new ConfigError(problemLines(result.issues));
+    const { environments, ...config } = result.output;
+    const environment = (name: EnvironmentName): EnvironmentConfig => {
+        const { roleNamePrefix, ...env } = environments[name];
+        return {
+            name,
+            ...env,
+            partition: partitionOf(env.region),
+            roleNamePrefix: roleNamePrefix ?? `${env.clusterName}-`,
+        };
     };
+    return { ...config, environments: { dev: environment("dev"), prod: environment("prod") } };
 }
 
 /** Reads every `eks-al2023-migration-deploy:*` key of the current stack (unknown ones too, so typos are reported). */

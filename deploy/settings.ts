@@ -25,7 +25,7 @@ export function programPaths(stack: string): string[] {
 
 /**
  * How long a deployment's AWS session lasts. The longest `pulumi up` is a drain plus node group rollouts; the migration
- * program caps `drainTimeoutMinutes` at 90 (config/config.ts), leaving 30 minutes for the AL2023 scale-up before the
+ * program caps `drainTimeoutMinutes` at 90 (cutover/cutover-schema.ts), leaving 30 minutes for the AL2023 scale-up before the
  * drain and the AL2 scale-down after it. Keep it equal to the deploy role's `maxSessionDuration` (MAX_SESSION_SECONDS)
  * and to `role-duration-seconds` in .github/workflows/deploy.yml; raise all three if that cap is ever raised.
  */

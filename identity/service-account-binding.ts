@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentityKind, RestartTarget } from "./identity-config";
 import { TYPE_TOKENS } from "../common/project";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** The service account annotation the EKS Pod Identity Webhook reads the IRSA role from (F-46). */
 export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -92,9 +93,13 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
                 }),
             );
             binding = args.create
-                ? new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { ...metadata, annotations } }, k8sOpts)
+                ? new k8s.core.v1.ServiceAccount(
+                      CHILD_NAMES.serviceAccount(name),
+                      { metadata: { ...metadata, annotations } },
+                      k8sOpts,
+                  )
                 : new k8s.core.v1.ServiceAccountPatch(
-                      `${name}-sa`,
+                      CHILD_NAMES.serviceAccount(name),
                       {
                           metadata: {
                               ...metadata,
@@ -104,9 +109,11 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
                       k8sOpts,
                   );
         } else {
-            const account = args.create ? [new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata }, k8sOpts)] : [];
+            const account = args.create
+                ? [new k8s.core.v1.ServiceAccount(CHILD_NAMES.serviceAccount(name), { metadata }, k8sOpts)]
+                : [];
             const association = new aws.eks.PodIdentityAssociation(
-                `${name}-association`,
+                CHILD_NAMES.podIdentityAssociation(name),
                 {
                     clusterName: args.clusterName,
                     namespace: args.namespace,
@@ -122,7 +129,7 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
             binding = args.create
                 ? association
                 : new k8s.core.v1.ServiceAccountPatch(
-                      `${name}-sa`,
+                      CHILD_NAMES.serviceAccount(name),
                       { metadata: { ...metadata, annotations: { [PATCH_FORCE_ANNOTATION]: "true" } } },
                       { ...k8sOpts, dependsOn: [association] },
                   );
@@ -134,7 +141,7 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
                 metadata: { name: target.name, namespace: args.namespace },
                 spec: { template: { metadata: { annotations: { [IDENTITY_HASH_ANNOTATION]: this.identityHash } } } },
             };
-            const patchName = `${name}-restart-${target.kind.toLowerCase()}-${target.name}`;
+            const patchName = `${CHILD_NAMES.restartPrefix(name)}${target.kind.toLowerCase()}-${target.name}`;
             const patchOpts = { ...k8sOpts, dependsOn: [binding] };
             switch (target.kind) {
                 case "Deployment":

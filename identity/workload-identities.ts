@@ -3,7 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../common/cluster-facts";
 import type { IdentityConfig, IdentityKind, WorkloadRoleConfig } from "./identity-config";
-import { ConfigError } from "../common/validate";
+import { ConfigError } from "../common/config-error";
 import { kubernetesAccess, kubernetesProvider } from "../common/kubernetes-access";
 import { ServiceAccountBinding } from "./service-account-binding";
 import { WorkloadRole } from "./workload-role";
@@ -17,6 +17,7 @@ import {
     type TrustPolicyDocument,
 } from "./workload-trust-policy";
 import { TYPE_TOKENS } from "../common/project";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** Arguments of WorkloadIdentities.create. */
 export interface WorkloadIdentitiesArgs {
@@ -208,7 +209,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         const outputs = identity.serviceAccounts.map((account) => {
             const role = roles.get(account.role)!;
             new ServiceAccountBinding(
-                `${name}-${account.namespace}-${account.name}`,
+                CHILD_NAMES.serviceAccountBinding(name, account.namespace, account.name),
                 {
                     namespace: account.namespace,
                     serviceAccount: account.name,

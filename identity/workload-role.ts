@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { IamPolicyDocument } from "./iam-policy-document";
+import type { IamPolicyDocument } from "./policy-document-schema";
 import type { TrustPolicyDocument } from "./workload-trust-policy";
 import { TYPE_TOKENS } from "../common/project";
 

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../common/cluster-facts";
-import type { NodeTaint, PoolConfig } from "./pool-config";
+import type { NodeTaint, PoolConfig } from "./pools";
 import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
 import { TYPE_TOKENS } from "../common/project";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** Tag keys the program sets on every pool resource, so they can be found by pool and cluster. */
 export const POOL_TAG = "eks-al2023-migration/pool";
@@ -99,7 +100,7 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
                 : {};
 
         const template = new aws.ec2.LaunchTemplate(
-            `${name}-lt`,
+            CHILD_NAMES.launchTemplate(name),
             {
                 namePrefix: `${pool.name}-`,
                 description: `AL2023 nodes of pool ${pool.name} in EKS cluster ${cluster.name}`,

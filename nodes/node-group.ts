@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PoolConfig, ScalingConfig } from "./pool-config";
+import type { PoolConfig, ScalingConfig } from "./pools";
 import { poolTags } from "./launch-template";
 import { TYPE_TOKENS } from "../common/project";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** Arguments of an Al2023NodeGroup. */
 export interface Al2023NodeGroupArgs {
@@ -50,7 +51,7 @@ export class Al2023NodeGroup extends pulumi.ComponentResource {
         // With an image id in the launch template, EKS rejects amiType, version and releaseVersion (F-21).
         const ami = pool.customAmi === undefined ? { amiType: pool.amiType, version: args.kubernetesVersion } : {};
         const nodeGroup = new aws.eks.NodeGroup(
-            `${name}-ng`,
+            CHILD_NAMES.al2023NodeGroup(name),
             {
                 clusterName: args.clusterName,
                 nodeGroupNamePrefix: `${pool.name}-`,

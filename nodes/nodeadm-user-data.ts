@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { bodyWithBoundary, renderMultipart } from "../common/mime";
 
 /**
  * The fixed MIME boundary. Fixed, so the same input renders the same bytes and a re-run creates no new launch
@@ -291,11 +292,6 @@ export function buildNodeConfig(input: NodeadmUserDataInput): NodeConfig {
     return doc;
 }
 
-/** One MIME part: headers, a blank line, the body ending in a newline. */
-function mimePart(contentType: string, body: string): string {
-    return `--${MIME_BOUNDARY}\nContent-Type: ${contentType}\n\n${body.endsWith("\n") ? body : `${body}\n`}\n`;
-}
-
 /**
  * Renders the user data as nodeadm reads it (F-10..F-15): a `multipart/mixed` document with a fixed boundary, the
  * shell scripts first (they run before nodeadm's run phase; parts after EKS's own NodeConfig never run), then one
@@ -311,22 +307,17 @@ export function renderNodeadmUserData(input: NodeadmUserDataInput): string {
         }
     });
     const parts = [
-        ...scripts.map((script) => mimePart(SHELL_SCRIPT_CONTENT_TYPE, script)),
-        mimePart(NODEADM_CONTENT_TYPE, `---\n${stringify(doc, { lineWidth: 0 })}`),
+        ...scripts.map((body) => ({ contentType: SHELL_SCRIPT_CONTENT_TYPE, body })),
+        { contentType: NODEADM_CONTENT_TYPE, body: `---\n${stringify(doc, { lineWidth: 0 })}` },
     ];
-    parts.forEach((part, i) => {
-        const body = part.slice(part.indexOf("\n\n") + 2);
-        if (body.includes(`--${MIME_BOUNDARY}`)) {
-            throw new UserDataError(`user data part ${i + 1} contains the MIME boundary --${MIME_BOUNDARY}`);
-        }
-    });
-    return [
-        "MIME-Version: 1.0\n",
-        `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"\n`,
-        "\n",
-        ...parts,
-        `--${MIME_BOUNDARY}--\n`,
-    ].join("");
+    const clash = bodyWithBoundary(
+        MIME_BOUNDARY,
+        parts.map((part) => part.body),
+    );
+    if (clash !== -1) {
+        throw new UserDataError(`user data part ${clash + 1} contains the MIME boundary --${MIME_BOUNDARY}`);
+    }
+    return renderMultipart(MIME_BOUNDARY, parts);
 }
 
 /** Base64-encodes user data for the launch template, failing clearly when it exceeds EC2's 16 KB limit. */

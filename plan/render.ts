@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ScalingConfig } from "../nodes/pool-config";
+import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult } from "../cutover/guards";
 import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./report";
 

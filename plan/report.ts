@@ -1,12 +1,14 @@
 import { parse as parseYaml } from "yaml";
 import { NODEADM_CONTENT_TYPE } from "../nodes/nodeadm-user-data";
 import { IDENTITY_HASH_ANNOTATION } from "../identity/service-account-binding";
-import type { ScalingConfig } from "../nodes/pool-config";
+import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult, NextStep } from "../cutover/guards";
-import { ConfigError } from "../common/validate";
+import { ConfigError } from "../common/config-error";
 import { optionsKey, type Evaluation, type RecordedOptions } from "./evaluate";
 import type { CloudFacts, RecordedResource } from "./offline-cloud";
 import type { PreviousPhase, Simulation } from "./simulate";
+import { parseMultipart } from "../common/mime";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** The plan document's format version; bumped when a field changes incompatibly. */
 export const PLAN_DOCUMENT_VERSION = 1;
@@ -25,8 +27,6 @@ const RESTART_TYPES = [
     "kubernetes:apps/v1:DaemonSetPatch",
 ];
 const SERVICE_ACCOUNT_TYPES = ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ServiceAccountPatch"];
-/** The name program/deploy-stack.ts gives the WorkloadIdentities component; its children are `workloads-<ns>-<sa>-...`. */
-const IDENTITY_COMPONENT = "workloads";
 
 /** A node taint as EKS spells it. */
 export interface PlanTaint {
@@ -198,21 +198,12 @@ export function decodeUserData(base64: string): string {
     return Buffer.from(base64, "base64").toString("utf8");
 }
 
-/** The parts of a multipart/mixed document (headers up to the first empty line; the boundary from Content-Type). */
-export function mimeParts(text: string): MimePart[] {
-    const boundary = /boundary="?([^";\n]+)"?/.exec(text.slice(0, text.indexOf("\n\n")))?.[1];
-    if (boundary === undefined) throw new Error("user data is not multipart MIME (no boundary)");
-    return text
-        .split(`--${boundary}`)
-        .slice(1)
-        .filter((piece) => !piece.startsWith("--"))
-        .map((piece) => {
-            const content = piece.replace(/^\n/, "");
-            const end = content.indexOf("\n\n");
-            const headers = content.slice(0, end);
-            const contentType = /^content-type: (.+)$/im.exec(headers)?.[1] ?? "text/plain";
-            return { contentType, body: content.slice(end + 2).replace(/\n$/, "") };
-        });
+/** The parts of the program's own multipart/mixed user data (common/mime.ts), each with its content type. */
+function mimeParts(text: string): MimePart[] {
+    return parseMultipart(text).parts.map((part) => ({
+        contentType: part.headers["content-type"] ?? "text/plain",
+        body: part.body,
+    }));
 }
 
 /** The NodeConfig of MIME user data: the `application/node.eks.aws` part's YAML as an object. */
@@ -233,8 +224,8 @@ function optionsOf(evaluation: Evaluation, type: string, name: string): Recorded
 
 function al2023Plan(input: PlanInput, pool: string, lt: RecordedResource | undefined): Al2023NodeGroupPlan {
     const { evaluation } = input;
-    const ng = asObject(find(evaluation.resources, NODE_GROUP, `${pool}-ng`)?.inputs);
-    const options = optionsOf(evaluation, NODE_GROUP, `${pool}-ng`);
+    const ng = asObject(find(evaluation.resources, NODE_GROUP, CHILD_NAMES.al2023NodeGroup(pool))?.inputs);
+    const options = optionsOf(evaluation, NODE_GROUP, CHILD_NAMES.al2023NodeGroup(pool));
     const previous = asObject(asObject(asObject(input.simulation.previousOutputs.pools)[pool]).al2023).scaling;
     const imageId = lt?.inputs.imageId;
     return {
@@ -289,8 +280,8 @@ function legacyPlan(input: PlanInput, pool: string, outputs: Json): LegacyNodeGr
     const { evaluation } = input;
     const name = String(declared.nodeGroupName);
     const live = input.facts.nodegroups[name]?.nodegroup;
-    const resource = find(evaluation.resources, NODE_GROUP, `${pool}-legacy`);
-    const options = optionsOf(evaluation, NODE_GROUP, `${pool}-legacy`);
+    const resource = find(evaluation.resources, NODE_GROUP, CHILD_NAMES.legacyNodeGroup(pool));
+    const options = optionsOf(evaluation, NODE_GROUP, CHILD_NAMES.legacyNodeGroup(pool));
     const ng = asObject(resource?.inputs);
     const deleted = declared.present === false;
     const liveSize = live && {
@@ -304,8 +295,8 @@ function legacyPlan(input: PlanInput, pool: string, outputs: Json): LegacyNodeGr
         instanceTypes: asStrings(ng.instanceTypes ?? live?.instanceTypes),
         sizes: { before: liveSize ?? "absent", after: resource === undefined ? "deleted" : scaling(ng.scalingConfig) },
         taints: { before: taints(live?.taints), after: resource === undefined ? "deleted" : taints(ng.taints) },
-        cordon: find(evaluation.resources, DYNAMIC, `${pool}-legacy-cordon`) !== undefined,
-        drain: find(evaluation.resources, DYNAMIC, `${pool}-legacy-drain`) !== undefined,
+        cordon: find(evaluation.resources, DYNAMIC, CHILD_NAMES.legacyCordon(pool)) !== undefined,
+        drain: find(evaluation.resources, DYNAMIC, CHILD_NAMES.legacyDrain(pool)) !== undefined,
         protect: options.protect,
         ignoreDesiredSize: options.ignoreChanges.includes("scalingConfig.desiredSize"),
         ...(options.import !== undefined && { import: options.import }),
@@ -317,7 +308,7 @@ function poolPlans(input: PlanInput): PoolPlan[] {
     const pools = asObject(input.evaluation.outputs.pools);
     return Object.keys(pools).map((name) => {
         const outputs = asObject(pools[name]);
-        const lt = find(input.evaluation.resources, LAUNCH_TEMPLATE, `${name}-lt`);
+        const lt = find(input.evaluation.resources, LAUNCH_TEMPLATE, CHILD_NAMES.launchTemplate(name));
         const legacy = legacyPlan(input, name, outputs);
         return {
             name,
@@ -359,12 +350,12 @@ function serviceAccountPlans(evaluation: Evaluation): ServiceAccountPlan[] {
         const roleArn = String(account.roleArn);
         const roleName = roleArn.slice(roleArn.lastIndexOf("/") + 1);
         const role = evaluation.resources.find((r) => r.type === ROLE && r.inputs.name === roleName);
-        const prefix = `${IDENTITY_COMPONENT}-${namespace}-${name}`;
+        const prefix = CHILD_NAMES.serviceAccountBinding(CHILD_NAMES.workloadIdentities, namespace, name);
         const sa = evaluation.resources.find(
-            (r) => SERVICE_ACCOUNT_TYPES.includes(r.type) && r.name === `${prefix}-sa`,
+            (r) => SERVICE_ACCOUNT_TYPES.includes(r.type) && r.name === CHILD_NAMES.serviceAccount(prefix),
         );
         const restarts = evaluation.resources
-            .filter((r) => RESTART_TYPES.includes(r.type) && r.name.startsWith(`${prefix}-restart-`))
+            .filter((r) => RESTART_TYPES.includes(r.type) && r.name.startsWith(CHILD_NAMES.restartPrefix(prefix)))
             .map((r) => {
                 const metadata = asObject(r.inputs.metadata);
                 const template = asObject(asObject(asObject(r.inputs.spec).template).metadata);
@@ -391,7 +382,7 @@ function serviceAccountPlans(evaluation: Evaluation): ServiceAccountPlan[] {
             podIdentityAssociation: evaluation.resources.some(
                 (r) =>
                     r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" &&
-                    r.name === `${prefix}-association`,
+                    r.name === CHILD_NAMES.podIdentityAssociation(prefix),
             ),
             restarts,
         };
@@ -450,6 +441,6 @@ export function launchTemplatePools(evaluation: Pick<Evaluation, "resources">): 
 
 /** The exact MIME user data of a pool's launch template (decoded from its base64 `userData`); undefined if none. */
 export function poolUserData(evaluation: Pick<Evaluation, "resources">, pool: string): string | undefined {
-    const userData = find(evaluation.resources, LAUNCH_TEMPLATE, `${pool}-lt`)?.inputs.userData;
+    const userData = find(evaluation.resources, LAUNCH_TEMPLATE, CHILD_NAMES.launchTemplate(pool))?.inputs.userData;
     return typeof userData === "string" ? decodeUserData(userData) : undefined;
 }

@@ -1,8 +1,8 @@
 import { POOL_TAG } from "../nodes/launch-template";
-import { parseConfig, type StackConfig } from "../config/config";
+import { parseConfig, type StackConfig } from "../config/read-config";
 import { CUTOVER_PHASES, phaseIndex, type CutoverPhase } from "../cutover/phases";
 import { PROJECT } from "../common/project";
-import type { PoolConfig, ScalingConfig } from "../nodes/pool-config";
+import type { PoolConfig, ScalingConfig } from "../nodes/pools";
 import {
     CUTOVER_OUTPUT,
     CUTOVER_RECORD_VERSION,

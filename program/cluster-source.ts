@@ -3,12 +3,12 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RehearsalCluster, type PlannedClusterFacts } from "../rehearsal/rehearsal-cluster";
 import { lookupClusterFacts, type ClusterFacts } from "../common/cluster-facts";
-import type { StackConfig } from "../config/config";
+import type { StackConfig } from "../config/read-config";
 import {
     REHEARSAL_SERVICE_CIDR,
     type RehearsalConfig,
     type RehearsalLegacyNodeGroup,
-} from "../rehearsal/rehearsal-config";
+} from "../rehearsal/rehearsal-schema";
 import { lookupNodeGroup, type LegacyNodeGroupReader, type LegacyNodeGroupState } from "../cutover/cutover-record";
 
 /**

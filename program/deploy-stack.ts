@@ -8,8 +8,8 @@ import { NodeRole } from "../nodes/node-role";
 import { WorkloadIdentities, type WorkloadIdentityOutput } from "../identity/workload-identities";
 import type { ClusterFacts } from "../common/cluster-facts";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
-import type { StackConfig } from "../config/config";
-import { poolWarnings, type PoolConfig } from "../nodes/pool-config";
+import type { StackConfig } from "../config/read-config";
+import { poolWarnings, type PoolConfig } from "../nodes/pools";
 import {
     CUTOVER_OUTPUT,
     type LegacyNodeGroupState,
@@ -29,7 +29,8 @@ import {
     type PhasePlan,
 } from "../cutover/phase-plan";
 import { checkPromotion, readDevCutover } from "../cutover/promotion-gate";
-import { ConfigError } from "../common/validate";
+import { ConfigError } from "../common/config-error";
+import { CHILD_NAMES } from "../common/child-names";
 
 /** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */
 export interface PoolOutputs {
@@ -137,7 +138,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
 
     // Validates the identities (OIDC provider lookup, trust-policy quota) before declaring anything of its own; it
     // runs before the pools so that a failure leaves nothing declared.
-    const identities = await WorkloadIdentities.create("workloads", {
+    const identities = await WorkloadIdentities.create(CHILD_NAMES.workloadIdentities, {
         identity: config.identity,
         cluster,
         tags: config.tags,
@@ -232,12 +233,15 @@ function declarePool(
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
         const cordon = legacyPlan.cordon
-            ? new NodeGroupCordon(`${pool.name}-legacy-cordon`, { kubeconfig, nodeGroupName: liveLegacy.nodeGroupName })
+            ? new NodeGroupCordon(CHILD_NAMES.legacyCordon(pool.name), {
+                  kubeconfig,
+                  nodeGroupName: liveLegacy.nodeGroupName,
+              })
             : undefined;
         // The drain runs after the AL2023 node group is at full size and before the AL2 node group shrinks.
         const drain = legacyPlan.drain
             ? new NodeGroupDrain(
-                  `${pool.name}-legacy-drain`,
+                  CHILD_NAMES.legacyDrain(pool.name),
                   {
                       kubeconfig,
                       nodeGroupName: liveLegacy.nodeGroupName,

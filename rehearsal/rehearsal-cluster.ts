@@ -2,7 +2,7 @@ import * as eks from "@pulumi/eks";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../common/cluster-facts";
-import { REHEARSAL_VPC_CIDR, type RehearsalSampleWorkload } from "./rehearsal-config";
+import { REHEARSAL_VPC_CIDR, type RehearsalSampleWorkload } from "./rehearsal-schema";
 import { kubernetesProvider } from "../common/kubernetes-access";
 import { NodeRole } from "../nodes/node-role";
 import { RehearsalVpc } from "./rehearsal-vpc";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { RehearsalSampleWorkload } from "./rehearsal-config";
+import type { RehearsalSampleWorkload } from "./rehearsal-schema";
 import { TYPE_TOKENS } from "../common/project";
 
 /** Arguments of a SampleWorkload. */

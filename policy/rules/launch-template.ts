@@ -1,4 +1,5 @@
 import { isTrue, show } from "./values";
+import { IMDS_HOP_LIMIT } from "../../common/aws-limits";
 
 /** Pulumi type token of `aws.ec2.LaunchTemplate`. */
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -42,7 +43,7 @@ export function imdsV2Required(template: LaunchTemplateInputs): string[] {
 /** The IMDS hop limit is at most 2: more lets anything further than a pod (nested containers, proxies) reach IMDS. */
 export function hopLimitAtMostTwo(template: LaunchTemplateInputs): string[] {
     const limit = hopLimit(template);
-    if (Number.isInteger(limit) && limit >= 1 && limit <= 2) return [];
+    if (Number.isInteger(limit) && limit >= IMDS_HOP_LIMIT.min && limit <= IMDS_HOP_LIMIT.safeMax) return [];
     return [
         `metadataOptions.httpPutResponseHopLimit: ${show(template.metadataOptions?.httpPutResponseHopLimit)} is ` +
             "not allowed; use 1 (only the node reaches IMDS) or 2 (pods reach it too)",

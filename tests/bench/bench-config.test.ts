@@ -7,7 +7,7 @@ import { sdkClassPath } from "../../bench/floor-program";
 import { configuredMode } from "../../bench/modes";
 import { generateScaleStack, scalePoolName } from "../../bench/scale-config";
 import { loadCloudFacts } from "../../plan/facts-files";
-import { parseConfig } from "../../config/config";
+import { parseConfig } from "../../config/read-config";
 import { exampleFacts, ROOT } from "../fakes/mocks";
 
 describe("generateScaleStack", () => {

@@ -1,8 +1,8 @@
-import { CONFIG_KEYS } from "../../config/config";
+import { CONFIG_KEYS } from "../../config/schema";
 import { describe, expect, it } from "vitest";
 import { evaluateOffline } from "../../plan/evaluate";
 import type { CloudFacts } from "../../plan/offline-cloud";
-import { ConfigError } from "../../common/validate";
+import { ConfigError } from "../../common/config-error";
 import { BAD_INPUTS, catalogueMarkdown, type BadInput, type RawConfig, type RawFacts } from "./bad-inputs";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 

@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import { nodeGroupInvokeResult } from "../../plan/offline-cloud";
-import type { PoolConfig } from "../../nodes/pool-config";
+import type { PoolConfig } from "../../nodes/pools";
 import { exampleFacts } from "../fakes/mocks";
 
 /** A complete pool as the pool parser produces it, replacing prod-general-al2 (6 nodes at adoption). */

@@ -1,7 +1,7 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
-import type { ScalingConfig } from "../../nodes/pool-config";
+import type { ScalingConfig } from "../../nodes/pools";
 import {
     LEGACY_TAINT,
     effectivePhase,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../common/validate";
+import { ConfigError } from "../../common/config-error";
 import { parseDeployConfig, readDeployConfig } from "../../deploy/config";
 import { deployPipeline } from "../../deploy/program";
 import { deployRolePolicy } from "../../deploy/permissions";

@@ -1,15 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { PROJECT } from "../../common/project";
-import {
-    checkPromotion,
-    parsePromotionConfig,
-    promotionProblems,
-    readDevCutover,
-    type PromotionConfig,
-    type RequestedPhase,
-} from "../../cutover/promotion-gate";
-import { ConfigError, ConfigObject, Problems } from "../../common/validate";
+import { checkPromotion, promotionProblems, readDevCutover, type RequestedPhase } from "../../cutover/promotion-gate";
+import type { PromotionConfig } from "../../cutover/cutover-schema";
+import { ConfigError } from "../../common/config-error";
+import { parseConfig } from "../../config/read-config";
+import { configProblems, MINIMAL_POOL } from "../config/config-errors";
 import { runProgram } from "../fakes/mocks";
 
 const GATE: PromotionConfig = { requireStack: "dev", follow: {} };
@@ -81,22 +77,19 @@ describe("promotion gate", () => {
     });
 
     it("reads the promotion config and reports its mistakes with key and value", () => {
-        const problems = new Problems();
-        const root = ConfigObject.from(
-            "",
-            { promotion: { requireStack: "dev", follow: { batch: "general" } } },
-            problems,
-        )!;
-        expect(parsePromotionConfig(root)).toEqual({ requireStack: "dev", follow: { batch: "general" } });
-        expect(parsePromotionConfig(ConfigObject.from("", {}, problems)!)).toBeUndefined();
-        expect(problems.count).toBe(0);
+        const parse = (promotion: unknown) =>
+            parseConfig({ clusterName: "shop-prod", pools: [MINIMAL_POOL], promotion });
+        expect(parse({ requireStack: "dev", follow: { batch: "general" } }).promotion).toEqual({
+            requireStack: "dev",
+            follow: { batch: "general" },
+        });
+        expect(parse(undefined).promotion).toBeUndefined();
+        expect(parse({ requireStack: "dev" }).promotion).toEqual({ requireStack: "dev", follow: {} });
 
-        const bad = ConfigObject.from("", { promotion: { requireStack: "Dev Stack", folow: {} } }, problems)!;
-        expect(parsePromotionConfig(bad)).toBeUndefined();
-        expect(() => problems.throwIfAny()).toThrow(/promotion\.folow: unknown key \(did you mean "follow"\?\)/);
-        expect(() => problems.throwIfAny()).toThrow(
-            /promotion\.requireStack: "Dev Stack" is not allowed; expected a stack name/,
-        );
+        expect(configProblems(() => parse({ requireStack: "Dev Stack", folow: {} }))).toEqual([
+            'promotion.folow: unknown key (did you mean "follow"?); allowed keys here: requireStack, follow',
+            'promotion.requireStack: "Dev Stack" is not allowed; expected a stack name such as dev',
+        ]);
     });
 });
 

@@ -5,8 +5,10 @@ import { identityHash } from "../../identity/service-account-binding";
 import { WorkloadIdentities } from "../../identity/workload-identities";
 import type { OfflineCloud } from "../../plan/offline-cloud";
 import { lookupClusterFacts } from "../../common/cluster-facts";
-import { parseIdentityConfig, type IdentityConfig } from "../../identity/identity-config";
-import { ConfigError, ConfigObject, Problems } from "../../common/validate";
+import type { IdentityConfig } from "../../identity/identity-config";
+import { ConfigError } from "../../common/config-error";
+import { parseConfig } from "../../config/read-config";
+import { MINIMAL_POOL } from "../config/config-errors";
 import { exampleFacts, runProgram, useOfflineCloud } from "../fakes/mocks";
 
 const ROLE = "aws:iam/role:Role";
@@ -30,10 +32,7 @@ const TAGS = { env: "dev" };
 
 /** Validated identity settings for cluster shop-dev. */
 function identityConfig(raw: Record<string, unknown>): IdentityConfig {
-    const problems = new Problems();
-    const config = parseIdentityConfig(ConfigObject.from("", { clusterName: "shop-dev", ...raw }, problems)!, problems);
-    problems.throwIfAny();
-    return config;
+    return parseConfig({ clusterName: "shop-dev", pools: [MINIMAL_POOL], ...raw }).identity;
 }
 
 const BASE = {

@@ -1,17 +1,14 @@
-import { configProblems } from "../config/config-errors";
 import { describe, expect, it } from "vitest";
-import { defaultWorkloadRoleName, parseIdentityConfig, type IdentityConfig } from "../../identity/identity-config";
-import { ConfigObject, Problems } from "../../common/validate";
+import { parseConfig } from "../../config/read-config";
+import type { IdentityConfig } from "../../identity/identity-config";
+import { defaultWorkloadRoleName } from "../../identity/resolve-identities";
+import { configProblems, MINIMAL_POOL } from "../config/config-errors";
 
 const S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 
-/** Parses the identity keys of a raw config (cluster shop-dev), throwing the collected ConfigError. */
+/** Parses the identity keys of a raw config (cluster shop-dev, one valid pool), throwing the collected ConfigError. */
 function parse(raw: Record<string, unknown>): IdentityConfig {
-    const problems = new Problems();
-    const root = ConfigObject.from("", { clusterName: "shop-dev", ...raw }, problems)!;
-    const config = parseIdentityConfig(root, problems);
-    problems.throwIfAny();
-    return config;
+    return parseConfig({ clusterName: "shop-dev", pools: [MINIMAL_POOL], ...raw }).identity;
 }
 
 /** The problems a raw config produces (fails the test when it parses). */
@@ -24,7 +21,7 @@ function account(fields: Record<string, unknown> = {}): Record<string, unknown> 
     return { namespace: "shop", name: "s3-reader", managedPolicyArns: [S3_READ], ...fields };
 }
 
-describe("parseIdentityConfig: valid settings", () => {
+describe("identity settings: valid", () => {
     it("defaults everything when no key is set", () => {
         expect(parse({})).toEqual({
             serviceAccounts: [],
@@ -660,7 +657,7 @@ const cases: [string, Record<string, unknown>, string, string, string][] = [
     ],
 ];
 
-describe("parseIdentityConfig: every rule names the key, the value and what is allowed", () => {
+describe("identity settings: every rule names the key, the value and what is allowed", () => {
     it.each(cases)("%s", (_what, raw, key, value, allowed) => {
         const problems = problemsOf(raw);
         const matching = problems.filter((p) => p.startsWith(`${key}: `) && p.includes(allowed));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KUBELET_CONFIGURATION_KEYS } from "../../nodes/nodeadm-user-data";
-import { parseConfig } from "../../config/config";
+import { parseConfig } from "../../config/read-config";
 import schema from "./fixtures/kubelet-configuration-v1beta1-v1.33.json";
 
 /**

@@ -1,7 +1,7 @@
 import { configProblems } from "../config/config-errors";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../config/config";
-import { poolWarnings, type PoolConfig } from "../../nodes/pool-config";
+import { parseConfig } from "../../config/read-config";
+import { poolWarnings, type PoolConfig } from "../../nodes/pools";
 import kubeletSchema from "./fixtures/kubelet-configuration-v1beta1-v1.33.json";
 
 const SUBNET = "subnet-0a1b2c3d4e5f60718";
@@ -343,11 +343,7 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
         { canarySize: 4 },
         ["pools[0].canarySize: 4 is not allowed; allowed: 1 to 3 nodes (at most scaling.max)"],
     ],
-    [
-        "canarySize 0",
-        { canarySize: 0 },
-        ["pools[0].canarySize: 0 is not allowed; allowed: 1 to 3 nodes (at most scaling.max)"],
-    ],
+    ["canarySize 0", { canarySize: 0 }, ["pools[0].canarySize: 0 is not allowed; allowed: 1 to 10000 nodes"]],
     [
         "autoscaled wrong type",
         { autoscaled: "yes" },

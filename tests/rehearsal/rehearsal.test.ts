@@ -9,7 +9,7 @@ import { checkTrustPolicyLength, irsaTrustPolicy } from "../../identity/workload
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
 import { OfflineCloud, type CloudFacts, type DescribeNodegroupOutput } from "../../plan/offline-cloud";
 import { al2ReleaseVersionParameter } from "../../program/cluster-source";
-import { parseConfig } from "../../config/config";
+import { parseConfig } from "../../config/read-config";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import { PROJECT } from "../../common/project";
 import type { PoolCutoverRecord } from "../../cutover/cutover-record";
@@ -400,9 +400,10 @@ describe("rehearsal mode", () => {
                 problems: [
                     'rehearsal.kubernetesVersion: "1.33" is not allowed; allowed: "1.29" to "1.32" (1.32 is the last ' +
                         "Kubernetes version with AL2 AMIs)",
-                    "rehearsal.vpcId: is required with subnetIds (or leave out both to create a VPC)",
                     "rehearsal.sampleWorkload.minAvailable: 3 is not allowed; must be below replicas (3), or the " +
                         "drain could never evict a pod",
+                    // Rules between keys come after the keys' own problems.
+                    "rehearsal.vpcId: is required with subnetIds (or leave out both to create a VPC)",
                 ],
             }),
         );
