@@ -3,7 +3,24 @@ import * as v from "valibot";
 import * as kit from "../common/schema-kit";
 import { KUBELET_CONFIGURATION_KEYS } from "./nodeadm-user-data";
 
-const { int, optional, pathItem, stringList, strictObject, withDefault } = kit;
+const { int, notAllowedText, optional, pathItem, stringList, strictObject, withDefault } = kit;
+
+/**
+ * The paths of `null` values (YAML `~`) at any depth of `value`: nodeadm would copy them into kubelet's
+ * configuration, where a null field means nothing at all, so the setting the user wrote would silently not exist.
+ */
+function nullPaths(value: unknown): [v.IssuePathItem, ...v.IssuePathItem[]][] {
+    const children: [string | number, unknown][] = Array.isArray(value)
+        ? value.map((item, i) => [i, item])
+        : kit.isPlainObject(value)
+          ? Object.entries(value)
+          : [];
+    return children.flatMap(([key, item]) => {
+        const here = pathItem(value, key, item);
+        if (item === null) return [[here]];
+        return nullPaths(item).map((rest): [v.IssuePathItem, ...v.IssuePathItem[]] => [here, ...rest]);
+    });
+}
 
 /** The keys of `pools[i].kubelet`: kubelet settings that nodeadm understands (NodeConfig `spec.kubelet`). */
 export const kubeletEntries = {
@@ -26,12 +43,24 @@ export const kubeletEntries = {
                 kit.onlyKeys(KUBELET_CONFIGURATION_KEYS),
             ),
             (config, addIssue) => {
-                if (!kit.isPlainObject(config) || !("maxPods" in config)) return;
-                addIssue({
-                    input: config.maxPods,
-                    message: "set kubelet.maxPods instead (one place for the pod limit)",
-                    path: [pathItem(config, "maxPods", config.maxPods)],
-                });
+                if (!kit.isPlainObject(config)) return;
+                if ("maxPods" in config) {
+                    addIssue({
+                        input: config.maxPods,
+                        message: "set kubelet.maxPods instead (one place for the pod limit)",
+                        path: [pathItem(config, "maxPods", config.maxPods)],
+                    });
+                }
+                for (const path of nullPaths(config)) {
+                    addIssue({
+                        input: null,
+                        message: notAllowedText(
+                            null,
+                            "expected a value (YAML ~ or null sets nothing; remove the key to keep kubelet's default)",
+                        ),
+                        path,
+                    });
+                }
             },
         ),
         {},

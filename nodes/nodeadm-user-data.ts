@@ -22,7 +22,9 @@ export const MAX_USER_DATA_BYTES = 16_384;
 /**
  * Top-level fields of KubeletConfiguration (kubelet.config.k8s.io/v1beta1), the keys nodeadm merges from
  * `spec.kubelet.config`. A key outside this list (a typo or wrong case) would be dropped without a word by kubelet's
- * lenient decoding, so it is rejected here.
+ * lenient decoding, so it is rejected here. The fields of Kubernetes v1.33.0 (the same in v1.34 and v1.35), in
+ * declaration order:
+ * https://github.com/kubernetes/kubernetes/blob/v1.33.0/staging/src/k8s.io/kubelet/config/v1beta1/types.go
  */
 export const KUBELET_CONFIGURATION_KEYS = [
     "enableServer",

@@ -464,6 +464,14 @@ export const BAD_INPUTS: readonly BadInput[] = [
     },
     {
         group: "pools",
+        what: "kubelet.config value null (YAML ~)",
+        key: "pools[0].kubelet.config.evictionHard.memory.available",
+        shown: "null",
+        allowed: "expected a value (YAML ~ or null sets nothing",
+        config: (c) => (c.pools[0].kubelet.config = { evictionHard: { "memory.available": null } }),
+    },
+    {
+        group: "pools",
         what: "preBootstrapScripts item without #!",
         key: "pools[0].preBootstrapScripts[0]",
         shown: json("echo hello"),

@@ -34,7 +34,13 @@ describe("parseCutoverRecord", () => {
     });
 
     it("reads back what a deployment recorded", () => {
-        expect(parseCutoverRecord(JSON.parse(JSON.stringify(RECORD)))).toEqual(RECORD);
+        expect(parseCutoverRecord(JSON.parse(JSON.stringify(RECORD)))).toStrictEqual(RECORD);
+    });
+
+    it("orders the pools by name, whatever order the stack output holds them in", () => {
+        const web = { phase: "shift", adopted: false, al2023NodeGroupName: "web-al2023" };
+        const pools = { web, general: RECORD.pools.general, batch: { ...web, al2023NodeGroupName: "batch-al2023" } };
+        expect(Object.keys(parseCutoverRecord({ version: 1, pools }).pools)).toStrictEqual(["batch", "general", "web"]);
     });
 
     it("rejects malformed records, naming each field and value", () => {

@@ -63,6 +63,82 @@ function actionsOf(env: EnvironmentConfig): string[] {
     return [...new Set(statements(env).flatMap((s) => [s.Action].flat()))].sort();
 }
 
+/**
+ * Every action of the dev deploy role, sorted, written out: the program's resources (create, read, update, delete of
+ * each type) and invokes, plus sts:GetCallerIdentity.
+ */
+const DEV_ACTIONS = [
+    "ec2:CreateLaunchTemplate",
+    "ec2:CreateLaunchTemplateVersion",
+    "ec2:CreateTags",
+    "ec2:DeleteLaunchTemplate",
+    "ec2:DeleteTags",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:ModifyLaunchTemplate",
+    "eks:CreateAddon",
+    "eks:CreateNodegroup",
+    "eks:CreatePodIdentityAssociation",
+    "eks:DeleteAddon",
+    "eks:DeleteNodegroup",
+    "eks:DeletePodIdentityAssociation",
+    "eks:DescribeAddon",
+    "eks:DescribeCluster",
+    "eks:DescribeNodegroup",
+    "eks:DescribePodIdentityAssociation",
+    "eks:DescribeUpdate",
+    "eks:ListNodegroups",
+    "eks:TagResource",
+    "eks:UntagResource",
+    "eks:UpdateAddon",
+    "eks:UpdateNodegroupConfig",
+    "eks:UpdateNodegroupVersion",
+    "eks:UpdatePodIdentityAssociation",
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:CreateRole",
+    "iam:CreateServiceLinkedRole",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:DeleteRole",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:GetOpenIDConnectProvider",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:ListOpenIDConnectProviders",
+    "iam:ListPolicyVersions",
+    "iam:ListRolePolicies",
+    "iam:PassRole",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+    "iam:TagPolicy",
+    "iam:TagRole",
+    "iam:UntagPolicy",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "ssm:GetParameter",
+    "sts:GetCallerIdentity",
+];
+
+/** The actions added when the stack creates the cluster's IAM OIDC provider (`oidcProvider.create`). */
+const OIDC_CREATE_ACTIONS = [
+    "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:CreateOpenIDConnectProvider",
+    "iam:DeleteOpenIDConnectProvider",
+    "iam:RemoveClientIDFromOpenIDConnectProvider",
+    "iam:TagOpenIDConnectProvider",
+    "iam:UntagOpenIDConnectProvider",
+    "iam:UpdateOpenIDConnectProviderThumbprint",
+];
+
 describe("deploy role permissions", () => {
     it("knows every resource type and invoke of the program", () => {
         for (const type of PROGRAM_RESOURCE_TYPES) expect(Object.keys(RESOURCE_ACTIONS)).toContain(type);
@@ -88,8 +164,10 @@ describe("deploy role permissions", () => {
     });
 
     it("holds nothing beyond what the program needs, and no wildcard action", () => {
+        expect(actionsOf(dev)).toStrictEqual(DEV_ACTIONS);
+        expect(actionsOf(withOidcCreate)).toStrictEqual([...DEV_ACTIONS, ...OIDC_CREATE_ACTIONS].sort());
         for (const env of [dev, withOidcCreate]) {
-            expect(actionsOf(env)).toEqual(requiredActions(env));
+            expect(requiredActions(env)).toStrictEqual(actionsOf(env));
             for (const action of actionsOf(env)) {
                 expect(action).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
                 expect(action).not.toContain("*");

@@ -95,7 +95,7 @@ describe("renderNodeadmUserData", () => {
         ]);
     });
 
-    it("is deterministic: same input, same bytes, whatever the key order of the kubelet config", () => {
+    it("gives the same bytes whatever the key order of the kubelet config", () => {
         const entry = fc.tuple(
             fc.constantFrom("maxOpenFiles", "podsPerCore", "registryBurst", "kubeAPIQPS"),
             fc.nat(1000),
@@ -112,7 +112,6 @@ describe("renderNodeadmUserData", () => {
                     };
                     const reversed = { ...input, kubeletConfig: Object.fromEntries([...entries].reverse()) };
                     const first = renderNodeadmUserData(input);
-                    expect(renderNodeadmUserData(input)).toBe(first);
                     expect(renderNodeadmUserData(reversed)).toBe(first);
                     expect(nodeConfigs(first)).toHaveLength(1);
                 },

@@ -474,6 +474,31 @@ describe("npm run userdata", () => {
     it("prints the launch template's exact MIME user data", async () => {
         const cli = spawnCli("userdata", ["--stack", "prod", "--pool", "batch"]);
         expect(cli.status).toBe(0);
+        // Byte for byte: the pool has no scripts and no kubelet settings, so one NodeConfig part holding only
+        // spec.cluster, from facts/prod/describe-cluster.json (name, endpoint, certificateAuthority.data,
+        // kubernetesNetworkConfig.serviceIpv4Cidr).
+        expect(cli.stdout).toBe(
+            [
+                "MIME-Version: 1.0",
+                'Content-Type: multipart/mixed; boundary="EKS-AL2023-MIGRATION-BOUNDARY"',
+                "",
+                "--EKS-AL2023-MIGRATION-BOUNDARY",
+                "Content-Type: application/node.eks.aws",
+                "",
+                "---",
+                "apiVersion: node.eks.aws/v1alpha1",
+                "kind: NodeConfig",
+                "spec:",
+                "  cluster:",
+                "    name: shop-prod",
+                "    apiServerEndpoint: https://9C8B7A6F5E4D3C2B1A0F9E8D7C6B5A49.gr7.eu-west-1.eks.amazonaws.com",
+                "    certificateAuthority: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURCVENDQWUyZ0F3SUJBZ0lJRXhhbXBsZUNBZGF0YQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==",
+                "    cidr: 10.100.0.0/16",
+                "",
+                "--EKS-AL2023-MIGRATION-BOUNDARY--",
+                "",
+            ].join("\n"),
+        );
         const mime = parseMime(cli.stdout);
         expect(mime.parts.map((p) => p.headers["content-type"])).toEqual(["application/node.eks.aws"]);
         expect(nodeConfigs(cli.stdout)).toEqual([pool(await plan("prod"), "batch").launchTemplate.userData.nodeConfig]);
