@@ -1,9 +1,10 @@
 /** A pool's kubelet settings, as nodeadm takes them (NodeConfig `spec.kubelet`). */
 import * as v from "valibot";
+import { notAllowedText } from "../common/config-error";
 import * as kit from "../common/schema-kit";
 import { KUBELET_CONFIGURATION_KEYS } from "./nodeadm-user-data";
 
-const { int, notAllowedText, optional, pathItem, stringList, strictObject, withDefault } = kit;
+const { int, optional, pathItem, stringList, strictObject, withDefault } = kit;
 
 /**
  * The paths of `null` values (YAML `~`) at any depth of `value`: nodeadm would copy them into kubelet's

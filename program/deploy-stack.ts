@@ -149,7 +149,12 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
     const findings = guardCutover({ pools: read, previous, allowSkip: config.cutoverAllowSkip, cluster });
     const problems = [
         ...findings.problems,
-        ...read.flatMap((context) => inheritanceProblems(context.pool, context.poolIndex, context.inherited)),
+        // A pool whose AL2 node group the guards already refused (not found, not AL2) gets no second problem for it.
+        ...read
+            .filter(
+                ({ poolIndex }) => !findings.problems.some((p) => p.startsWith(`pools[${poolIndex}].legacyNodeGroup:`)),
+            )
+            .flatMap((context) => inheritanceProblems(context.pool, context.poolIndex, context.inherited)),
         ...read.flatMap((context) =>
             replacementProblems({
                 pool: context.pool,

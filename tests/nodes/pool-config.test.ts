@@ -233,7 +233,9 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
     [
         "unknown rootVolume key",
         { rootVolume: { size: 30 } },
-        ["pools[0].rootVolume.size: unknown key; allowed keys here: sizeGiB, type, iops, throughput, kmsKeyId"],
+        [
+            'pools[0].rootVolume.size: unknown key (did you mean "sizeGiB"?); allowed keys here: sizeGiB, type, iops, throughput, kmsKeyId',
+        ],
     ],
     [
         "unknown imds key",
@@ -335,7 +337,7 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
     [
         "capacityType",
         { capacityType: "spot" },
-        ['pools[0].capacityType: "spot" is not allowed; allowed: ON_DEMAND, SPOT'],
+        ['pools[0].capacityType: "spot" is not allowed; allowed: ON_DEMAND, SPOT (did you mean "SPOT"?)'],
     ],
     ["scaling missing", { scaling: undefined }, ["pools[0].scaling: is required: { min, desired, max }"]],
     ["scaling.desired missing", { scaling: { min: 1, max: 2 } }, ["pools[0].scaling.desired: is required"]],
@@ -462,7 +464,7 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
         "taint effect",
         { taints: [{ key: "a", effect: "NoSchedule" }] },
         [
-            'pools[0].taints[0].effect: "NoSchedule" is not allowed; allowed: NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE',
+            'pools[0].taints[0].effect: "NoSchedule" is not allowed; allowed: NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE (did you mean "NO_SCHEDULE"?)',
         ],
     ],
     [
@@ -498,7 +500,11 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
     ],
     ["hop limit 0", { imds: { hopLimit: 0 } }, ["pools[0].imds.hopLimit: 0 is not allowed; allowed: 1 to 64 hops"]],
     ["hop limit 65", { imds: { hopLimit: 65 } }, ["pools[0].imds.hopLimit: 65 is not allowed; allowed: 1 to 64 hops"]],
-    ["volume type", { rootVolume: { type: "gp2" } }, ['pools[0].rootVolume.type: "gp2" is not allowed; allowed: gp3']],
+    [
+        "volume type",
+        { rootVolume: { type: "gp2" } },
+        ['pools[0].rootVolume.type: "gp2" is not allowed; allowed: gp3 (did you mean "gp3"?)'],
+    ],
     [
         "volume smaller than the AMI",
         { rootVolume: { sizeGiB: 19 } },
