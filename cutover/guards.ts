@@ -13,7 +13,7 @@ import type { NodegroupHealthIssue } from "./nodegroup-health";
 /** The AMI types of AL2 EKS-optimized AMIs: the only node groups this program replaces. */
 export const AL2_AMI_TYPES = ["AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64"] as const;
 
-/** The first Kubernetes minor without AL2 AMIs [F-35]. */
+/** The first Kubernetes minor without AL2 AMIs [https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html]. */
 export const FIRST_MINOR_WITHOUT_AL2 = 33;
 
 /** A managed node group as `aws.eks.getNodeGroup` returns it (the fields the guards read). */
@@ -258,9 +258,9 @@ export interface GuardFindings {
  * The AL2 node group named by `legacyNodeGroup`:
  * - it must exist, except in `decommission` (deleted by an earlier run, or about to be);
  * - its `amiType` must be an AL2 EKS AMI type (AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64). CUSTOM is refused: a node
- *   group with its own AMI in a launch template moves to AL2023 in place by changing that AMI [F-37], and this
+ *   group with its own AMI in a launch template moves to AL2023 in place by changing that AMI [https://docs.aws.amazon.com/eks/latest/userguide/al2023.html], and this
  *   program cannot tell whether a custom AMI is AL2;
- * - on Kubernetes 1.33 or newer (no AL2 AMIs [F-35]) a present AL2 node group is a warning: it can no longer be
+ * - on Kubernetes 1.33 or newer (no AL2 AMIs [https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html]) a present AL2 node group is a warning: it can no longer be
  *   updated (version, AMI release), only scaled and drained; the phases do only that, so the cutover may proceed;
  * - a node group `DEGRADED` or `UPDATING` when the stack adopts it is a warning (its nodes carry the pods until drain).
  */

@@ -140,7 +140,7 @@ export function planPhase(
  * Whether `canary` keeps the AL2023 node group at full size: when it is a rollback from `shift` or later, and on every
  * later run in `canary` after such a rollback (the record keeps `al2023HeldAtFullSize`, so a re-run changes nothing).
  * Shrinking AL2023 in the rollback itself would lower a managed node group's desired size, which terminates nodes
- * without honouring PodDisruptionBudgets [F-41], while the AL2 nodes are still cordoned and tainted (their uncordon is
+ * without honouring PodDisruptionBudgets [https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html], while the AL2 nodes are still cordoned and tainted (their uncordon is
  * the deletion of the cordon, which Pulumi runs after the updates): the pods would have nowhere to go. Held at full
  * size, nothing is lost; rolling back further to `prepare` scales AL2023 to zero once AL2 takes pods again.
  */
@@ -167,7 +167,7 @@ export type NodeGroupRole = "al2023" | "legacy";
  * chose; a phase change that plans a different size (prepare → canary → shift, drain ↔ shift for AL2) still moves the
  * node group to it. Phases that plan the same size (AL2023 in shift → drain → decommission, AL2 in prepare → canary →
  * shift) keep the autoscaler's size too, because lowering a managed node group's desired size terminates nodes
- * without honouring PodDisruptionBudgets [F-41]. min and max are always applied. False on a first deployment.
+ * without honouring PodDisruptionBudgets [https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html]. min and max are always applied. False on a first deployment.
  */
 export function ignoreDesiredSizeChanges(
     role: NodeGroupRole,

@@ -6,13 +6,13 @@ import type { IdentityKind, RestartTarget } from "./identity-config";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";
 
-/** The service account annotation the EKS Pod Identity Webhook reads the IRSA role from (F-46). */
+/** The service account annotation the EKS Pod Identity Webhook reads the IRSA role from (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html). */
 export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
 /** Tells the webhook to point the SDKs at the regional STS endpoint. */
 export const STS_REGIONAL_ENDPOINTS_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints";
 /** The projected token's lifetime in seconds. */
 export const TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration";
-/** Makes a Patch take ownership of conflicting fields, as `kubectl annotate --overwrite` does (F-48). */
+/** Makes a Patch take ownership of conflicting fields, as `kubectl annotate --overwrite` does (https://www.pulumi.com/registry/packages/kubernetes/api-docs/core/v1/serviceaccountpatch/). */
 export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
 /** The pod template annotation whose change makes a workload roll its pods once. */
 export const IDENTITY_HASH_ANNOTATION = "eks-al2023-migration/identity-hash";
@@ -131,7 +131,7 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
             );
             // An existing service account keeps a patch that owns no IRSA annotation: when the account moves from
             // irsa to pod-identity, this update (same resource) drops the role-arn annotation it owned, after the
-            // association exists and before the restart, so restarted pods do not keep IRSA credentials (F-47).
+            // association exists and before the restart, so restarted pods do not keep IRSA credentials (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html).
             binding = args.create
                 ? association
                 : new k8s.core.v1.ServiceAccountPatch(

@@ -17,7 +17,7 @@ export interface TrustStatement {
 /** The audience EKS projects into IRSA service account tokens, and the OIDC provider's client id. */
 export const IRSA_AUDIENCE = "sts.amazonaws.com";
 
-/** The service principal EKS Pod Identity assumes roles as (F-47). */
+/** The service principal EKS Pod Identity assumes roles as (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html). */
 export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
 /** `arn:<partition>:iam::<account>:oidc-provider/<issuer host and path>`. */
@@ -68,7 +68,7 @@ export interface IrsaTrustPolicyArgs {
 }
 
 /**
- * The IRSA trust policy (AWS user guide shape, F-44/F-45): one statement, principal `Federated` = the provider ARN,
+ * The IRSA trust policy (AWS user guide shape, https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html; size quota: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): one statement, principal `Federated` = the provider ARN,
  * action `sts:AssumeRoleWithWebIdentity`, `StringEquals` on `<issuer>:aud` = `sts.amazonaws.com` and `<issuer>:sub` =
  * the one subject or the list of subjects. Namespace-wide moves only `:sub` to `StringLike` with `<ns>:*` (as eksctl
  * does), so the audience check stays exact.
@@ -108,7 +108,7 @@ export function irsaTrustPolicy(args: IrsaTrustPolicyArgs): TrustPolicyDocument 
     };
 }
 
-/** The EKS Pod Identity trust policy (F-47): `pods.eks.amazonaws.com` may `sts:AssumeRole` and `sts:TagSession`. */
+/** The EKS Pod Identity trust policy (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html): `pods.eks.amazonaws.com` may `sts:AssumeRole` and `sts:TagSession`. */
 export function podIdentityTrustPolicy(): TrustPolicyDocument {
     return {
         Version: "2012-10-17",

@@ -42,7 +42,7 @@ const KUBELET_TAINT_EFFECTS: Record<NodeTaint["effect"], string> = {
 /**
  * With a custom AMI, EKS applies the node group's taints asynchronously, after the node registers, so pods can land
  * before them; kubelet's `--register-with-taints` puts them on the node at registration (EKS user guide,
- * mng-ami-id-conditions: F-21). With an EKS AMI (no `customAmi`) EKS registers them itself; no flag is added.
+ * mng-ami-id-conditions: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). With an EKS AMI (no `customAmi`) EKS registers them itself; no flag is added.
  */
 export function registerWithTaintsFlags(pool: Pick<PoolConfig, "customAmi" | "taints">): string[] {
     if (pool.customAmi === undefined || pool.taints.length === 0) return [];
@@ -67,12 +67,12 @@ export interface NodeLaunchTemplateArgs {
 /**
  * The EC2 launch template of one AL2023 managed node group: IMDSv2 only, an encrypted gp3 root volume, nodeadm user
  * data, and only what EKS allows in a managed node group's template (no instance profile, subnet or instance type:
- * F-18, F-20; an image id only with `customAmi`: F-21, F-26).
+ * https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html, https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html; an image id only with `customAmi`: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html, https://github.com/pulumi/pulumi-eks/issues/1285).
  */
 export class NodeLaunchTemplate extends pulumi.ComponentResource {
     /** The launch template id. */
     public readonly id: pulumi.Output<string>;
-    /** The newest version; the node group uses it, so a change rolls the nodes (F-25). */
+    /** The newest version; the node group uses it, so a change rolls the nodes (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html). */
     public readonly latestVersion: pulumi.Output<number>;
     /** The rendered user data, plain MIME text (before base64), for the offline plan and reviews. */
     public readonly userData: pulumi.Output<string>;
@@ -96,7 +96,7 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
             );
 
         // Custom security groups in a launch template stop EKS from attaching the cluster security group, so it is
-        // listed first or nodes cannot reach the control plane (EKS user guide, launch-template-security-groups: F-24).
+        // listed first or nodes cannot reach the control plane (EKS user guide, launch-template-security-groups: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html).
         const securityGroups =
             pool.securityGroupIds.length > 0
                 ? { vpcSecurityGroupIds: [cluster.clusterSecurityGroupId, ...pool.securityGroupIds] }

@@ -9,7 +9,7 @@ import { CHILD_NAMES } from "../common/child-names";
 export interface Al2023NodeGroupArgs {
     /** The EKS cluster the node group joins. */
     readonly clusterName: string;
-    /** Kubernetes `major.minor` of the cluster; set on the node group unless the pool has a `customAmi` (F-21). */
+    /** Kubernetes `major.minor` of the cluster; set on the node group unless the pool has a `customAmi` (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). */
     readonly kubernetesVersion: string;
     /** The validated pool: AMI type, instance types, capacity type, update config, labels, taints, tags. */
     readonly pool: PoolConfig;
@@ -48,7 +48,7 @@ export class Al2023NodeGroup extends pulumi.ComponentResource {
         super(TYPE_TOKENS.Al2023NodeGroup, name, {}, opts);
         const { pool, scaling } = args;
 
-        // With an image id in the launch template, EKS rejects amiType, version and releaseVersion (F-21).
+        // With an image id in the launch template, EKS rejects amiType, version and releaseVersion (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html).
         const ami = pool.customAmi === undefined ? { amiType: pool.amiType, version: args.kubernetesVersion } : {};
         const nodeGroup = new aws.eks.NodeGroup(
             CHILD_NAMES.al2023NodeGroup(name),

@@ -7,13 +7,13 @@ import { bodyWithBoundary, renderMultipart } from "../common/mime";
  */
 export const MIME_BOUNDARY = "EKS-AL2023-MIGRATION-BOUNDARY";
 
-/** Content type of a NodeConfig part: the only parts nodeadm reads (F-12). */
+/** Content type of a NodeConfig part: the only parts nodeadm reads (https://awslabs.github.io/amazon-eks-ami/nodeadm/). */
 export const NODEADM_CONTENT_TYPE = "application/node.eks.aws";
 
-/** Content type of a shell script part, run by cloud-init before nodeadm starts kubelet (F-15). */
+/** Content type of a shell script part, run by cloud-init before nodeadm starts kubelet (https://awslabs.github.io/amazon-eks-ami/nodeadm/doc/examples/). */
 export const SHELL_SCRIPT_CONTENT_TYPE = 'text/x-shellscript; charset="us-ascii"';
 
-/** The only NodeConfig API version nodeadm serves (F-1). */
+/** The only NodeConfig API version nodeadm serves (https://awslabs.github.io/amazon-eks-ami/nodeadm/). */
 export const NODECONFIG_API_VERSION = "node.eks.aws/v1alpha1";
 
 /** EC2's user data limit: 16 KB of base64 text (RequestLaunchTemplateData `UserData`). */
@@ -152,7 +152,7 @@ export const KUBELET_CONFIGURATION_KEYS = [
     "userNamespaces",
 ] as const;
 
-/** The cluster coordinates every node needs (NodeConfig `spec.cluster`, values from DescribeCluster: F-4). */
+/** The cluster coordinates every node needs (NodeConfig `spec.cluster`, values from DescribeCluster: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). */
 export interface NodeadmCluster {
     readonly name: string;
     /** The API server URL (`https://...`). */
@@ -232,7 +232,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Every key of `doc` that the NodeConfig schema does not have, as a dotted path (nodeadm would drop it: F-5). */
+/** Every key of `doc` that the NodeConfig schema does not have, as a dotted path (nodeadm would drop it: https://awslabs.github.io/amazon-eks-ami/nodeadm/). */
 export function unknownNodeConfigKeys(doc: unknown, schema: Schema = NODECONFIG_SCHEMA, path = ""): string[] {
     if (!isObject(doc)) return [];
     return Object.entries(doc).flatMap(([key, value]) => {
@@ -263,7 +263,7 @@ function sortKeys(value: unknown): unknown {
 
 /**
  * Builds the NodeConfig object: `spec.cluster` always (complete, so it also works with a custom AMI where EKS adds
- * nothing: F-21), `spec.kubelet` only when something is set. Throws a UserDataError for keys nodeadm does not know.
+ * nothing: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html), `spec.kubelet` only when something is set. Throws a UserDataError for keys nodeadm does not know.
  */
 export function buildNodeConfig(input: NodeadmUserDataInput): NodeConfig {
     const { name, apiServerEndpoint, certificateAuthority, cidr } = input.cluster;
@@ -303,7 +303,7 @@ export function buildNodeConfig(input: NodeadmUserDataInput): NodeConfig {
 }
 
 /**
- * Renders the user data as nodeadm reads it (F-10..F-15): a `multipart/mixed` document with a fixed boundary, the
+ * Renders the user data as nodeadm reads it (https://awslabs.github.io/amazon-eks-ami/nodeadm/, https://awslabs.github.io/amazon-eks-ami/nodeadm/doc/examples/): a `multipart/mixed` document with a fixed boundary, the
  * shell scripts first (they run before nodeadm's run phase; parts after EKS's own NodeConfig never run), then one
  * `application/node.eks.aws` part with the NodeConfig YAML. Plain text, no gzip, LF line endings, blank line after
  * every header block. Same input, same bytes.

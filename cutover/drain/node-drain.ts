@@ -7,7 +7,7 @@ import { statusCode, statusMessage } from "./kube-client";
 
 export { describeApiError, kubeApi, statusCode, type KubeApi } from "./kube-client";
 
-/** The label EKS puts on every node of a managed node group (F-43). */
+/** The label EKS puts on every node of a managed node group (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html). */
 export const NODE_GROUP_LABEL = "eks.amazonaws.com/nodegroup";
 
 /** The label selector of a managed node group's nodes. */

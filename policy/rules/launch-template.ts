@@ -21,7 +21,7 @@ export interface LaunchTemplateInputs {
     readonly networkInterfaces?: readonly { readonly associatePublicIpAddress?: unknown }[];
 }
 
-/** The IMDS hop limit EC2 applies when the launch template does not set one (F-29). */
+/** The IMDS hop limit EC2 applies when the launch template does not set one (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateInstanceMetadataOptionsRequest.html). */
 const DEFAULT_HOP_LIMIT = 1;
 
 /** The hop limit the launch template gives instances. */
@@ -32,7 +32,7 @@ function hopLimit(template: LaunchTemplateInputs): number {
 
 /**
  * IMDSv2 only: `metadataOptions.httpTokens` must be "required", so a stolen or SSRF'd plain GET cannot read the node
- * role's credentials. Left unset, EC2 decides from the AMI (F-29); the guardrail wants it explicit.
+ * role's credentials. Left unset, EC2 decides from the AMI (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateInstanceMetadataOptionsRequest.html); the guardrail wants it explicit.
  */
 export function imdsV2Required(template: LaunchTemplateInputs): string[] {
     const tokens = template.metadataOptions?.httpTokens;
@@ -52,7 +52,7 @@ export function hopLimitAtMostTwo(template: LaunchTemplateInputs): string[] {
 
 /**
  * Advisory: hop limit 2 is the one hop a pod's network namespace adds, so every pod can fetch the node role's
- * credentials from IMDS (F-30, F-31). Keep 2 only while IMDS-dependent workloads (aws-load-balancer-controller,
+ * credentials from IMDS (https://docs.aws.amazon.com/eks/latest/userguide/al2023.html). Keep 2 only while IMDS-dependent workloads (aws-load-balancer-controller,
  * ebs-csi, CloudWatch agent without IRSA) still need it; set 1 once every workload has IRSA or Pod Identity.
  */
 export function hopLimitTwoAdvisory(template: LaunchTemplateInputs): string[] {
@@ -66,7 +66,7 @@ export function hopLimitTwoAdvisory(template: LaunchTemplateInputs): string[] {
 /**
  * Every EBS volume the template maps is encrypted (`blockDeviceMappings[].ebs.encrypted` "true"). A template with no
  * EBS mapping leaves the root volume's encryption to the AMI snapshot and the account's EBS default, which a policy
- * cannot see, so it fails too (F-33: the root device of AL2023 EKS AMIs is /dev/xvda).
+ * cannot see, so it fails too (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateEbsBlockDeviceRequest.html: the root device of AL2023 EKS AMIs is /dev/xvda).
  */
 export function ebsVolumesEncrypted(template: LaunchTemplateInputs): string[] {
     const mappings = template.blockDeviceMappings ?? [];

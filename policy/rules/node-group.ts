@@ -24,14 +24,14 @@ export interface ResourceIdentity {
     readonly urn: string;
 }
 
-/** EKS AMI types of Amazon Linux 2 (F-27); EKS publishes no AL2 AMIs after Kubernetes 1.32 (F-35). */
+/** EKS AMI types of Amazon Linux 2 (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html); EKS publishes no AL2 AMIs after Kubernetes 1.32 (https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html). */
 function isAl2AmiType(amiType: unknown): boolean {
     return typeof amiType === "string" && amiType.startsWith("AL2_");
 }
 
 /**
  * A new node group runs AL2023: `amiType` AL2023_* or CUSTOM, or no `amiType` with a launch template (a custom AMI in
- * the launch template forbids `amiType`, F-21). An AL2 type is allowed only on the adopted legacy node group: a child
+ * the launch template forbids `amiType`, https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). An AL2 type is allowed only on the adopted legacy node group: a child
  * of the LegacyNodeGroup component, as its URN shows (adoption adds no tag). Limit: without `amiType` the policy
  * cannot see which AMI the launch template carries.
  */

@@ -8,10 +8,10 @@ export interface RoleInputs {
     readonly assumeRolePolicy?: unknown;
 }
 
-/** The service principal EKS Pod Identity assumes roles as (F-47). */
+/** The service principal EKS Pod Identity assumes roles as (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html). */
 export const POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com";
 
-/** The actions a Pod Identity role must trust, and the only ones (F-47). */
+/** The actions a Pod Identity role must trust, and the only ones (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html). */
 const POD_IDENTITY_ACTIONS = ["sts:assumerole", "sts:tagsession"];
 
 /** One trust policy statement, with the index it has in the document for messages. */
@@ -145,7 +145,7 @@ function oidcStatementViolations(statement: Statement, issuers: string[]): strin
         if (!uses.some((use) => use.key === key)) {
             found.push(
                 `${at}.Condition: no "${issuers[0]}:${key}" condition; both :sub and :aud must be pinned ` +
-                    "with StringEquals (F-44)",
+                    "with StringEquals (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)",
             );
         }
     }
@@ -171,7 +171,7 @@ function oidcStatementViolations(statement: Statement, issuers: string[]): strin
 /**
  * A role trusted by an IAM OIDC provider (IRSA) may be assumed only through `sts:AssumeRoleWithWebIdentity`, and
  * only with both `<issuer>:sub` and `<issuer>:aud` pinned: `StringEquals`, except a namespace-wide `:sub`
- * (`StringLike` on `system:serviceaccount:<namespace>:*`, namespace fixed); `:aud` always `StringEquals` (F-44).
+ * (`StringLike` on `system:serviceaccount:<namespace>:*`, namespace fixed); `:aud` always `StringEquals` (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html).
  */
 export function oidcTrustScoped(role: RoleInputs): string[] {
     return oidcStatements(parseTrust(role)).flatMap(({ statement, issuers }) =>
@@ -181,7 +181,7 @@ export function oidcTrustScoped(role: RoleInputs): string[] {
 
 /**
  * A Pod Identity role (one that trusts pods.eks.amazonaws.com) is trusted only by that service, for exactly
- * `sts:AssumeRole` and `sts:TagSession` (F-47). A statement trusting the cluster's OIDC provider may stay beside it
+ * `sts:AssumeRole` and `sts:TagSession` (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html). A statement trusting the cluster's OIDC provider may stay beside it
  * while workloads move from IRSA to Pod Identity; `oidcTrustScoped` checks that one.
  */
 export function podIdentityTrust(role: RoleInputs): string[] {

@@ -20,7 +20,7 @@ function roundTrip(document: unknown): unknown {
 }
 
 describe("irsaTrustPolicy", () => {
-    it("trusts one service account exactly (F-44)", () => {
+    it("trusts one service account exactly (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)", () => {
         const document = irsaTrustPolicy({
             providerArn: PROVIDER,
             issuerHostPath: ISSUER,
@@ -44,7 +44,7 @@ describe("irsaTrustPolicy", () => {
         });
     });
 
-    it("lists every subject of a shared role in one statement (F-45), each once", () => {
+    it("lists every subject of a shared role in one statement (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), each once", () => {
         const document = irsaTrustPolicy({
             providerArn: PROVIDER,
             issuerHostPath: ISSUER,
@@ -154,7 +154,7 @@ describe("provider ARN helpers", () => {
 });
 
 describe("podIdentityTrustPolicy", () => {
-    it("trusts pods.eks.amazonaws.com with AssumeRole and TagSession (F-47)", () => {
+    it("trusts pods.eks.amazonaws.com with AssumeRole and TagSession (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html)", () => {
         expect(roundTrip(podIdentityTrustPolicy())).toEqual({
             Version: "2012-10-17",
             Statement: [

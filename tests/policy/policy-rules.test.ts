@@ -282,7 +282,7 @@ describe("node group rules", () => {
 const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5C1D0A7A1E2F3B4C5D6E7F8091A2B3C4";
 const PROVIDER = `arn:aws:iam::444455556666:oidc-provider/${ISSUER}`;
 
-/** An IRSA trust statement with the given conditions (F-44 shape). */
+/** An IRSA trust statement with the given conditions (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html shape). */
 function irsaStatement(
     condition: Record<string, unknown>,
     extra: Record<string, unknown> = {},
@@ -383,7 +383,7 @@ describe("IAM trust rules", () => {
             oidcTrustScoped(role(irsaStatement({ StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" } }))),
         ).toEqual([
             `assumeRolePolicy.Statement[0].Condition: no "${ISSUER}:sub" condition; both :sub and :aud must be ` +
-                "pinned with StringEquals (F-44)",
+                "pinned with StringEquals (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)",
         ]);
         expect(oidcTrustScoped(role(irsaStatement({})))).toHaveLength(2);
         const other = "oidc.eks.eu-west-1.amazonaws.com/id/FFFF";
