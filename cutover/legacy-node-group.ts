@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ScalingConfig } from "../nodes/pools";
-import type { LegacyNodeGroupState } from "./cutover-record";
+import type { LegacyNodeGroupState } from "./live-node-groups";
 import { LEGACY_TAINT, legacyResourceOptions, type LegacyPresentPlan } from "./phase-plan";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";

@@ -9,7 +9,7 @@ import {
     type RehearsalConfig,
     type RehearsalLegacyNodeGroup,
 } from "../rehearsal/rehearsal-schema";
-import { lookupNodeGroup, type LegacyNodeGroupReader, type LegacyNodeGroupState } from "../cutover/cutover-record";
+import { lookupNodeGroup, type LegacyNodeGroupReader, type LegacyNodeGroupState } from "../cutover/live-node-groups";
 
 /**
  * Where the cluster and its AL2 node groups come from. The cutover reads only this, so it runs the same code against

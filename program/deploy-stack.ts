@@ -24,14 +24,14 @@ import { poolWarnings, type PoolConfig } from "../nodes/pools";
 import {
     CUTOVER_OUTPUT,
     CUTOVER_RECORD_VERSION,
-    type LegacyNodeGroupState,
     legacySizeAtAdoption,
-    readPoolNodeGroups,
     readPreviousCutover,
     type CutoverRecord,
     type PoolCutoverRecord,
 } from "../cutover/cutover-record";
-import { guardCutover, nextStep, type GateResult, type NextStep, type PoolCutoverFacts } from "../cutover/guards";
+import { type LegacyNodeGroupState, readPoolNodeGroups } from "../cutover/live-node-groups";
+import { guardCutover, type GateResult, type PoolCutoverFacts } from "../cutover/guards";
+import { nextStep, type NextStep } from "../cutover/runbook";
 import {
     effectivePhase,
     holdsAl2023AtFullSize,

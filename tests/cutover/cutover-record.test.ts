@@ -3,13 +3,12 @@ import { describe, expect, it } from "vitest";
 import {
     EMPTY_CUTOVER_RECORD,
     legacySizeAtAdoption,
-    lookupNodeGroup,
     parseCutoverRecord,
     poolCutoverRecord,
-    readPoolNodeGroups,
     readPreviousCutover,
     type CutoverRecord,
 } from "../../cutover/cutover-record";
+import { lookupNodeGroup, readPoolNodeGroups } from "../../cutover/live-node-groups";
 import { liveNodeGroup } from "./cutover-fixtures";
 import { exampleFacts, runProgram, useOfflineCloud } from "../fakes/mocks";
 

@@ -8,10 +8,10 @@ import {
     checkRemovedPools,
     gateProblems,
     guardCutover,
-    nextStep,
     readinessGate,
     type PoolGuardContext,
 } from "../../cutover/guards";
+import { nextStep } from "../../cutover/runbook";
 import { liveNodeGroup, poolConfig } from "./cutover-fixtures";
 
 const AT_ADOPTION = { min: 3, desired: 6, max: 12 };
