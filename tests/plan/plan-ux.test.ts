@@ -5,25 +5,14 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import { parsePlanArgs } from "../../plan/cli-args";
-import { main as planMain, planStack, readStackConfig, StackFileError, usageExitCode, type Io } from "../../plan/plan";
+import { main as planMain, planStack, readStackConfig, StackFileError, usageExitCode } from "../../plan/plan";
 import type { PlanDocument } from "../../plan/report";
 import { main as userdataMain } from "../../plan/userdata";
+import { captureIo } from "../fakes/capture-io";
 import { exampleFacts, ROOT } from "../fakes/mocks";
 
 const DEV_AL2023 = "general-20261102093015123400000001";
 const PROD_AL2023 = "general-20261109101204556700000001";
-
-function captureIo(): Io & { stdout: () => string; stderr: () => string } {
-    let out = "";
-    let err = "";
-    return {
-        out: (text) => (out += text),
-        err: (text) => (err += text),
-        color: false,
-        stdout: () => out,
-        stderr: () => err,
-    };
-}
 
 /** A temporary project root holding one stack file, for stack files the repository must not hold. */
 function rootWithStack(stack: string, text: string): string {

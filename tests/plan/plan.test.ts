@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parsePlanArgs } from "../../plan/cli-args";
 import { FactsError } from "../../plan/facts-files";
 import type { CloudFacts } from "../../plan/offline-cloud";
-import { main as planMain, planStack, type Io } from "../../plan/plan";
+import { main as planMain, planStack } from "../../plan/plan";
 import { renderPlan } from "../../plan/render";
 import { OFFLINE_NOTICE, trustOf, type PlanDocument, type PoolPlan } from "../../plan/report";
 import { MOCK_NAMES_ASSUMPTION, phaseBefore, simulatePrevious } from "../../plan/simulate";
@@ -14,6 +14,7 @@ import { main as userdataMain } from "../../plan/userdata";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import { LEGACY_TAINT } from "../../cutover/phase-plan";
 import { nodeConfigs, parseMime } from "../fakes/mime";
+import { captureIo } from "../fakes/capture-io";
 import { exampleFacts, ROOT, stackFileConfig } from "../fakes/mocks";
 
 const PROD_AL2023 = "general-20261109101204556700000001";
@@ -29,19 +30,6 @@ function pool(doc: PlanDocument, name: string): PoolPlan {
     const found = doc.pools.find((p) => p.name === name);
     if (!found) throw new Error(`no pool ${name} in ${doc.pools.map((p) => p.name).join(", ")}`);
     return found;
-}
-
-/** Captures a command's output, for running the CLI entry points in-process. */
-function captureIo(): Io & { stdout: () => string; stderr: () => string } {
-    let out = "";
-    let err = "";
-    return {
-        out: (text) => (out += text),
-        err: (text) => (err += text),
-        color: false,
-        stdout: () => out,
-        stderr: () => err,
-    };
 }
 
 /** Runs a CLI entry point as a child process, as `npm run` does. */
