@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { al2023Variant, amiArchitecture } from "../../nodes/ami-variant";
 import { inheritPool, type Al2NodeGroupFacts } from "../../nodes/inheritance";
 import type { PoolConfig } from "../../nodes/pools";
+import { poolConfig } from "../cutover/cutover-fixtures";
 
 describe("the AL2023 AMI variant of an AL2 node group", () => {
     it.each([
@@ -32,26 +33,11 @@ describe("the AL2023 AMI variant of an AL2 node group", () => {
 });
 
 /** A pool as parsePools returns it with every default (pools[0] of a config that sets only name and scaling). */
-const DEFAULT_POOL: PoolConfig = {
-    name: "general",
+const DEFAULT_POOL: PoolConfig = poolConfig({
     legacyNodeGroup: "dev-general-al2",
-    canarySize: 1,
-    autoscaled: false,
-    acceptReducedCapacity: false,
-    amiType: "AL2023_x86_64_STANDARD",
     instanceTypes: ["m6i.large"],
-    capacityType: "ON_DEMAND",
     scaling: { min: 1, desired: 2, max: 4 },
-    update: { maxUnavailable: 1 },
-    labels: {},
-    taints: [],
-    rootVolume: { sizeGiB: 20, type: "gp3", iops: 3000, throughput: 125 },
-    imds: { hopLimit: 2 },
-    securityGroupIds: [],
-    kubelet: { flags: [], config: {} },
-    preBootstrapScripts: [],
-    tags: {},
-};
+});
 
 const AL2: Al2NodeGroupFacts = {
     amiType: "AL2_x86_64_GPU",
