@@ -20,6 +20,7 @@ export function programPaths(stack: string): string[] {
         "tsconfig.json",
         "tsconfig.build.json",
         "pulumi-main.js",
+        "build-freshness.js",
     ];
 }
 

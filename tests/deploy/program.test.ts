@@ -29,6 +29,7 @@ const PROGRAM_PATHS = (stack: string) => [
     "tsconfig.json",
     "tsconfig.build.json",
     "pulumi-main.js",
+    "build-freshness.js",
 ];
 
 async function evaluate() {
