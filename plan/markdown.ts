@@ -2,6 +2,8 @@ import { stringify } from "yaml";
 import type { GateResult } from "../cutover/guards";
 import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./report";
 import { mapText, size, taintList, yesNo } from "./render";
+import { workloadKey } from "../preflight/finding";
+import { NOT_CHECKED_REASON, type PreflightGatePlan } from "./preflight-gates";
 
 /** The longest line the Markdown plan prints: it stays readable in a pull-request comment and a diff. */
 export const MARKDOWN_LINE_WIDTH = 120;
@@ -185,6 +187,30 @@ function poolLines(pool: PoolPlan): string[] {
     return lines;
 }
 
+function preflightGateLines(gates: readonly PreflightGatePlan[]): string[] {
+    const lines: string[] = [];
+    for (const gate of gates) {
+        const subject = `Pool \`${gate.pool}\`, before ${gate.step} (pods on AL2 node group \`${gate.legacyNodeGroup}\`):`;
+        const result = {
+            passed: "✅ passed",
+            refused: "❌ refused",
+            "not-checked": `not checked: ${NOT_CHECKED_REASON}`,
+        };
+        lines.push(...wrap(`${subject} ${result[gate.result]}`, "- ", "  "));
+        for (const f of gate.blockers)
+            lines.push(...wrap(`\`${workloadKey(f.workload)}\` [${f.id}]: ${f.what}; fix: ${f.fix}`, "  - ", "    "));
+        for (const f of gate.acknowledged)
+            lines.push(
+                ...wrap(
+                    `\`${workloadKey(f.workload)}\` [${f.id}]: acknowledged in preflightAcknowledge`,
+                    "  - ",
+                    "    ",
+                ),
+            );
+    }
+    return lines;
+}
+
 function serviceAccountLines(account: ServiceAccountPlan): string[] {
     const trust = [...account.trust.subjects, ...account.trust.services].join(", ") || "none";
     const restarts = account.restarts.map((r) => `${r.kind}/${r.name}`).join(", ") || "none";
@@ -217,6 +243,10 @@ export function renderMarkdown(doc: PlanDocument): string {
         lines.push("", "**The program refused this plan:**", "");
         const problems = doc.error.problems.length > 0 ? doc.error.problems : [doc.error.message];
         for (const problem of problems) lines.push(...wrap(problem, "- ", "  "));
+    }
+    if (doc.preflightGates !== undefined) {
+        lines.push("", "### Pre-flight gates (the live gates before shift and drain, on the cluster dump)", "");
+        lines.push(...preflightGateLines(doc.preflightGates));
     }
     lines.push("", "### Assumptions (simulated: there is no real state)", "");
     if (doc.assumptions.length === 0) lines.push("- none");

@@ -1,92 +1,19 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { POOL_TAG } from "../nodes/launch-template";
-import { useNodegroupHealthReader, type NodegroupHealthReader } from "../cutover/nodegroup-health";
+import { useNodegroupHealthReader } from "../cutover/nodegroup-health";
+import { factsRegion, type CloudFacts } from "./cloud-facts";
+import { answerInvoke, factsNodegroupHealth } from "./invoke-answers";
 
-/** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
-export interface DescribeClusterOutput {
-    readonly cluster: {
-        readonly name: string;
-        readonly arn: string;
-        readonly version: string;
-        readonly endpoint: string;
-        readonly status?: string;
-        readonly platformVersion?: string;
-        readonly roleArn?: string;
-        readonly certificateAuthority: { readonly data: string };
-        readonly resourcesVpcConfig: {
-            readonly subnetIds?: readonly string[];
-            readonly securityGroupIds?: readonly string[];
-            readonly clusterSecurityGroupId: string;
-            readonly vpcId: string;
-            readonly endpointPublicAccess?: boolean;
-            readonly endpointPrivateAccess?: boolean;
-            readonly publicAccessCidrs?: readonly string[];
-        };
-        readonly kubernetesNetworkConfig: {
-            readonly serviceIpv4Cidr?: string;
-            readonly serviceIpv6Cidr?: string;
-            readonly ipFamily?: string;
-        };
-        readonly identity?: { readonly oidc?: { readonly issuer?: string } };
-        readonly accessConfig?: { readonly authenticationMode?: string };
-        readonly tags?: Readonly<Record<string, string>>;
-    };
-}
-
-/** `aws eks describe-nodegroup` output, as the AWS CLI prints it (the fields the program reads). */
-export interface DescribeNodegroupOutput {
-    readonly nodegroup: {
-        readonly nodegroupName: string;
-        readonly nodegroupArn: string;
-        readonly clusterName: string;
-        readonly version: string;
-        readonly releaseVersion: string;
-        readonly status: string;
-        readonly capacityType?: string;
-        readonly scalingConfig: { readonly minSize: number; readonly maxSize: number; readonly desiredSize: number };
-        readonly instanceTypes?: readonly string[] | null;
-        readonly subnets: readonly string[];
-        readonly amiType: string;
-        readonly nodeRole: string;
-        readonly labels?: Readonly<Record<string, string>>;
-        readonly taints?: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
-        readonly diskSize?: number | null;
-        readonly remoteAccess?: { readonly ec2SshKey?: string; readonly sourceSecurityGroups?: readonly string[] };
-        readonly resources?: { readonly autoScalingGroups?: readonly { readonly name: string }[] };
-        readonly health?: {
-            readonly issues?: readonly {
-                readonly code: string;
-                readonly message: string;
-                readonly resourceIds?: readonly string[];
-            }[];
-        };
-        readonly updateConfig?: { readonly maxUnavailable?: number; readonly maxUnavailablePercentage?: number };
-        readonly launchTemplate?: { readonly id?: string; readonly name?: string; readonly version?: string };
-        readonly tags?: Readonly<Record<string, string>>;
-    };
-}
-
-/** Everything the offline cloud answers from: one cluster, its node groups, and what the account holds. */
-export interface CloudFacts {
-    readonly cluster: DescribeClusterOutput;
-    /** By node group name. */
-    readonly nodegroups: Readonly<Record<string, DescribeNodegroupOutput>>;
-    /** IAM OIDC provider URLs (without https://) that exist in the account. Default: the cluster's issuer. */
-    readonly oidcProviderUrls?: readonly string[];
-    /** SSM parameters by name (for AMI lookups). */
-    readonly ssmParameters?: Readonly<Record<string, string>>;
-    /** `aws ec2 describe-launch-template-versions` versions, by launch template id. */
-    readonly launchTemplateVersions?: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>>;
-}
-
-/** One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads). */
-export interface LaunchTemplateVersionOutput {
-    readonly LaunchTemplateId: string;
-    readonly VersionNumber: number;
-    readonly DefaultVersion?: boolean;
-    readonly LaunchTemplateData: { readonly UserData?: string; readonly ImageId?: string };
-}
+// The facts' types and the invoke answers have their own files; these names stay importable from here, where the
+// tests, the bench and the plan modules have always found them.
+export type {
+    CloudFacts,
+    DescribeClusterOutput,
+    DescribeNodegroupOutput,
+    LaunchTemplateVersionOutput,
+} from "./cloud-facts";
+export { clusterInvokeResult, nodeGroupInvokeResult } from "./invoke-answers";
 
 /** One resource the program declared, with its inputs exactly as the engine would have received them. */
 export interface RecordedResource {
@@ -99,101 +26,6 @@ export interface RecordedResource {
 /** A short stable hex digest, so mock ids and ARNs are the same on every run. */
 function stableSuffix(text: string, length = 17): string {
     return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
-/** `describe-nodegroup` → the shape `aws.eks.getNodeGroup` returns. */
-export function nodeGroupInvokeResult(output: DescribeNodegroupOutput): Record<string, unknown> {
-    const ng = output.nodegroup;
-    return {
-        id: `${ng.clusterName}:${ng.nodegroupName}`,
-        arn: ng.nodegroupArn,
-        clusterName: ng.clusterName,
-        nodeGroupName: ng.nodegroupName,
-        amiType: ng.amiType,
-        capacityType: ng.capacityType ?? "ON_DEMAND",
-        diskSize: ng.diskSize ?? 0,
-        instanceTypes: ng.instanceTypes ?? [],
-        labels: ng.labels ?? {},
-        launchTemplates: ng.launchTemplate
-            ? [
-                  {
-                      id: ng.launchTemplate.id ?? "",
-                      name: ng.launchTemplate.name ?? "",
-                      version: ng.launchTemplate.version ?? "",
-                  },
-              ]
-            : [],
-        nodeRoleArn: ng.nodeRole,
-        region: ng.nodegroupArn.split(":")[3],
-        releaseVersion: ng.releaseVersion,
-        remoteAccesses: ng.remoteAccess
-            ? [
-                  {
-                      ec2SshKey: ng.remoteAccess.ec2SshKey ?? "",
-                      sourceSecurityGroupIds: ng.remoteAccess.sourceSecurityGroups ?? [],
-                  },
-              ]
-            : [],
-        resources: [
-            {
-                autoscalingGroups: (ng.resources?.autoScalingGroups ?? []).map((group) => ({ name: group.name })),
-                remoteAccessSecurityGroupId: "",
-            },
-        ],
-        scalingConfigs: [{ ...ng.scalingConfig }],
-        status: ng.status,
-        subnetIds: ng.subnets,
-        tags: ng.tags ?? {},
-        taints: (ng.taints ?? []).map((taint) => ({ key: taint.key, value: taint.value ?? "", effect: taint.effect })),
-        updateConfigs: ng.updateConfig
-            ? [
-                  {
-                      maxUnavailable: ng.updateConfig.maxUnavailable ?? 0,
-                      maxUnavailablePercentage: ng.updateConfig.maxUnavailablePercentage ?? 0,
-                      updateStrategy: "",
-                  },
-              ]
-            : [],
-        version: ng.version,
-        warmPoolConfigs: [],
-    };
-}
-
-/** `describe-cluster` → the shape `aws.eks.getCluster` returns. */
-export function clusterInvokeResult(output: DescribeClusterOutput): Record<string, unknown> {
-    const c = output.cluster;
-    return {
-        id: c.name,
-        name: c.name,
-        arn: c.arn,
-        version: c.version,
-        endpoint: c.endpoint,
-        status: c.status ?? "ACTIVE",
-        platformVersion: c.platformVersion ?? "",
-        roleArn: c.roleArn ?? "",
-        region: c.arn.split(":")[3],
-        certificateAuthorities: [{ data: c.certificateAuthority?.data }],
-        identities: c.identity?.oidc?.issuer ? [{ oidcs: [{ issuer: c.identity.oidc.issuer }] }] : [],
-        kubernetesNetworkConfigs: [
-            {
-                ipFamily: c.kubernetesNetworkConfig?.ipFamily ?? "ipv4",
-                serviceIpv4Cidr: c.kubernetesNetworkConfig?.serviceIpv4Cidr ?? "",
-                serviceIpv6Cidr: c.kubernetesNetworkConfig?.serviceIpv6Cidr ?? "",
-                elasticLoadBalancings: [],
-            },
-        ],
-        vpcConfig: {
-            clusterSecurityGroupId: c.resourcesVpcConfig?.clusterSecurityGroupId,
-            vpcId: c.resourcesVpcConfig?.vpcId,
-            subnetIds: c.resourcesVpcConfig?.subnetIds ?? [],
-            securityGroupIds: c.resourcesVpcConfig?.securityGroupIds ?? [],
-            endpointPrivateAccess: c.resourcesVpcConfig?.endpointPrivateAccess ?? false,
-            endpointPublicAccess: c.resourcesVpcConfig?.endpointPublicAccess ?? true,
-            publicAccessCidrs: c.resourcesVpcConfig?.publicAccessCidrs ?? [],
-        },
-        accessConfigs: c.accessConfig ? [{ authenticationMode: c.accessConfig.authenticationMode ?? "" }] : [],
-        tags: c.tags ?? {},
-    };
 }
 
 /**
@@ -213,20 +45,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         readonly otherStacks: Readonly<Record<string, Record<string, unknown>>> = {},
     ) {
         // DescribeNodegroup is an AWS SDK call, not a Pulumi invoke the mocks see: answer it from the same facts.
-        useNodegroupHealthReader(this.nodegroupHealth);
+        useNodegroupHealthReader(factsNodegroupHealth(facts));
     }
-
-    /** The health issues of a node group in the facts (`describe-nodegroup` `nodegroup.health.issues`). */
-    readonly nodegroupHealth: NodegroupHealthReader = async ({ clusterName, nodeGroupName }) => {
-        const output = this.facts.nodegroups[nodeGroupName];
-        if (!output || output.nodegroup.clusterName !== clusterName)
-            throw new Error(`ResourceNotFoundException: No node group found for name: ${nodeGroupName}.`);
-        return (output.nodegroup.health?.issues ?? []).map((issue) => ({
-            code: issue.code,
-            message: issue.message,
-            resourceIds: issue.resourceIds ?? [],
-        }));
-    };
 
     /**
      * Answers an invoke from the facts. A failure carries its text in `details` as well: the SDK builds the program's
@@ -236,109 +56,10 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokes.push({ token: args.token, inputs: args.inputs });
         try {
-            return this.answer(args);
+            return answerInvoke(this.facts, args.token, args.inputs);
         } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             throw Object.assign(new Error(message), { details: message });
-        }
-    }
-
-    private answer(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        switch (args.token) {
-            case "aws:eks/getCluster:getCluster": {
-                const cluster = this.facts.cluster.cluster;
-                if (args.inputs.name !== cluster.name) {
-                    throw new Error(
-                        `ResourceNotFoundException: No cluster found for name: ${args.inputs.name}. ` +
-                            `The facts describe cluster "${cluster.name}": set clusterName to it, or give facts of ` +
-                            `${args.inputs.name} (aws eks describe-cluster --name ${args.inputs.name}).`,
-                    );
-                }
-                return clusterInvokeResult(this.facts.cluster);
-            }
-            case "aws:eks/getNodeGroup:getNodeGroup": {
-                const output = this.facts.nodegroups[args.inputs.nodeGroupName];
-                if (!output || output.nodegroup.clusterName !== args.inputs.clusterName) {
-                    throw new Error(
-                        `reading EKS Node Group (${args.inputs.clusterName}:${args.inputs.nodeGroupName}): couldn't find resource`,
-                    );
-                }
-                return nodeGroupInvokeResult(output);
-            }
-            case "aws:ec2/getLaunchTemplate:getLaunchTemplate": {
-                const versions = this.facts.launchTemplateVersions?.[args.inputs.id] ?? [];
-                // The provider reads the default version; the facts may hold the version the node group runs.
-                const chosen = versions.find((version) => version.DefaultVersion) ?? versions[0];
-                if (chosen === undefined) {
-                    throw new Error(
-                        `reading EC2 Launch Template (${args.inputs.id}): no describe-launch-template-versions output for it in the facts`,
-                    );
-                }
-                return {
-                    id: chosen.LaunchTemplateId,
-                    defaultVersion: chosen.VersionNumber,
-                    latestVersion: Math.max(...versions.map((version) => version.VersionNumber)),
-                    userData: chosen.LaunchTemplateData.UserData ?? "",
-                    imageId: chosen.LaunchTemplateData.ImageId ?? "",
-                };
-            }
-            case "aws:eks/getNodeGroups:getNodeGroups": {
-                const clusterName = args.inputs.clusterName;
-                if (clusterName !== this.facts.cluster.cluster.name) {
-                    throw new Error(`ResourceNotFoundException: No cluster found for name: ${clusterName}.`);
-                }
-                const names = Object.values(this.facts.nodegroups)
-                    .filter((output) => output.nodegroup.clusterName === clusterName)
-                    .map((output) => output.nodegroup.nodegroupName)
-                    .sort();
-                return { id: clusterName, clusterName, names, region: this.region() };
-            }
-            case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
-                const issuer = this.facts.cluster.cluster.identity?.oidc?.issuer ?? "";
-                const known = this.facts.oidcProviderUrls ?? [issuer.replace(/^https:\/\//, "")];
-                const url = String(args.inputs.url ?? "").replace(/^https:\/\//, "");
-                if (!known.includes(url)) throw new Error(`finding IAM OIDC Provider by url (${url}): not found`);
-                const [, partition, , , account] = this.facts.cluster.cluster.arn.split(":");
-                const arn = `arn:${partition}:iam::${account}:oidc-provider/${url}`;
-                return { arn, id: arn, url, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
-            }
-            case "aws:ssm/getParameter:getParameter": {
-                const value = this.facts.ssmParameters?.[args.inputs.name];
-                if (value === undefined)
-                    throw new Error(`reading SSM Parameter (${args.inputs.name}): ParameterNotFound`);
-                return {
-                    id: args.inputs.name,
-                    name: args.inputs.name,
-                    arn: "",
-                    type: "String",
-                    value,
-                    insecureValue: value,
-                    version: 1,
-                };
-            }
-            case "aws:index/getPartition:getPartition": {
-                const partition = this.facts.cluster.cluster.arn.split(":")[1];
-                const dnsSuffix = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-                return {
-                    id: partition,
-                    partition,
-                    dnsSuffix,
-                    reverseDnsPrefix: dnsSuffix.split(".").reverse().join("."),
-                };
-            }
-            case "aws:index/getRegion:getRegion":
-                return { id: this.region(), name: this.region(), region: this.region(), description: "", endpoint: "" };
-            case "aws:index/getCallerIdentity:getCallerIdentity": {
-                const [, partition, , , account] = this.facts.cluster.cluster.arn.split(":");
-                const arn = `arn:${partition}:sts::${account}:assumed-role/deployer/offline`;
-                return { id: account, accountId: account, arn, userId: "AROAOFFLINE:offline" };
-            }
-            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-                const names = ["a", "b", "c"].map((zone) => `${this.region()}${zone}`);
-                return { id: this.region(), names, zoneIds: names, groupNames: names, state: "available" };
-            }
-            default:
-                throw new Error(`OfflineCloud: no answer for invoke ${args.token}; add it to plan/offline-cloud.ts`);
         }
     }
 
@@ -469,6 +190,6 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     }
 
     private region(): string {
-        return this.facts.cluster.cluster.arn.split(":")[3];
+        return factsRegion(this.facts);
     }
 }

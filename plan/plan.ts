@@ -5,7 +5,9 @@ import program from "../index";
 import { PROJECT } from "../common/project";
 import { parsePlanArgs, planFormat, PLAN_USAGE, UsageError, type PlanArgs } from "./cli-args";
 import { evaluateOffline, type Evaluation } from "./evaluate";
-import { FactsError, loadCloudFacts } from "./facts-files";
+import { cloudFactsFromDocuments, FactsError, readJsonDocuments } from "./facts-files";
+import { clusterDumpIn, gateRefusals } from "./preflight-gates";
+import { DumpError } from "../preflight/dump";
 import { buildPlanDocument, type PlanDocument } from "./report";
 import { renderMarkdown } from "./markdown";
 import { renderPlan } from "./render";
@@ -74,11 +76,13 @@ export async function planStack(args: PlanArgs, location: PlanLocation = {}): Pr
     const root = location.root ?? PROJECT_ROOT;
     const config = readStackConfig(root, args.stack, args.phase);
     const factsSource = args.facts ?? path.join("facts", args.stack);
-    const facts = loadCloudFacts(
+    const folder =
         args.facts === undefined
             ? path.join(root, factsSource)
-            : path.resolve(location.cwd ?? userDirectory(), args.facts),
-    );
+            : path.resolve(location.cwd ?? userDirectory(), args.facts);
+    const documents = readJsonDocuments(folder);
+    const facts = cloudFactsFromDocuments(folder, documents);
+    const dump = clusterDumpIn(documents);
     const simulation = simulatePrevious({ stack: args.stack, config, facts, from: args.from });
     const evaluation = await evaluateOffline({
         stack: args.stack,
@@ -96,6 +100,7 @@ export async function planStack(args: PlanArgs, location: PlanLocation = {}): Pr
         facts: simulation.facts,
         simulation,
         evaluation,
+        ...(dump !== undefined && { dump }),
     });
     return { document, evaluation };
 }
@@ -107,17 +112,22 @@ export interface Io {
     readonly color: boolean;
 }
 
-/** Exit code for a usage or facts error (2), printed without a stack trace; rethrows anything else. */
+/** Exit code for a usage, facts or cluster dump error (2), printed without a stack trace; rethrows anything else. */
 export function usageExitCode(error: unknown, io: Io): number {
-    if (error instanceof UsageError || error instanceof FactsError || error instanceof StackFileError) {
+    if (
+        error instanceof UsageError ||
+        error instanceof FactsError ||
+        error instanceof StackFileError ||
+        error instanceof DumpError
+    ) {
         io.err(`${error.name}: ${error.message}\n`);
         return 2;
     }
     throw error;
 }
 
-/** `npm run plan`: prints the plan (text, `--json` or `--markdown`) or `--help`; 0 ok, 1 validation or guard error, 2 usage or facts error. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/** `npm run plan`: prints the plan (text, `--json` or `--markdown`) or `--help`; 0 ok, 1 validation, guard or pre-flight gate refusal, 2 usage, facts or dump error. */
+export async function main(argv: readonly string[], io: Io, location: PlanLocation = {}): Promise<number> {
     try {
         const args = parsePlanArgs(argv);
         if (args.help) {
@@ -126,7 +136,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         }
         if (args.pool !== undefined)
             throw new UsageError("--pool is for `npm run userdata`; the plan shows every pool");
-        const { document } = await planStack(args);
+        const { document } = await planStack(args, location);
         const format = planFormat(args);
         io.out(
             format === "json"
@@ -135,7 +145,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
                   ? renderMarkdown(document)
                   : renderPlan(document, { color: io.color }),
         );
-        if (!document.ok) io.err(`${document.error?.message}\n`);
+        if (!document.ok) io.err(`${[document.error?.message ?? "", ...gateRefusals(document)].join("\n").trim()}\n`);
         return document.ok ? 0 : 1;
     } catch (error) {
         return usageExitCode(error, io);

@@ -2,6 +2,8 @@ import { stringify } from "yaml";
 import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult } from "../cutover/guards";
 import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./report";
+import { workloadKey } from "../preflight/finding";
+import { NOT_CHECKED_REASON, type PreflightGatePlan } from "./preflight-gates";
 
 /** How to render: ANSI colours only for a terminal. */
 export interface RenderOptions {
@@ -112,6 +114,19 @@ function poolLines(pool: PoolPlan, paint: { bold: Paint; ok: Paint; bad: Paint }
     return lines;
 }
 
+function preflightGateLines(gates: readonly PreflightGatePlan[], ok: Paint, bad: Paint): string[] {
+    const lines: string[] = [];
+    for (const gate of gates) {
+        const subject = `- pool ${gate.pool}, before ${gate.step} (pods on AL2 node group ${gate.legacyNodeGroup}):`;
+        const accepted = gate.acknowledged.map((f) => `${workloadKey(f.workload)} [${f.id}]`);
+        const note = accepted.length > 0 ? ` (acknowledged in preflightAcknowledge: ${accepted.join(", ")})` : "";
+        if (gate.result === "not-checked") lines.push(`${subject} not checked: ${NOT_CHECKED_REASON}`);
+        else if (gate.result === "passed") lines.push(`${subject} ${ok("passed")}${note}`);
+        else lines.push(`${subject} ${bad("REFUSED")}${note}`, ...(gate.refusal ?? "").split("\n"));
+    }
+    return lines;
+}
+
 function serviceAccountLines(account: ServiceAccountPlan): string[] {
     const trust = [
         ...account.trust.subjects.map((s) => `sub ${s}`),
@@ -155,6 +170,10 @@ export function renderPlan(doc: PlanDocument, options: RenderOptions = {}): stri
     ];
     if (doc.error !== undefined) {
         lines.push("", paint.bad("The program refused this plan:"), doc.error.message);
+    }
+    if (doc.preflightGates !== undefined) {
+        lines.push("", paint.bold("## Pre-flight gates (the live gates before shift and drain, on the cluster dump)"));
+        lines.push(...preflightGateLines(doc.preflightGates, paint.ok, paint.bad));
     }
     lines.push("", paint.bold("## Assumptions (simulated: there is no real state)"));
     lines.push(...(doc.assumptions.length === 0 ? ["- none"] : doc.assumptions.map((a) => `- ${a}`)));

@@ -10,6 +10,8 @@ import type { CloudFacts, RecordedResource } from "./offline-cloud";
 import type { PreviousPhase, Simulation } from "./simulate";
 import { parseMultipart } from "../common/mime";
 import { CHILD_NAMES } from "../common/child-names";
+import type { ClusterDump } from "../preflight/cluster-dump";
+import { preflightGatePlans, type PreflightGatePlan } from "./preflight-gates";
 
 /** The plan document's format version; bumped when a field changes incompatibly. */
 export const PLAN_DOCUMENT_VERSION = 1;
@@ -156,6 +158,8 @@ export interface PlanDocument {
     readonly warnings: readonly string[];
     /** Declared resources by type (components included). */
     readonly resourceCounts: Readonly<Record<string, number>>;
+    /** The pre-flight gates this deployment runs (before a cordon or drain it creates); absent when none runs. */
+    readonly preflightGates?: readonly PreflightGatePlan[];
 }
 
 /** What the plan document is built from. */
@@ -166,6 +170,8 @@ export interface PlanInput {
     readonly facts: CloudFacts;
     readonly simulation: Simulation;
     readonly evaluation: Evaluation;
+    /** The cluster dump in the facts folder, for the pre-flight gates. */
+    readonly dump?: ClusterDump;
 }
 
 type Json = Record<string, unknown>;
@@ -421,13 +427,21 @@ export function buildPlanDocument(input: PlanInput): PlanDocument {
     const { evaluation } = input;
     const ok = evaluation.error === undefined;
     const cluster = asObject(evaluation.outputs.cluster);
+    const gates = ok
+        ? preflightGatePlans({
+              resources: evaluation.resources,
+              previousPhases: input.simulation.previousPhases,
+              ...(input.dump !== undefined && { dump: input.dump }),
+          })
+        : [];
     return {
         version: PLAN_DOCUMENT_VERSION,
         notice: OFFLINE_NOTICE,
         stack: input.stack,
         facts: input.factsSource,
         cutoverPhase: input.cutoverPhase,
-        ok,
+        // A gate refusal fails the deployment, as the live gate does at the cordon or drain.
+        ok: ok && gates.every((gate) => gate.result !== "refused"),
         ...(!ok && { error: describeError(evaluation.error) }),
         ...(ok &&
             cluster.name !== undefined && {
@@ -438,6 +452,7 @@ export function buildPlanDocument(input: PlanInput): PlanDocument {
         serviceAccounts: ok ? serviceAccountPlans(evaluation) : [],
         warnings: ok ? asStrings(evaluation.outputs.warnings) : [],
         resourceCounts: resourceCounts(evaluation.resources),
+        ...(gates.length > 0 && { preflightGates: gates }),
     };
 }
 

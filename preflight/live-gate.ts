@@ -75,17 +75,30 @@ export async function readLiveDump(api: LiveGateApi): Promise<ClusterDump> {
     };
 }
 
-/** The pool's blockers the config does not acknowledge. */
-export function gateBlockers(dump: ClusterDump, inputs: LiveGateInputs): Finding[] {
+/** What a gate decides on: the pool's blockers, split by whether config `preflightAcknowledge` accepts them. */
+export interface GateFindings {
+    /** Not acknowledged: any of them refuses the step. */
+    readonly blockers: Finding[];
+    /** Acknowledged: they pass. */
+    readonly acknowledged: Finding[];
+}
+
+/**
+ * The blocking findings of the pods on the pool's AL2 nodes: what the live gates check before `shift` and `drain`,
+ * and what the offline plan checks from a cluster dump (plan/preflight-gates.ts).
+ */
+export function gateFindings(dump: ClusterDump, inputs: LiveGateInputs): GateFindings {
     const request = {
         dump,
         targets: [inputs.target],
         serviceAccounts: inputs.serviceAccounts,
         evictUnmanagedPods: inputs.evictUnmanagedPods,
     };
-    return normalizeFindings(poolFindings(request, inputs.target)).filter(
-        (finding) => finding.severity === "blocker" && !isAcknowledged(finding, inputs.acknowledged),
-    );
+    const found = normalizeFindings(poolFindings(request, inputs.target)).filter((f) => f.severity === "blocker");
+    return {
+        blockers: found.filter((f) => !isAcknowledged(f, inputs.acknowledged)),
+        acknowledged: found.filter((f) => isAcknowledged(f, inputs.acknowledged)),
+    };
 }
 
 /** The refusal of a live gate, listing each workload, its pods, the rule and the fix. */
@@ -144,6 +157,6 @@ export async function preflightGate(
 
 /** Runs the live gate of one step; throws the refusal when there is an unacknowledged blocker. */
 export async function runLiveGate(api: LiveGateApi, step: "shift" | "drain", inputs: LiveGateInputs): Promise<void> {
-    const blockers = gateBlockers(await readLiveDump(api), inputs);
+    const { blockers } = gateFindings(await readLiveDump(api), inputs);
     if (blockers.length > 0) throw new Error(liveGateMessage(step, inputs, blockers));
 }

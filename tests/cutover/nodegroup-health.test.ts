@@ -59,3 +59,36 @@ describe("the readiness gate reads health issues (DescribeNodegroup; offline: th
         ]);
     });
 });
+
+/** prod's facts, with the AL2 node group prod-general-al2 in this status. */
+function factsWithLegacyStatus(status: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "status-facts-"));
+    for (const file of fs.readdirSync(path.join(ROOT, "facts", "prod"))) {
+        fs.copyFileSync(path.join(ROOT, "facts", "prod", file), path.join(dir, file));
+    }
+    const file = path.join(dir, "describe-nodegroup-prod-general-al2.json");
+    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { nodegroup: { status: string } };
+    doc.nodegroup.status = status;
+    fs.writeFileSync(file, JSON.stringify(doc));
+    return dir;
+}
+
+describe("an AL2 node group DEGRADED or UPDATING at adoption is reported in the plan", () => {
+    it.each([
+        ["DEGRADED", "check `aws eks describe-nodegroup --cluster-name shop-prod --nodegroup-name prod-general-al2"],
+        ["UPDATING", "an update (version, AMI release, config) is running; let it finish"],
+    ])("%s: a warning at adoption (prepare), none once adopted (canary)", async (status, advice) => {
+        const facts = factsWithLegacyStatus(status);
+        const plan = async (phase: string) =>
+            (await planStack(parsePlanArgs(["--stack", "prod", "--phase", phase, "--facts", facts]), { cwd: ROOT }))
+                .document;
+        const adoption = await plan("prepare");
+        expect(adoption.ok).toBe(true);
+        expect(adoption.warnings).toEqual([
+            expect.stringContaining(
+                `pools[0].legacyNodeGroup: AL2 node group "prod-general-al2" is ${status} at adoption: ${advice}`,
+            ),
+        ]);
+        expect((await plan("canary")).warnings).toEqual([]);
+    });
+});
