@@ -78,6 +78,18 @@ export interface CloudFacts {
     readonly ssmParameters?: Readonly<Record<string, string>>;
     /** `aws ec2 describe-launch-template-versions` versions, by launch template id. */
     readonly launchTemplateVersions?: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>>;
+    /** `aws ec2 describe-images` images (a CUSTOM node group's AMI), by image id. */
+    readonly images?: Readonly<Record<string, DescribeImagesImage>>;
+}
+
+/** One entry of `aws ec2 describe-images` output's `Images` (the fields the program reads). */
+export interface DescribeImagesImage {
+    readonly ImageId: string;
+    readonly Name: string;
+    readonly Description?: string;
+    readonly PlatformDetails?: string;
+    readonly Architecture?: string;
+    readonly OwnerId?: string;
 }
 
 /** One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads). */
@@ -280,6 +292,26 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                     latestVersion: Math.max(...versions.map((version) => version.VersionNumber)),
                     userData: chosen.LaunchTemplateData.UserData ?? "",
                     imageId: chosen.LaunchTemplateData.ImageId ?? "",
+                };
+            }
+            case "aws:ec2/getAmi:getAmi": {
+                const filters = (args.inputs.filters ?? []) as { name: string; values: string[] }[];
+                const ids = filters.find((filter) => filter.name === "image-id")?.values ?? [];
+                const image = ids.length === 1 ? this.facts.images?.[ids[0]] : undefined;
+                // The provider's own error when DescribeImages finds nothing.
+                if (image === undefined) {
+                    throw new Error(
+                        "Your query returned no results. Please change your search criteria and try again.",
+                    );
+                }
+                return {
+                    id: image.ImageId,
+                    imageId: image.ImageId,
+                    name: image.Name,
+                    description: image.Description ?? "",
+                    platformDetails: image.PlatformDetails ?? "",
+                    architecture: image.Architecture ?? "",
+                    ownerId: image.OwnerId ?? "",
                 };
             }
             case "aws:eks/getNodeGroups:getNodeGroups": {
