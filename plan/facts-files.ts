@@ -140,9 +140,14 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
         } else if (isObject(doc) && "Images" in doc) {
             const list = requireField(file, doc, "Images", "array") as Json[];
             list.forEach((image, i) => {
-                const id = requireField(file, { Images: list }, `Images.${i}.ImageId`, "string") as string;
-                requireField(file, { Images: list }, `Images.${i}.Name`, "string");
-                images[id] = image as unknown as DescribeImagesImage;
+                for (const field of ["ImageId", "Name"]) {
+                    const value = isObject(image) ? image[field] : undefined;
+                    if (typeof value !== "string") {
+                        const found = JSON.stringify(value) ?? "nothing";
+                        throw new FactsError(file, `Images.${i}.${field}`, `expected a string, found ${found}`);
+                    }
+                }
+                images[image.ImageId as string] = image as unknown as DescribeImagesImage;
             });
         } else if (isObject(doc) && "Parameter" in doc) {
             const name = requireField(file, doc, "Parameter.Name", "string") as string;
