@@ -14,7 +14,6 @@ import { ACKNOWLEDGEMENT_ID } from "./translation-config";
 
 const { bool, int, list, oneOf, optional, pathItem, required, str, stringList, strictObject, withDefault } = kit;
 
-
 /**
  * Longest pool name. The node group is auto-named `<name>-<26-character unique suffix>` (the provider's
  * `nodeGroupNamePrefix`, Terraform's `PrefixedUniqueId`), and EKS allows 63 characters: 63 - 26 - 1 = 36.
