@@ -9,6 +9,7 @@ import { phaseKey } from "./phase-plan";
 import { phaseIndex } from "./phases";
 import { describeValue } from "../common/config-error";
 import type { NodegroupHealthIssue } from "./nodegroup-health";
+import { customAl2AmiFindings, type CustomAmiFacts } from "./custom-al2-ami";
 
 /** The AMI types of AL2 EKS-optimized AMIs: the only node groups this program replaces. */
 export const AL2_AMI_TYPES = ["AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64"] as const;
@@ -37,6 +38,8 @@ export interface PoolGuardContext {
     readonly previous?: PoolCutoverRecord;
     /** The cluster's managed node groups, read when the AL2 node group is missing (for a did-you-mean). */
     readonly clusterNodeGroups?: readonly string[];
+    /** What was read about the AL2 node group's custom AMI, when its amiType is CUSTOM. */
+    readonly legacyCustomAmi?: CustomAmiFacts;
 }
 
 function problem(key: string, value: unknown, allowed: string): string {
@@ -257,9 +260,9 @@ export interface GuardFindings {
 /**
  * The AL2 node group named by `legacyNodeGroup`:
  * - it must exist, except in `decommission` (deleted by an earlier run, or about to be);
- * - its `amiType` must be an AL2 EKS AMI type (AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64). CUSTOM is refused: a node
- *   group with its own AMI in a launch template moves to AL2023 in place by changing that AMI [https://docs.aws.amazon.com/eks/latest/userguide/al2023.html], and this
- *   program cannot tell whether a custom AMI is AL2;
+ * - its `amiType` must be an AL2 EKS AMI type (AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64), or CUSTOM with an AMI
+ *   recognised as AL2 (`cutover/custom-al2-ami.ts`; the pool then chooses its AL2023 image itself); another custom
+ *   AMI moves to AL2023 in place by changing the AMI in its launch template [https://docs.aws.amazon.com/eks/latest/userguide/al2023.html];
  * - on Kubernetes 1.33 or newer (no AL2 AMIs [https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html]) a present AL2 node group is a warning: it can no longer be
  *   updated (version, AMI release), only scaled and drained; the phases do only that, so the cutover may proceed;
  * - a node group `DEGRADED` or `UPDATING` when the stack adopts it is a warning (its nodes carry the pods until drain).
@@ -289,20 +292,20 @@ export function checkLegacyNodeGroup(
         };
     }
     const problems: string[] = [];
-    if (!(AL2_AMI_TYPES as readonly string[]).includes(live.amiType)) {
-        const custom =
-            live.amiType === "CUSTOM"
-                ? "; a node group with its own AMI moves to AL2023 in place by changing the AMI in its launch template"
-                : "";
+    const warnings: string[] = [];
+    if (live.amiType === "CUSTOM") {
+        const custom = customAl2AmiFindings({ pool, poolIndex, nodeGroupName: name, facts: context.legacyCustomAmi });
+        problems.push(...custom.problems);
+        warnings.push(...custom.warnings);
+    } else if (!(AL2_AMI_TYPES as readonly string[]).includes(live.amiType)) {
         problems.push(
             problem(
                 key,
                 name,
-                `its amiType is ${live.amiType}; this program replaces AL2 node groups (amiType ${AL2_AMI_TYPES.join(", ")})${custom}`,
+                `its amiType is ${live.amiType}; this program replaces AL2 node groups (amiType ${AL2_AMI_TYPES.join(", ")}, or CUSTOM with an AL2 AMI)`,
             ),
         );
     }
-    const warnings: string[] = [];
     const ownership = eksctlOwnership({ clusterName: cluster.name, nodeGroupName: name, tags: live.tags });
     if (ownership !== undefined) {
         warnings.push(

@@ -1,5 +1,6 @@
 /** The schema of `pools[i]`: one AL2023 node pool, optionally replacing one AL2 managed node group. */
 import * as v from "valibot";
+import { AL2023_AMI_TYPES } from "../common/ami-types";
 import { IMDS_HOP_LIMIT } from "../common/aws-limits";
 import { notAllowedText } from "../common/config-error";
 import { rules } from "../common/name-rules";
@@ -12,15 +13,6 @@ import { rootVolumeSchema } from "./root-volume-schema";
 import { ACKNOWLEDGEMENT_ID } from "./translation-config";
 
 const { bool, int, list, oneOf, optional, pathItem, required, str, stringList, strictObject, withDefault } = kit;
-
-/** The AL2023 AMI types a managed node group accepts (EKS API `AMITypes`). */
-const AL2023_AMI_TYPES = [
-    "AL2023_x86_64_STANDARD",
-    "AL2023_ARM_64_STANDARD",
-    "AL2023_x86_64_NVIDIA",
-    "AL2023_ARM_64_NVIDIA",
-    "AL2023_x86_64_NEURON",
-] as const;
 
 /**
  * Longest pool name. The node group is auto-named `<name>-<26-character unique suffix>` (the provider's

@@ -75,6 +75,18 @@ export interface CloudFacts {
     readonly ssmParameters?: Readonly<Record<string, string>>;
     /** `aws ec2 describe-launch-template-versions` versions, by launch template id. */
     readonly launchTemplateVersions?: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>>;
+    /** `aws ec2 describe-images` images (a CUSTOM node group's AMI), by image id. */
+    readonly images?: Readonly<Record<string, DescribeImagesImage>>;
+}
+
+/** One entry of `aws ec2 describe-images` output's `Images` (the fields the program reads). */
+export interface DescribeImagesImage {
+    readonly ImageId: string;
+    readonly Name: string;
+    readonly Description?: string;
+    readonly PlatformDetails?: string;
+    readonly Architecture?: string;
+    readonly OwnerId?: string;
 }
 
 /** One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads). */

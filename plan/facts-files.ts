@@ -4,6 +4,7 @@ import { isDumpDocument, type SourceDocument } from "../preflight/dump";
 import type {
     CloudFacts,
     DescribeClusterOutput,
+    DescribeImagesImage,
     DescribeNodegroupOutput,
     LaunchTemplateVersionOutput,
 } from "./offline-cloud";
@@ -101,7 +102,8 @@ export function readJsonDocuments(location: string): SourceDocument[] {
 
 /**
  * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
- * `aws eks describe-nodegroup` outputs and `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
+ * `aws eks describe-nodegroup`, `aws ec2 describe-launch-template-versions`, `aws ec2 describe-images` and
+ * `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
  * them. A file may also hold a list of such documents. Documents of a pre-flight cluster dump (`kubectl get -o json`,
  * see preflight/dump.ts) are skipped, so one folder can serve both commands.
  */
@@ -115,6 +117,7 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
     const nodegroups: Record<string, DescribeNodegroupOutput> = {};
     const ssmParameters: Record<string, string> = {};
     const launchTemplateVersions: Record<string, LaunchTemplateVersionOutput[]> = {};
+    const images: Record<string, DescribeImagesImage> = {};
     for (const { file, doc } of documents) {
         if (isDumpDocument(doc)) continue;
         if (isObject(doc) && "cluster" in doc) {
@@ -134,6 +137,18 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
                 }
                 (launchTemplateVersions[id] ??= []).push(version as unknown as LaunchTemplateVersionOutput);
             });
+        } else if (isObject(doc) && "Images" in doc) {
+            const list = requireField(file, doc, "Images", "array") as Json[];
+            list.forEach((image, i) => {
+                for (const field of ["ImageId", "Name"]) {
+                    const value = isObject(image) ? image[field] : undefined;
+                    if (typeof value !== "string") {
+                        const found = JSON.stringify(value) ?? "nothing";
+                        throw new FactsError(file, `Images.${i}.${field}`, `expected a string, found ${found}`);
+                    }
+                }
+                images[image.ImageId as string] = image as unknown as DescribeImagesImage;
+            });
         } else if (isObject(doc) && "Parameter" in doc) {
             const name = requireField(file, doc, "Parameter.Name", "string") as string;
             ssmParameters[name] = requireField(file, doc, "Parameter.Value", "string") as string;
@@ -141,7 +156,7 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
             throw new FactsError(
                 file,
                 "(document)",
-                'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}), `aws ec2 describe-launch-template-versions` ({"LaunchTemplateVersions": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
+                'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}), `aws ec2 describe-launch-template-versions` ({"LaunchTemplateVersions": ...}), `aws ec2 describe-images` ({"Images": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
             );
         }
     }
@@ -151,5 +166,6 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
         nodegroups,
         ...(Object.keys(ssmParameters).length > 0 && { ssmParameters }),
         ...(Object.keys(launchTemplateVersions).length > 0 && { launchTemplateVersions }),
+        ...(Object.keys(images).length > 0 && { images }),
     };
 }

@@ -148,6 +148,24 @@ export function answerInvoke(
                 imageId: chosen.LaunchTemplateData.ImageId ?? "",
             };
         }
+        case "aws:ec2/getAmi:getAmi": {
+            const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+            const ids = filters.find((filter) => filter.name === "image-id")?.values ?? [];
+            const image = ids.length === 1 ? facts.images?.[ids[0]] : undefined;
+            // The provider's own error when DescribeImages finds nothing.
+            if (image === undefined) {
+                throw new Error("Your query returned no results. Please change your search criteria and try again.");
+            }
+            return {
+                id: image.ImageId,
+                imageId: image.ImageId,
+                name: image.Name,
+                description: image.Description ?? "",
+                platformDetails: image.PlatformDetails ?? "",
+                architecture: image.Architecture ?? "",
+                ownerId: image.OwnerId ?? "",
+            };
+        }
         case "aws:eks/getNodeGroups:getNodeGroups": {
             const clusterName = inputs.clusterName;
             if (clusterName !== facts.cluster.cluster.name) {

@@ -10,6 +10,7 @@ import { answerInvoke, factsNodegroupHealth } from "./invoke-answers";
 export type {
     CloudFacts,
     DescribeClusterOutput,
+    DescribeImagesImage,
     DescribeNodegroupOutput,
     LaunchTemplateVersionOutput,
 } from "./cloud-facts";

@@ -7,28 +7,28 @@ import { translateUserData } from "../nodes/userdata-translation/translate";
 import type { Al2Translation } from "../nodes/userdata-translation/translation";
 
 /** The launch template an AL2 node group runs (`aws.eks.getNodeGroup` → `launchTemplates`). */
-interface NodeGroupLaunchTemplate {
+export interface NodeGroupLaunchTemplate {
     readonly id: string;
     readonly version: string;
 }
 
 /**
- * The user data of the launch template version the AL2 node group runs. `aws.ec2.getLaunchTemplate` reads the
- * template's default version only (it takes no version argument:
+ * The user data and image id of the launch template version the AL2 node group runs. `aws.ec2.getLaunchTemplate`
+ * reads the template's default version only (it takes no version argument:
  * https://www.pulumi.com/registry/packages/aws/api-docs/ec2/getlaunchtemplate/), so a node group on another version
  * is a problem that names the command making it the default, never a silent read of the wrong version.
  */
-async function readUserData(
+export async function readLaunchTemplate(
     nodeGroupName: string,
     template: NodeGroupLaunchTemplate,
-): Promise<{ userData: string } | { problem: string }> {
+): Promise<{ userData: string; imageId: string } | { problem: string }> {
     const found = await aws.ec2.getLaunchTemplate({ id: template.id });
     if (String(found.defaultVersion) !== template.version) {
         return {
             problem: `AL2 node group "${nodeGroupName}" runs launch template ${template.id} version ${template.version}, but only its default version (${found.defaultVersion}) can be read: make ${template.version} the default (aws ec2 modify-launch-template --launch-template-id ${template.id} --default-version ${template.version}) or plan offline with its describe-launch-template-versions output`,
         };
     }
-    return { userData: found.userData };
+    return { userData: found.userData, imageId: found.imageId };
 }
 
 /** One pool and its live AL2 node group, as deployStack has read them. */
@@ -74,7 +74,7 @@ export async function translateAl2UserData(
     for (const { pool, poolIndex, liveLegacy } of pools) {
         const template = liveLegacy?.launchTemplates[0];
         if (liveLegacy === undefined || template === undefined || template.id === "") continue;
-        const read = await readUserData(liveLegacy.nodeGroupName, template);
+        const read = await readLaunchTemplate(liveLegacy.nodeGroupName, template);
         if ("problem" in read) {
             problems.push(`pools[${poolIndex}].legacyNodeGroup: ${read.problem}`);
             continue;

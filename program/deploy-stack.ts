@@ -18,6 +18,7 @@ import {
 } from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
 import { translateAl2UserData, type PoolTranslation } from "./al2-user-data";
+import { readCustomAmiFacts } from "./custom-al2-ami";
 import type { NodeConfigExtraSpec } from "../nodes/nodeadm-user-data";
 import type { StackConfig } from "../config/read-config";
 import { poolWarnings, type PoolConfig } from "../nodes/pools";
@@ -118,6 +119,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 missing && source.legacyNodeGroups === "import"
                     ? (await aws.eks.getNodeGroups({ clusterName: cluster.name })).names
                     : undefined;
+            const legacyCustomAmi = live.legacy && (await readCustomAmiFacts(live.legacy));
             const context: PoolCutoverFacts = {
                 pool,
                 poolIndex,
@@ -127,6 +129,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 ...(live.al2023 !== undefined && { al2023Live: live.al2023 }),
                 ...(legacyAtAdoption !== undefined && { legacyAtAdoption }),
                 ...(clusterNodeGroups !== undefined && { clusterNodeGroups }),
+                ...(legacyCustomAmi !== undefined && { legacyCustomAmi }),
                 acceptReducedCapacity: pool.acceptReducedCapacity,
             };
             const inherited =

@@ -282,14 +282,33 @@ describe("checkLegacyNodeGroup", () => {
         const al2023 = liveNodeGroup("prod-general-al2", { amiType: "AL2023_x86_64_STANDARD" });
         expect(checkLegacyNodeGroup(context("prepare"), cluster, al2023).problems).toStrictEqual([
             'pools[1].legacyNodeGroup: "prod-general-al2" is not allowed; its amiType is AL2023_x86_64_STANDARD; ' +
-                "this program replaces AL2 node groups (amiType AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64)",
+                "this program replaces AL2 node groups (amiType AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64, or CUSTOM " +
+                "with an AL2 AMI)",
         ]);
+        // A custom AMI nothing was read about (the program always reads it: tests/program/custom-al2-ami.test.ts).
         const custom = liveNodeGroup("prod-general-al2", { amiType: "CUSTOM" });
         expect(checkLegacyNodeGroup(context("prepare"), cluster, custom).problems).toStrictEqual([
-            'pools[1].legacyNodeGroup: "prod-general-al2" is not allowed; its amiType is CUSTOM; this program ' +
-                "replaces AL2 node groups (amiType AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64); a node group with its " +
-                "own AMI moves to AL2023 in place by changing the AMI in its launch template",
+            'pools[1].legacyNodeGroup: "prod-general-al2" is not allowed; its amiType is CUSTOM and its launch ' +
+                "template was not read; this program migrates a custom AMI only when it is AL2 (its name or " +
+                "description says amazon-eks-node or Amazon Linux 2, or its user data calls /etc/eks/bootstrap.sh); " +
+                "a node group with another custom AMI moves to AL2023 in place by changing the AMI in its launch " +
+                "template",
         ]);
+        const recognised = {
+            ...context("prepare"),
+            legacyCustomAmi: { imageId: "ami-0123456789abcdef0", callsBootstrap: true },
+        };
+        expect(checkLegacyNodeGroup(recognised, cluster, custom)).toStrictEqual({
+            problems: [],
+            warnings: [
+                'pools[1].legacyNodeGroup: AL2 node group "prod-general-al2" runs custom AMI ami-0123456789abcdef0 ' +
+                    "(EC2 does not describe it), recognised as AL2 (its launch template's user data calls " +
+                    "/etc/eks/bootstrap.sh); its AL2023 nodes run pools[1].amiType AL2023_x86_64_STANDARD. Its user " +
+                    "data is translated like any AL2 launch template's, but what the image itself adds (hardening, " +
+                    "agents, files) does not move: build it into the AL2023 image, or add it to " +
+                    "pools[1].preBootstrapScripts",
+            ],
+        });
         for (const amiType of ["AL2_x86_64_GPU", "AL2_ARM_64"]) {
             const al2 = liveNodeGroup("prod-general-al2", { amiType });
             expect(checkLegacyNodeGroup(context("prepare"), cluster, al2).problems).toStrictEqual([]);
