@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { GateResult } from "../cutover/guards";
+import type { GateResult } from "../cutover/readiness-gate";
 import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./report";
 import { mapText, size, taintList, yesNo } from "./render";
 

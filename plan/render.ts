@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { ScalingConfig } from "../nodes/pools";
-import type { GateResult } from "../cutover/guards";
+import type { GateResult } from "../cutover/readiness-gate";
 import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./report";
 
 /** How to render: ANSI colours only for a terminal. */

@@ -2,7 +2,7 @@ import { parse as parseYaml } from "yaml";
 import { NODEADM_CONTENT_TYPE } from "../nodes/nodeadm-user-data";
 import { IDENTITY_HASH_ANNOTATION } from "../identity/service-account-binding";
 import type { ScalingConfig } from "../nodes/pools";
-import type { GateResult } from "../cutover/guards";
+import type { GateResult } from "../cutover/readiness-gate";
 import type { NextStep } from "../cutover/runbook";
 import { ConfigError } from "../common/config-error";
 import { optionsKey, type Evaluation, type RecordedOptions } from "./evaluate";

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { CutoverPhase } from "../../cutover/phases";
 import type { PoolCutoverRecord } from "../../cutover/cutover-record";
-import {
-    checkCapacity,
-    checkLegacyNodeGroup,
-    checkPhaseOrder,
-    checkRemovedPools,
-    gateProblems,
-    guardCutover,
-    readinessGate,
-    type PoolGuardContext,
-} from "../../cutover/guards";
+import type { PoolGuardContext } from "../../cutover/guard-context";
+import { guardCutover } from "../../cutover/guards";
+import { checkLegacyNodeGroup } from "../../cutover/legacy-node-group-check";
+import { checkPhaseOrder, checkRemovedPools } from "../../cutover/phase-order";
+import { checkCapacity, gateProblems, readinessGate } from "../../cutover/readiness-gate";
 import { nextStep } from "../../cutover/runbook";
 import { liveNodeGroup, poolConfig } from "./cutover-fixtures";
 
