@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { GateResult } from "../cutover/readiness-gate";
-import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./report";
+import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./plan-document";
 import { mapText, size, taintList, yesNo } from "./render";
 
 /** The longest line the Markdown plan prints: it stays readable in a pull-request comment and a diff. */

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult } from "../cutover/readiness-gate";
-import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./report";
+import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./plan-document";
 
 /** How to render: ANSI colours only for a terminal. */
 export interface RenderOptions {
