@@ -37,14 +37,23 @@ export function guardCutover(args: {
     const warnings: string[] = [];
     const gates: Record<string, GateResult> = {};
     for (const facts of args.pools) {
-        problems.push(...checkPhaseOrder(facts, args.allowSkip));
+        problems.push(...checkPhaseOrder(facts, { allowSkip: args.allowSkip }));
         const legacy = checkLegacyNodeGroup(facts, args.cluster, facts.legacyLive);
         problems.push(...legacy.problems);
         warnings.push(...legacy.warnings);
-        const gate = readinessGate(facts, args.cluster.name, facts.previous?.al2023NodeGroupName, facts.al2023Live);
+        const gate = readinessGate(facts, {
+            clusterName: args.cluster.name,
+            nodeGroupName: facts.previous?.al2023NodeGroupName,
+            live: facts.al2023Live,
+        });
         gates[facts.pool.name] = gate;
         problems.push(...gateProblems(facts, gate));
-        problems.push(...checkCapacity(facts, facts.legacyAtAdoption, facts.acceptReducedCapacity ?? false));
+        problems.push(
+            ...checkCapacity(facts, {
+                atAdoption: facts.legacyAtAdoption,
+                acceptReducedCapacity: facts.acceptReducedCapacity ?? false,
+            }),
+        );
     }
     problems.push(
         ...checkRemovedPools(

@@ -14,8 +14,15 @@ import { managesLegacy, problem, type PoolGuardContext } from "./guard-context";
  *   must see inputs equal to the live node group, and only those two phases leave it unchanged;
  * - `legacyNodeGroup` cannot change or disappear while the stack manages the node group it named.
  */
-export function checkPhaseOrder(context: PoolGuardContext, allowSkip: boolean): string[] {
+export function checkPhaseOrder(
+    context: PoolGuardContext,
+    options: {
+        /** `cutoverAllowSkip`: forward more than one phase (never past drain). */
+        readonly allowSkip: boolean;
+    },
+): string[] {
     const { pool, poolIndex, phase, previous } = context;
+    const { allowSkip } = options;
     const key = phaseKey(pool, poolIndex);
     const legacy = pool.legacyNodeGroup;
     const subject = `pool "${pool.name}"`;

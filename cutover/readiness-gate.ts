@@ -36,11 +36,16 @@ export function gateRequired(pool: Pick<PoolConfig, "legacyNodeGroup">, phase: C
  */
 export function readinessGate(
     context: Pick<PoolGuardContext, "pool" | "phase">,
-    clusterName: string,
-    nodeGroupName: string | undefined,
-    live: LiveNodeGroup | undefined,
+    al2023: {
+        readonly clusterName: string;
+        /** The AL2023 node group an earlier deployment recorded; undefined before the first. */
+        readonly nodeGroupName: string | undefined;
+        /** That node group as read live; undefined when it was not found (or no name is recorded). */
+        readonly live: LiveNodeGroup | undefined;
+    },
 ): GateResult {
     const { pool, phase } = context;
+    const { clusterName, nodeGroupName, live } = al2023;
     const describe = `aws eks describe-nodegroup --cluster-name ${clusterName} --nodegroup-name ${nodeGroupName ?? "<name>"}`;
     const notChecked = [
         ...(live?.healthIssues === undefined
@@ -112,10 +117,15 @@ export function gateProblems(context: PoolGuardContext, gate: GateResult): strin
  */
 export function checkCapacity(
     context: PoolGuardContext,
-    legacyAtAdoption: ScalingConfig | undefined,
-    acceptReducedCapacity: boolean,
+    legacy: {
+        /** The AL2 node group's sizes at adoption; undefined when not known (no check). */
+        readonly atAdoption: ScalingConfig | undefined;
+        /** `pools[i].acceptReducedCapacity`. */
+        readonly acceptReducedCapacity: boolean;
+    },
 ): string[] {
     const { pool, poolIndex, phase } = context;
+    const { atAdoption: legacyAtAdoption, acceptReducedCapacity } = legacy;
     if (!gateRequired(pool, phase) || legacyAtAdoption === undefined || acceptReducedCapacity) return [];
     const field = pool.autoscaled ? "max" : "desired";
     const size = pool.scaling[field];
