@@ -56,7 +56,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
     const identity: IdentityConfig = { ...resolved, oidcProvider, podIdentityAgent, trustPolicyMaxLength, kubernetes };
     if (config.rehearsal !== undefined && valid(["rehearsal"]) && valid(["oidcProvider"])) {
         const pools = Array.isArray(config.pools) ? config.pools.filter((_pool, i) => valid(["pools", i])) : [];
-        checkRehearsalWiring(config.rehearsal, pools, identity, problems);
+        checkRehearsalWiring({ rehearsal: config.rehearsal, pools, identity }, problems);
     }
     problems.throwIfAny();
     return { ...config, pools: withSetKeys(config.pools, raw.pools), identity };

@@ -1,6 +1,6 @@
 import { CUTOVER_PHASES, phaseIndex } from "./phases";
 import { phaseKey } from "./phase-plan";
-import type { PoolGuardContext } from "./guards";
+import type { PoolGuardContext } from "./guard-context";
 
 /** Operator guidance for a pool after this deployment. */
 export interface NextStep {

@@ -58,9 +58,7 @@ export class DeployEnvironment extends pulumi.ComponentResource {
             {
                 name: `${PROJECT}-deploy-${env.name}`,
                 description: `Deploys the ${PROJECT} ${env.name} stack (Pulumi Deployments and GitHub Actions, OIDC)`,
-                assumeRolePolicy: JSON.stringify(
-                    deployRoleTrustPolicy(config.organization, config.repository, config.branch, env),
-                ),
+                assumeRolePolicy: JSON.stringify(deployRoleTrustPolicy(config, env)),
                 maxSessionDuration: MAX_SESSION_SECONDS,
                 tags,
             },

@@ -1,5 +1,5 @@
 import { PROJECT } from "../common/project";
-import type { EnvironmentConfig } from "./config";
+import type { DeployConfig, EnvironmentConfig } from "./config";
 
 /** Pulumi Cloud's OIDC issuer: Deployments tokens are signed by it. */
 export const PULUMI_OIDC_URL = "https://api.pulumi.com/oidc";
@@ -70,11 +70,10 @@ export function githubActionsSubjects(repository: string, branch: string, env: E
  * (audience `sts.amazonaws.com`). Every condition is `StringEquals` on exact values.
  */
 export function deployRoleTrustPolicy(
-    organization: string,
-    repository: string,
-    branch: string,
+    source: Pick<DeployConfig, "organization" | "repository" | "branch">,
     env: EnvironmentConfig,
 ): PolicyDocument {
+    const { organization, repository, branch } = source;
     const pulumiIssuer = PULUMI_OIDC_URL.replace(/^https:\/\//, "");
     const githubIssuer = GITHUB_OIDC_URL.replace(/^https:\/\//, "");
     return {

@@ -110,7 +110,11 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
             if (role.identity === "irsa" && args.oidcProviderArn !== undefined) {
                 trustPolicies.set(
                     role.key,
-                    checkedTrustPolicy(role, args.oidcProviderArn, cluster.oidcIssuer, identity),
+                    checkedTrustPolicy(role, {
+                        providerArn: args.oidcProviderArn,
+                        issuer: cluster.oidcIssuer,
+                        maxLength: identity.trustPolicyMaxLength,
+                    }),
                 );
                 continue;
             }
@@ -244,13 +248,17 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
 /** An IRSA trust policy built once provider and issuer are known (an Output); see checkedIrsaTrustPolicy. */
 function checkedTrustPolicy(
     role: WorkloadRoleConfig,
-    providerArn: pulumi.Input<string>,
-    issuer: pulumi.Input<string>,
-    identity: Pick<IdentityConfig, "trustPolicyMaxLength">,
+    oidc: {
+        readonly providerArn: pulumi.Input<string>;
+        readonly issuer: pulumi.Input<string>;
+        readonly maxLength: number;
+    },
 ): pulumi.Output<TrustPolicyDocument> {
     return pulumi
-        .all([providerArn, issuer])
-        .apply(([arn, issuerUrl]) => checkedIrsaTrustPolicy(role, arn, issuerUrl, identity.trustPolicyMaxLength));
+        .all([oidc.providerArn, oidc.issuer])
+        .apply(([providerArn, issuerUrl]) =>
+            checkedIrsaTrustPolicy(role, { providerArn, issuerUrl, maxLength: oidc.maxLength }),
+        );
 }
 
 /**
@@ -259,10 +267,16 @@ function checkedTrustPolicy(
  */
 export function checkedIrsaTrustPolicy(
     role: WorkloadRoleConfig,
-    providerArn: string,
-    issuerUrl: string,
-    maxLength: number,
+    oidc: {
+        /** The ARN of the cluster's IAM OIDC provider. */
+        readonly providerArn: string;
+        /** The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`). */
+        readonly issuerUrl: string;
+        /** `trustPolicyMaxLength`. */
+        readonly maxLength: number;
+    },
 ): TrustPolicyDocument {
+    const { providerArn, issuerUrl, maxLength } = oidc;
     const document = irsaTrustPolicy({
         providerArn,
         issuerHostPath: issuerHostPath(issuerUrl),

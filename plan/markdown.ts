@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import type { GateResult } from "../cutover/guards";
-import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./report";
+import type { GateResult } from "../cutover/readiness-gate";
+import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./plan-document";
 import { mapText, size, taintList, yesNo } from "./render";
 import { workloadKey } from "../preflight/finding";
 import { NOT_CHECKED_REASON, type PreflightGatePlan } from "./preflight-gates";

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { ScalingConfig } from "../nodes/pools";
-import type { GateResult } from "../cutover/guards";
-import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./report";
+import type { GateResult } from "../cutover/readiness-gate";
+import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./plan-document";
 import { workloadKey } from "../preflight/finding";
 import { NOT_CHECKED_REASON, type PreflightGatePlan } from "./preflight-gates";
 

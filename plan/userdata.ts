@@ -1,7 +1,7 @@
 import { didYouMean } from "../common/suggest";
 import { parsePlanArgs, PLAN_USAGE, UsageError } from "./cli-args";
 import { planStack, runCli, usageExitCode, type Io } from "./plan";
-import { launchTemplatePools, poolUserData } from "./report";
+import { launchTemplatePools, poolUserData } from "./recorded-user-data";
 
 /**
  * `npm run userdata -- --stack prod --pool general`: prints the exact MIME user data of the pool's launch template,

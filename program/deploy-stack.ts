@@ -31,7 +31,8 @@ import {
     type PoolCutoverRecord,
 } from "../cutover/cutover-record";
 import { type LegacyNodeGroupState, readPoolNodeGroups } from "../cutover/live-node-groups";
-import { guardCutover, type GateResult, type PoolCutoverFacts } from "../cutover/guards";
+import { guardCutover, type PoolCutoverFacts } from "../cutover/guards";
+import type { GateResult } from "../cutover/readiness-gate";
 import { nextStep, type NextStep } from "../cutover/runbook";
 import {
     effectivePhase,

@@ -10,11 +10,14 @@ import type { RehearsalConfig } from "./rehearsal-schema";
  * Deployment), and the IAM OIDC provider is not created a second time (the cluster creates it).
  */
 export function checkRehearsalWiring(
-    rehearsal: RehearsalConfig,
-    pools: readonly Pick<PoolConfig, "legacyNodeGroup">[],
-    identity: IdentityConfig,
+    config: {
+        readonly rehearsal: RehearsalConfig;
+        readonly pools: readonly Pick<PoolConfig, "legacyNodeGroup">[];
+        readonly identity: IdentityConfig;
+    },
     problems: Problems,
 ): void {
+    const { rehearsal, pools, identity } = config;
     const legacy = rehearsal.legacyNodeGroup.name;
     if (!pools.some((pool) => pool.legacyNodeGroup === legacy)) {
         problems.add("rehearsal.legacyNodeGroup.name", legacy, "a pool's legacyNodeGroup must name it");

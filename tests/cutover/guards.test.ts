@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { CutoverPhase } from "../../cutover/phases";
 import type { PoolCutoverRecord } from "../../cutover/cutover-record";
-import {
-    checkCapacity,
-    checkLegacyNodeGroup,
-    checkPhaseOrder,
-    checkRemovedPools,
-    gateProblems,
-    guardCutover,
-    readinessGate,
-    type PoolGuardContext,
-} from "../../cutover/guards";
+import type { PoolGuardContext } from "../../cutover/guard-context";
+import { guardCutover } from "../../cutover/guards";
+import { checkLegacyNodeGroup } from "../../cutover/legacy-node-group-check";
+import { checkPhaseOrder, checkRemovedPools } from "../../cutover/phase-order";
+import { checkCapacity, gateProblems, readinessGate } from "../../cutover/readiness-gate";
 import { nextStep } from "../../cutover/runbook";
 import { liveNodeGroup, poolConfig } from "./cutover-fixtures";
 
@@ -34,31 +29,31 @@ function context(phase: CutoverPhase, previous?: PoolCutoverRecord, pool = poolC
 
 describe("checkPhaseOrder", () => {
     it("allows staying, one step forward and one step back", () => {
-        expect(checkPhaseOrder(context("canary", record("canary")), false)).toStrictEqual([]);
-        expect(checkPhaseOrder(context("shift", record("canary")), false)).toStrictEqual([]);
-        expect(checkPhaseOrder(context("decommission", record("drain")), false)).toStrictEqual([]);
-        expect(checkPhaseOrder(context("shift", record("drain")), false)).toStrictEqual([]);
-        expect(checkPhaseOrder(context("canary", record("shift")), false)).toStrictEqual([]);
+        expect(checkPhaseOrder(context("canary", record("canary")), { allowSkip: false })).toStrictEqual([]);
+        expect(checkPhaseOrder(context("shift", record("canary")), { allowSkip: false })).toStrictEqual([]);
+        expect(checkPhaseOrder(context("decommission", record("drain")), { allowSkip: false })).toStrictEqual([]);
+        expect(checkPhaseOrder(context("shift", record("drain")), { allowSkip: false })).toStrictEqual([]);
+        expect(checkPhaseOrder(context("canary", record("shift")), { allowSkip: false })).toStrictEqual([]);
     });
 
     it("refuses skipping forward unless cutoverAllowSkip", () => {
-        expect(checkPhaseOrder(context("drain", record("canary")), false)).toStrictEqual([
+        expect(checkPhaseOrder(context("drain", record("canary")), { allowSkip: false })).toStrictEqual([
             'cutoverPhase: "drain" is not allowed; pool "general" was last deployed in canary; move forward one phase ' +
                 "at a time: set cutoverPhase=shift first, or set cutoverAllowSkip: true",
         ]);
-        expect(checkPhaseOrder(context("drain", record("canary")), true)).toStrictEqual([]);
+        expect(checkPhaseOrder(context("drain", record("canary")), { allowSkip: true })).toStrictEqual([]);
     });
 
     it("names the pool's own phase key when the pool overrides the stack phase", () => {
         const pool = poolConfig({ phase: "drain" });
-        expect(checkPhaseOrder(context("drain", record("prepare"), pool), false)).toStrictEqual([
+        expect(checkPhaseOrder(context("drain", record("prepare"), pool), { allowSkip: false })).toStrictEqual([
             'pools[1].phase: "drain" is not allowed; pool "general" was last deployed in prepare; move forward one ' +
                 "phase at a time: set pools[1].phase=canary first, or set cutoverAllowSkip: true",
         ]);
     });
 
     it("never skips drain into decommission, even with cutoverAllowSkip", () => {
-        expect(checkPhaseOrder(context("decommission", record("shift")), true)).toStrictEqual([
+        expect(checkPhaseOrder(context("decommission", record("shift")), { allowSkip: true })).toStrictEqual([
             'cutoverPhase: "decommission" is not allowed; pool "general" was last deployed in shift; decommission ' +
                 'deletes AL2 node group "prod-general-al2", which only drain empties (honouring PodDisruptionBudgets) ' +
                 "and unprotects: set cutoverPhase=drain first (cutoverAllowSkip does not skip drain)",
@@ -66,15 +61,17 @@ describe("checkPhaseOrder", () => {
     });
 
     it("refuses going back more than one phase, naming the phase to set", () => {
-        expect(checkPhaseOrder(context("canary", record("drain")), true)).toStrictEqual([
+        expect(checkPhaseOrder(context("canary", record("drain")), { allowSkip: true })).toStrictEqual([
             'cutoverPhase: "canary" is not allowed; pool "general" was last deployed in drain; go back one phase at ' +
                 "a time: set cutoverPhase=shift first",
         ]);
     });
 
     it("nothing returns from decommission", () => {
-        expect(checkPhaseOrder(context("decommission", record("decommission")), false)).toStrictEqual([]);
-        expect(checkPhaseOrder(context("drain", record("decommission")), true)).toStrictEqual([
+        expect(checkPhaseOrder(context("decommission", record("decommission")), { allowSkip: false })).toStrictEqual(
+            [],
+        );
+        expect(checkPhaseOrder(context("drain", record("decommission")), { allowSkip: true })).toStrictEqual([
             'cutoverPhase: "drain" is not allowed; pool "general" was decommissioned: nothing returns from ' +
                 "decommission (its AL2 node group is deleted); keep cutoverPhase=decommission, or add a new pool to " +
                 "migrate another node group",
@@ -82,19 +79,19 @@ describe("checkPhaseOrder", () => {
     });
 
     it("a first deployment adopts the AL2 node group in prepare (canary only with cutoverAllowSkip)", () => {
-        expect(checkPhaseOrder(context("prepare"), false)).toStrictEqual([]);
-        expect(checkPhaseOrder(context("canary"), true)).toStrictEqual([]);
-        expect(checkPhaseOrder(context("canary"), false)).toStrictEqual([
+        expect(checkPhaseOrder(context("prepare"), { allowSkip: false })).toStrictEqual([]);
+        expect(checkPhaseOrder(context("canary"), { allowSkip: true })).toStrictEqual([]);
+        expect(checkPhaseOrder(context("canary"), { allowSkip: false })).toStrictEqual([
             'cutoverPhase: "canary" is not allowed; the stack has not adopted AL2 node group "prod-general-al2" of ' +
                 'pool "general" yet; it imports it unchanged in prepare: set cutoverPhase=prepare first (or set ' +
                 "cutoverAllowSkip: true to start at canary)",
         ]);
         // The advice to start at canary is given only for canary: cutoverAllowSkip never starts a cutover later.
-        expect(checkPhaseOrder(context("shift"), true)).toStrictEqual([
+        expect(checkPhaseOrder(context("shift"), { allowSkip: true })).toStrictEqual([
             'cutoverPhase: "shift" is not allowed; the stack has not adopted AL2 node group "prod-general-al2" of ' +
                 'pool "general" yet; it imports it unchanged in prepare: set cutoverPhase=prepare first',
         ]);
-        expect(checkPhaseOrder(context("shift"), false)).toStrictEqual([
+        expect(checkPhaseOrder(context("shift"), { allowSkip: false })).toStrictEqual([
             'cutoverPhase: "shift" is not allowed; the stack has not adopted AL2 node group "prod-general-al2" of ' +
                 'pool "general" yet; it imports it unchanged in prepare: set cutoverPhase=prepare first',
         ]);
@@ -102,18 +99,18 @@ describe("checkPhaseOrder", () => {
 
     it("a greenfield pool may be in any phase", () => {
         const greenfield = poolConfig({ legacyNodeGroup: undefined });
-        expect(checkPhaseOrder(context("decommission", undefined, greenfield), false)).toStrictEqual([]);
+        expect(checkPhaseOrder(context("decommission", undefined, greenfield), { allowSkip: false })).toStrictEqual([]);
     });
 
     it("refuses changing or removing legacyNodeGroup while the stack manages the old one", () => {
         const renamed = poolConfig({ legacyNodeGroup: "prod-other-al2" });
-        expect(checkPhaseOrder(context("shift", record("shift"), renamed), false)).toStrictEqual([
+        expect(checkPhaseOrder(context("shift", record("shift"), renamed), { allowSkip: false })).toStrictEqual([
             'pools[1].legacyNodeGroup: "prod-other-al2" is not allowed; the stack manages AL2 node group ' +
                 '"prod-general-al2" for pool "general" (phase shift); finish its cutover (decommission) or roll it ' +
                 "back before changing legacyNodeGroup",
         ]);
         const removed = poolConfig({ legacyNodeGroup: undefined });
-        expect(checkPhaseOrder(context("shift", record("shift"), removed), false)).toStrictEqual([
+        expect(checkPhaseOrder(context("shift", record("shift"), removed), { allowSkip: false })).toStrictEqual([
             "pools[1].legacyNodeGroup: nothing is not allowed; the stack manages AL2 node group " +
                 '"prod-general-al2" for pool "general" (phase shift); finish its cutover (decommission) or roll it ' +
                 "back before changing legacyNodeGroup",
@@ -142,7 +139,11 @@ describe("readinessGate", () => {
     });
 
     it("passes for an ACTIVE node group at full size, and says what it cannot see", () => {
-        const gate = readinessGate(context("drain"), "shop-prod", "general-al2023", ready);
+        const gate = readinessGate(context("drain"), {
+            clusterName: "shop-prod",
+            nodeGroupName: "general-al2023",
+            live: ready,
+        });
         expect(gate).toStrictEqual({
             required: true,
             passed: true,
@@ -162,7 +163,11 @@ describe("readinessGate", () => {
     });
 
     it("checks the health issues read from DescribeNodegroup: none passes", () => {
-        const gate = readinessGate(context("drain"), "shop-prod", "general-al2023", { ...ready, healthIssues: [] });
+        const gate = readinessGate(context("drain"), {
+            clusterName: "shop-prod",
+            nodeGroupName: "general-al2023",
+            live: { ...ready, healthIssues: [] },
+        });
         expect(gate.passed).toBe(true);
         expect(gate.checks[3]).toEqual({ name: "health", ok: true, detail: "no health issues (DescribeNodegroup)" });
         expect(gate.notChecked).toEqual([
@@ -187,7 +192,11 @@ describe("readinessGate", () => {
             ],
         };
         for (const phase of ["drain", "decommission"] as const) {
-            const gate = readinessGate(context(phase), "shop-prod", "general-al2023", sick);
+            const gate = readinessGate(context(phase), {
+                clusterName: "shop-prod",
+                nodeGroupName: "general-al2023",
+                live: sick,
+            });
             expect(gate.passed).toBe(false);
             expect(gateProblems(context(phase), gate)).toEqual([
                 `cutoverPhase: "${phase}" is not allowed; pool "general" is not ready: AL2023 node group "general-al2023" ` +
@@ -201,7 +210,11 @@ describe("readinessGate", () => {
     });
 
     it("fails a missing node group, naming it", () => {
-        const gate = readinessGate(context("decommission"), "shop-prod", "general-al2023", undefined);
+        const gate = readinessGate(context("decommission"), {
+            clusterName: "shop-prod",
+            nodeGroupName: "general-al2023",
+            live: undefined,
+        });
         expect(gate.passed).toBe(false);
         expect(gateProblems(context("decommission"), gate)).toStrictEqual([
             'cutoverPhase: "decommission" is not allowed; pool "general" is not ready: AL2023 node group ' +
@@ -211,7 +224,11 @@ describe("readinessGate", () => {
     });
 
     it("fails when no AL2023 node group was ever recorded", () => {
-        const gate = readinessGate(context("drain"), "shop-prod", undefined, undefined);
+        const gate = readinessGate(context("drain"), {
+            clusterName: "shop-prod",
+            nodeGroupName: undefined,
+            live: undefined,
+        });
         expect(gate.checks).toStrictEqual([
             {
                 name: "exists",
@@ -223,7 +240,11 @@ describe("readinessGate", () => {
 
     it("fails a node group that is not ACTIVE or too small, listing each failure", () => {
         const small = { ...ready, status: "DEGRADED", scalingConfigs: [{ minSize: 0, desiredSize: 2, maxSize: 12 }] };
-        const gate = readinessGate(context("drain"), "shop-prod", "general-al2023", small);
+        const gate = readinessGate(context("drain"), {
+            clusterName: "shop-prod",
+            nodeGroupName: "general-al2023",
+            live: small,
+        });
         expect(gate.passed).toBe(false);
         expect(gateProblems(context("drain"), gate)).toStrictEqual([
             'cutoverPhase: "drain" is not allowed; pool "general" is not ready: AL2023 node group "general-al2023" ' +
@@ -236,8 +257,18 @@ describe("readinessGate", () => {
         const pool = poolConfig({ autoscaled: true, scaling: { min: 0, desired: 6, max: 12 } });
         const one = { ...ready, scalingConfigs: [{ minSize: 0, desiredSize: 1, maxSize: 12 }] };
         const none = { ...ready, scalingConfigs: [{ minSize: 0, desiredSize: 0, maxSize: 12 }] };
-        expect(readinessGate(context("drain", undefined, pool), "shop-prod", "general-al2023", one).passed).toBe(true);
-        const gate = readinessGate(context("drain", undefined, pool), "shop-prod", "general-al2023", none);
+        expect(
+            readinessGate(context("drain", undefined, pool), {
+                clusterName: "shop-prod",
+                nodeGroupName: "general-al2023",
+                live: one,
+            }).passed,
+        ).toBe(true);
+        const gate = readinessGate(context("drain", undefined, pool), {
+            clusterName: "shop-prod",
+            nodeGroupName: "general-al2023",
+            live: none,
+        });
         expect(gate.checks[2]).toStrictEqual({
             name: "desiredSize",
             ok: false,
@@ -246,11 +277,18 @@ describe("readinessGate", () => {
     });
 
     it("is not required before drain, nor for a greenfield pool", () => {
-        const gate = readinessGate(context("shift"), "shop-prod", "general-al2023", undefined);
+        const gate = readinessGate(context("shift"), {
+            clusterName: "shop-prod",
+            nodeGroupName: "general-al2023",
+            live: undefined,
+        });
         expect(gate.required).toBe(false);
         expect(gateProblems(context("shift"), gate)).toStrictEqual([]);
         const greenfield = context("drain", undefined, poolConfig({ legacyNodeGroup: undefined }));
-        expect(readinessGate(greenfield, "shop-prod", "general-al2023", undefined).required).toBe(false);
+        expect(
+            readinessGate(greenfield, { clusterName: "shop-prod", nodeGroupName: "general-al2023", live: undefined })
+                .required,
+        ).toBe(false);
     });
 });
 
@@ -352,7 +390,9 @@ describe("checkLegacyNodeGroup", () => {
 
 describe("checkCapacity", () => {
     it("passes when the AL2023 pool is at least as large as AL2 was", () => {
-        expect(checkCapacity(context("drain"), AT_ADOPTION, false)).toStrictEqual([]);
+        expect(
+            checkCapacity(context("drain"), { atAdoption: AT_ADOPTION, acceptReducedCapacity: false }),
+        ).toStrictEqual([]);
     });
 
     it("refuses a smaller AL2023 pool in drain and decommission unless accepted", () => {
@@ -362,17 +402,44 @@ describe("checkCapacity", () => {
                 'AL2 node group "prod-general-al2" had at adoption; raise it to at least 6, or set ' +
                 "pools[1].acceptReducedCapacity: true if fewer (larger) nodes are enough",
         ];
-        expect(checkCapacity(context("drain", undefined, small), AT_ADOPTION, false)).toStrictEqual(expected);
-        expect(checkCapacity(context("decommission", undefined, small), AT_ADOPTION, false)).toHaveLength(1);
-        expect(checkCapacity(context("drain", undefined, small), AT_ADOPTION, true)).toStrictEqual([]);
-        expect(checkCapacity(context("shift", undefined, small), AT_ADOPTION, false)).toStrictEqual([]);
+        expect(
+            checkCapacity(context("drain", undefined, small), {
+                atAdoption: AT_ADOPTION,
+                acceptReducedCapacity: false,
+            }),
+        ).toStrictEqual(expected);
+        expect(
+            checkCapacity(context("decommission", undefined, small), {
+                atAdoption: AT_ADOPTION,
+                acceptReducedCapacity: false,
+            }),
+        ).toHaveLength(1);
+        expect(
+            checkCapacity(context("drain", undefined, small), { atAdoption: AT_ADOPTION, acceptReducedCapacity: true }),
+        ).toStrictEqual([]);
+        expect(
+            checkCapacity(context("shift", undefined, small), {
+                atAdoption: AT_ADOPTION,
+                acceptReducedCapacity: false,
+            }),
+        ).toStrictEqual([]);
     });
 
     it("for an autoscaled pool compares scaling.max, what the autoscaler may reach", () => {
         const autoscaled = poolConfig({ autoscaled: true, scaling: { min: 1, desired: 2, max: 6 } });
-        expect(checkCapacity(context("drain", undefined, autoscaled), AT_ADOPTION, false)).toStrictEqual([]);
+        expect(
+            checkCapacity(context("drain", undefined, autoscaled), {
+                atAdoption: AT_ADOPTION,
+                acceptReducedCapacity: false,
+            }),
+        ).toStrictEqual([]);
         const capped = poolConfig({ autoscaled: true, scaling: { min: 1, desired: 2, max: 5 } });
-        expect(checkCapacity(context("drain", undefined, capped), AT_ADOPTION, false)).toStrictEqual([
+        expect(
+            checkCapacity(context("drain", undefined, capped), {
+                atAdoption: AT_ADOPTION,
+                acceptReducedCapacity: false,
+            }),
+        ).toStrictEqual([
             'pools[1].scaling.max: 5 is not allowed; in drain pool "general" would have fewer nodes than the 6 ' +
                 'AL2 node group "prod-general-al2" had at adoption; raise it to at least 6, or set ' +
                 "pools[1].acceptReducedCapacity: true if fewer (larger) nodes are enough",

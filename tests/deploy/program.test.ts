@@ -141,7 +141,10 @@ describe("deploy program under mocks", () => {
             expect(role.name).toBe(`eks-al2023-migration-deploy-${env.name}`);
             expect(role.maxSessionDuration).toBe(MAX_SESSION_SECONDS);
             expect(JSON.parse(role.assumeRolePolicy as string)).toEqual(
-                deployRoleTrustPolicy("acme", "acme/eks-al2023-migration", "main", env),
+                deployRoleTrustPolicy(
+                    { organization: "acme", repository: "acme/eks-al2023-migration", branch: "main" },
+                    env,
+                ),
             );
             const policy = mocks.resource("aws:iam/rolePolicy:RolePolicy", `${env.name}-deploy-policy`).inputs;
             expect(policy.role).toBe(`eks-al2023-migration-deploy-${env.name}`);

@@ -8,9 +8,7 @@ const config = parseDeployConfig(exampleDeployConfig());
 /** The trust policy exactly as the role receives it: serialised, then parsed back. */
 function trustOf(name: "dev" | "prod"): unknown {
     const env = config.environments[name];
-    return JSON.parse(
-        JSON.stringify(deployRoleTrustPolicy(config.organization, config.repository, config.branch, env)),
-    );
+    return JSON.parse(JSON.stringify(deployRoleTrustPolicy(config, env)));
 }
 
 describe("deploy role trust policies", () => {

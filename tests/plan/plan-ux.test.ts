@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import { parsePlanArgs } from "../../plan/cli-args";
 import { main as planMain, planStack, readStackConfig, StackFileError, usageExitCode } from "../../plan/plan";
-import type { PlanDocument } from "../../plan/report";
+import type { PlanDocument } from "../../plan/plan-document";
 import { main as userdataMain } from "../../plan/userdata";
 import { captureIo } from "../fakes/capture-io";
 import { exampleFacts, ROOT } from "../fakes/mocks";

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { main as planMain } from "../../plan/plan";
-import type { PlanDocument } from "../../plan/report";
+import type { PlanDocument } from "../../plan/plan-document";
 import { captureIo } from "../fakes/capture-io";
 import { ROOT } from "../fakes/mocks";
 

@@ -384,12 +384,14 @@ describe("rehearsal mode", () => {
             subjects: role.subjects,
             namespaceWide: false,
         });
-        expect(checkedIrsaTrustPolicy(role, provider, issuer, 2048)).toEqual(document);
+        expect(checkedIrsaTrustPolicy(role, { providerArn: provider, issuerUrl: issuer, maxLength: 2048 })).toEqual(
+            document,
+        );
         const message = checkTrustPolicyLength(role, document, 200)!;
         expect(message).toContain("serviceAccounts[0]: the trust policy of role shop-rehearsal-");
-        expect(() => checkedIrsaTrustPolicy(role, provider, issuer, 200)).toThrow(
-            expect.objectContaining({ problems: [message] }),
-        );
+        expect(() =>
+            checkedIrsaTrustPolicy(role, { providerArn: provider, issuerUrl: issuer, maxLength: 200 }),
+        ).toThrow(expect.objectContaining({ problems: [message] }));
     });
 
     it("reports every rehearsal config problem with its key and value, before declaring anything", async () => {
