@@ -2,15 +2,12 @@ import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-    NodeGroupCordon,
-    NodeGroupDrain,
     cordonProvider,
     drainProvider,
     type CordonOutputs,
     type DrainOutputs,
 } from "../../../cutover/drain/node-group-drain";
-import { exampleFacts, runProgram, useOfflineCloud } from "../../fakes/mocks";
-import { AL2, AL2023, clusterNodes, fake, kubeconfigYaml, startFake } from "./helpers";
+import { AL2, AL2023, clusterNodes, declaredProviders, fake, kubeconfigYaml, startFake } from "./helpers";
 
 beforeAll(startFake);
 afterAll(() => fake.stop());
@@ -187,30 +184,8 @@ describe("dynamic resources in a Pulumi program", () => {
     /** How the mocks see a secret input. */
     const SECRET_KUBECONFIG = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: KUBECONFIG };
 
-    async function declare(): Promise<{ name: string; inputs: Record<string, unknown> }[]> {
-        const cloud = await useOfflineCloud(exampleFacts("dev"));
-        await runProgram(async () => {
-            const cordon = new NodeGroupCordon("general-cordon", { kubeconfig: KUBECONFIG, nodeGroupName: AL2 });
-            const drain = new NodeGroupDrain(
-                "general-drain",
-                {
-                    kubeconfig: KUBECONFIG,
-                    nodeGroupName: AL2,
-                    readyNodeGroupName: AL2023,
-                    minReadyNodes: 2,
-                    timeoutMinutes: 20,
-                },
-                { dependsOn: [cordon] },
-            );
-            return { drained: drain.evictedPods };
-        });
-        return cloud
-            .ofType("pulumi-nodejs:dynamic:Resource")
-            .map((r) => ({ name: r.name, inputs: r.inputs as Record<string, unknown> }));
-    }
-
     it("declares both resources with exactly the inputs the providers read, and a serialized provider", async () => {
-        const [cordon, drain] = await declare();
+        const [cordon, drain] = await declaredProviders(KUBECONFIG);
         const withoutProvider = (r: { inputs: Record<string, unknown> }) => {
             const { __provider, ...rest } = r.inputs;
             return { provider: typeof __provider, rest };
@@ -238,13 +213,13 @@ describe("dynamic resources in a Pulumi program", () => {
     });
 
     it("serializes the providers byte-identically on every run", async () => {
-        const first = (await declare()).map((r) => r.inputs.__provider);
-        const second = (await declare()).map((r) => r.inputs.__provider);
+        const first = (await declaredProviders(KUBECONFIG)).map((r) => r.inputs.__provider);
+        const second = (await declaredProviders(KUBECONFIG)).map((r) => r.inputs.__provider);
         expect(second).toEqual(first);
     });
 
     it("the serialized cordon provider works on its own, loaded as the dynamic provider process loads it", async () => {
-        const [cordon] = await declare();
+        const [cordon] = await declaredProviders(KUBECONFIG);
         const loaded = loadSerializedProvider(String(cordon.inputs.__provider));
         fake.reset({ nodes: clusterNodes() });
         const inputs = { kubeconfig: kubeconfigYaml(), nodeGroupName: AL2 };
