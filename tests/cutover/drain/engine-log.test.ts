@@ -77,7 +77,8 @@ class ProviderHost {
             PULUMI_CONFIG: "{}",
             PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
         });
-        const child = spawn("sh", [HOST_SCRIPT, engineAddress], { cwd: process.cwd(), env });
+        // Its own process group: the script runs node as a child of sh, and `stop` ends both.
+        const child = spawn("sh", [HOST_SCRIPT, engineAddress], { cwd: process.cwd(), env, detached: true });
         this.child = child;
         createInterface({ input: child.stderr! }).on("line", (l) => this.stderr.push(l));
         const lines = createInterface({ input: child.stdout! });
@@ -118,7 +119,7 @@ class ProviderHost {
 
     stop(): void {
         this.client?.close();
-        this.child?.kill();
+        if (this.child?.pid !== undefined && this.child.exitCode === null) process.kill(-this.child.pid, "SIGTERM");
     }
 }
 
