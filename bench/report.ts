@@ -1,3 +1,4 @@
+import type { DrainBenchResult } from "./drain-bench";
 import type { Summary } from "./measure";
 import type { LoaderMode } from "./modes";
 import type { ScaleSize } from "./scale-config";
@@ -39,9 +40,14 @@ export interface BenchResults {
     modes: (Summary & { readonly id: LoaderMode["id"]; readonly settings: string })[];
     /** Loaders that could not run the program (a type error stops type-checking ts-node), with the error. */
     modeErrors: { readonly id: LoaderMode["id"]; readonly error: string }[];
+    /** The drain benchmark (bench/drain-bench.ts): its wall time against the lower bound the budgets impose. */
+    drain?: DrainBenchResult;
     targets?: Target[];
     seconds?: number;
 }
+
+/** The name of the drain's target (issue 13: at most 1.5× the lower bound). */
+export const DRAIN_TARGET = "drain wall / lower bound of its budgets";
 
 function ratio(a: number, b: number): number {
     return Math.round((a / b) * 100) / 100;
@@ -113,6 +119,14 @@ export function evaluateTargets(results: BenchResults): Target[] {
             }),
         );
     }
+    if (results.drain) {
+        const { seconds, lowerBoundSeconds, evicted } = results.drain;
+        targets.push(
+            target(DRAIN_TARGET, ratio(seconds, lowerBoundSeconds), 1.5, {
+                note: `${evicted} pods in ${seconds.toFixed(1)} s, bound ${lowerBoundSeconds.toFixed(1)} s`,
+            }),
+        );
+    }
     return targets;
 }
 
@@ -147,7 +161,12 @@ export function formatTable(results: BenchResults): string {
         row(`${label} vs its floor`, s.evaluation, s.floor);
         row(`${label} floor`, s.floor);
     }
-    let out = `\nMedians of ${results.runs} cold runs, ${results.machine.cpus} CPUs, Node ${results.machine.node}; ratios are against the floor named in the row${results.runs < 5 ? " (fewer than 5 runs: indicative only)" : ""}.\n\n`;
+    let out = results.drain
+        ? `\nDrain: ${results.drain.evicted} pods in ${results.drain.seconds.toFixed(1)} s, lower bound ${results.drain.lowerBoundSeconds.toFixed(1)} s\n`
+        : "";
+    if (rows.length || results.modes.length) {
+        out += `\nMedians of ${results.runs} cold runs, ${results.machine.cpus} CPUs, Node ${results.machine.node}; ratios are against the floor named in the row${results.runs < 5 ? " (fewer than 5 runs: indicative only)" : ""}.\n\n`;
+    }
     const heads = ["wall ms", "× floor", "CPU ms", "× floor", "peak RSS MB", "× floor"];
     if (rows.length) out += table(["", "resources", ...heads], rows);
     if (results.modes.length && results.modesFloor && results.hostFloor) {

@@ -69,10 +69,12 @@ export async function evaluateOffline(request: EvaluationRequest): Promise<Evalu
     let error: unknown;
     const run = pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
+            const imported = (args.opts as pulumi.CustomResourceOptions).import;
             options.set(optionsKey(args.type, args.name), {
                 // A child inherits `protect` from its parent when it sets none (as the Resource constructor does).
                 protect: (args.opts.protect ?? inheritedProtect(args.opts.parent)) === true,
-                import: (args.opts as pulumi.CustomResourceOptions).import,
+                // Only an import is recorded, not an `import` key set to undefined.
+                ...(imported !== undefined && { import: imported }),
                 ignoreChanges: args.opts.ignoreChanges ?? [],
                 dependsOnCount: Array.isArray(args.opts.dependsOn)
                     ? args.opts.dependsOn.length

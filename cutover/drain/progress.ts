@@ -1,7 +1,9 @@
 /**
- * Progress of a cordon or drain, one line at a time. In the dynamic provider the lines go to the engine through
- * `pulumi.log.info` (https://www.pulumi.com/docs/iac/concepts/logging/), which `pulumi up` shows under the resource
- * while it runs; tests pass a function that records them.
+ * Progress of a cordon or drain, one line at a time. In the dynamic provider the lines go through `pulumi.log.info`
+ * (https://www.pulumi.com/docs/iac/concepts/logging/): the dynamic provider host has no engine connection
+ * (https://github.com/pulumi/pulumi/issues/6065), so each is written to its stdout as `info: [runtime] <line>`, which
+ * the engine shows as an info diagnostic (https://github.com/pulumi/pulumi/pull/18253). Tests pass a function that
+ * records them.
  */
 export type DrainLog = (line: string) => void;
 

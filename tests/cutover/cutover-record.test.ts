@@ -28,8 +28,8 @@ const RECORD: CutoverRecord = {
 
 describe("parseCutoverRecord", () => {
     it("a first deployment has no record", () => {
-        expect(parseCutoverRecord(undefined)).toEqual(EMPTY_CUTOVER_RECORD);
-        expect(parseCutoverRecord(null)).toEqual({ version: 1, pools: {} });
+        expect(parseCutoverRecord(undefined)).toStrictEqual(EMPTY_CUTOVER_RECORD);
+        expect(parseCutoverRecord(null)).toStrictEqual({ version: 1, pools: {} });
     });
 
     it("reads back what a deployment recorded", () => {
@@ -43,10 +43,10 @@ describe("parseCutoverRecord", () => {
     });
 
     it("rejects malformed records, naming each field and value", () => {
-        expect(configProblems(() => parseCutoverRecord("shift"))).toEqual([
+        expect(configProblems(() => parseCutoverRecord("shift"))).toStrictEqual([
             'cutover: "shift" is not allowed; expected an object (stack output cutover of the last deployment)',
         ]);
-        expect(configProblems(() => parseCutoverRecord({ version: 2, pools: [] }))).toEqual([
+        expect(configProblems(() => parseCutoverRecord({ version: 2, pools: [] }))).toStrictEqual([
             "cutover.version: 2 is not allowed; this program reads version 1",
             "cutover.pools: [] is not allowed; expected an object keyed by pool name",
         ]);
@@ -57,7 +57,7 @@ describe("parseCutoverRecord", () => {
                 web: { phase: "shift", adopted: true },
             },
         };
-        expect(configProblems(() => parseCutoverRecord(bad))).toEqual([
+        expect(configProblems(() => parseCutoverRecord(bad))).toStrictEqual([
             'cutover.pools.general.phase: "drained" is not allowed; expected one of prepare, canary, shift, drain, decommission',
             'cutover.pools.general.adopted: "yes" is not allowed; expected true or false',
             "cutover.pools.general.legacySizeAtAdoption.desired: -1 is not allowed; expected a whole number ≥ 0",
@@ -78,8 +78,8 @@ describe("readPreviousCutover", () => {
             read = await readPreviousCutover();
             return {};
         });
-        expect(read).toEqual(RECORD);
-        expect(cloud.resource("pulumi:pulumi:StackReference", "cutover-previous-deployment").inputs).toEqual({
+        expect(read).toStrictEqual(RECORD);
+        expect(cloud.resource("pulumi:pulumi:StackReference", "cutover-previous-deployment").inputs).toStrictEqual({
             name: "acme/eks-al2023-migration/prod",
         });
     });
@@ -91,7 +91,7 @@ describe("readPreviousCutover", () => {
             read = await readPreviousCutover();
             return {};
         });
-        expect(read).toEqual(EMPTY_CUTOVER_RECORD);
+        expect(read).toStrictEqual(EMPTY_CUTOVER_RECORD);
     });
 });
 
@@ -104,7 +104,7 @@ describe("lookupNodeGroup", () => {
             found.push(await lookupNodeGroup("shop-prod", "prod-missing-al2"));
             return {};
         });
-        expect(found).toEqual([liveNodeGroup("prod-general-al2"), undefined]);
+        expect(found).toStrictEqual([liveNodeGroup("prod-general-al2"), undefined]);
     });
 });
 
@@ -115,13 +115,13 @@ describe("legacySizeAtAdoption", () => {
         const live = liveNodeGroup("prod-general-al2", {
             scalingConfigs: [{ minSize: 0, desiredSize: 0, maxSize: 12 }],
         });
-        expect(legacySizeAtAdoption(undefined, liveNodeGroup("prod-general-al2"))).toEqual({
+        expect(legacySizeAtAdoption(undefined, liveNodeGroup("prod-general-al2"))).toStrictEqual({
             min: 3,
             desired: 6,
             max: 12,
         });
-        expect(legacySizeAtAdoption(general, live)).toEqual({ min: 3, desired: 6, max: 12 });
-        expect(legacySizeAtAdoption({ ...general, phase: "decommission", adopted: false }, undefined)).toEqual({
+        expect(legacySizeAtAdoption(general, live)).toStrictEqual({ min: 3, desired: 6, max: 12 });
+        expect(legacySizeAtAdoption({ ...general, phase: "decommission", adopted: false }, undefined)).toStrictEqual({
             min: 3,
             desired: 6,
             max: 12,
@@ -131,7 +131,7 @@ describe("legacySizeAtAdoption", () => {
 
     it("ignores a record about another node group", () => {
         const batch = liveNodeGroup("prod-batch-al2");
-        expect(legacySizeAtAdoption(general, batch)).toEqual({ min: 2, desired: 3, max: 8 });
+        expect(legacySizeAtAdoption(general, batch)).toStrictEqual({ min: 2, desired: 3, max: 8 });
     });
 });
 
@@ -141,15 +141,19 @@ describe("poolCutoverRecord", () => {
             legacyNodeGroupName: "prod-general-al2",
             legacySizeAtAdoption: { min: 3, desired: 6, max: 12 },
         };
-        expect(poolCutoverRecord({ phase: "shift", ...legacy, al2023NodeGroupName: "general-al2023" })).toEqual(
+        expect(poolCutoverRecord({ phase: "shift", ...legacy, al2023NodeGroupName: "general-al2023" })).toStrictEqual(
             RECORD.pools.general,
         );
-        expect(poolCutoverRecord({ phase: "decommission", ...legacy, al2023NodeGroupName: "general-al2023" })).toEqual({
+        expect(
+            poolCutoverRecord({ phase: "decommission", ...legacy, al2023NodeGroupName: "general-al2023" }),
+        ).toStrictEqual({
             ...RECORD.pools.general,
             phase: "decommission",
             adopted: false,
         });
-        expect(poolCutoverRecord({ phase: "shift", al2023NodeGroupName: "web-al2023" })).toEqual(RECORD.pools.web);
+        expect(poolCutoverRecord({ phase: "shift", al2023NodeGroupName: "web-al2023" })).toStrictEqual(
+            RECORD.pools.web,
+        );
     });
 });
 
@@ -166,7 +170,7 @@ describe("readPoolNodeGroups", () => {
             return {};
         });
         const general = liveNodeGroup("prod-general-al2");
-        expect(read).toEqual([
+        expect(read).toStrictEqual([
             { legacy: general, al2023: { ...liveNodeGroup("prod-batch-al2"), healthIssues: [] } },
             { legacy: general },
             { al2023: { ...liveNodeGroup("prod-batch-al2"), healthIssues: [] } },

@@ -27,7 +27,7 @@ function present(phase: CutoverPhase, pool = poolConfig()): LegacyPresentPlan {
 
 describe("planPhase", () => {
     it("prepare: AL2023 at 0 with max canarySize, AL2 unchanged and protected", () => {
-        expect(planPhase("prepare", poolConfig({ canarySize: 2 }), AT_ADOPTION)).toEqual({
+        expect(planPhase("prepare", poolConfig({ canarySize: 2 }), AT_ADOPTION)).toStrictEqual({
             phase: "prepare",
             al2023: { scaling: { min: 0, desired: 0, max: 2 } },
             legacy: {
@@ -43,11 +43,11 @@ describe("planPhase", () => {
 
     it("prepare keeps the AL2023 max at least 1, as EKS requires", () => {
         const pool = poolConfig({ scaling: { min: 0, desired: 0, max: 0 } });
-        expect(planPhase("prepare", pool, AT_ADOPTION).al2023.scaling).toEqual({ min: 0, desired: 0, max: 1 });
+        expect(planPhase("prepare", pool, AT_ADOPTION).al2023.scaling).toStrictEqual({ min: 0, desired: 0, max: 1 });
     });
 
     it("canary: canarySize AL2023 nodes, AL2 unchanged", () => {
-        expect(planPhase("canary", poolConfig({ canarySize: 2 }), AT_ADOPTION)).toEqual({
+        expect(planPhase("canary", poolConfig({ canarySize: 2 }), AT_ADOPTION)).toStrictEqual({
             phase: "canary",
             al2023: { scaling: { min: 2, desired: 2, max: 12 } },
             legacy: {
@@ -62,22 +62,24 @@ describe("planPhase", () => {
     });
 
     it("shift: AL2023 full size, AL2 same size, tainted and cordoned, still protected", () => {
-        expect(planPhase("shift", poolConfig({ scaling: { min: 4, desired: 8, max: 16 } }), AT_ADOPTION)).toEqual({
-            phase: "shift",
-            al2023: { scaling: { min: 4, desired: 8, max: 16 } },
-            legacy: {
-                present: true,
-                scaling: { min: 3, desired: 6, max: 12 },
-                taintNoSchedule: true,
-                cordon: true,
-                drain: false,
-                protect: true,
+        expect(planPhase("shift", poolConfig({ scaling: { min: 4, desired: 8, max: 16 } }), AT_ADOPTION)).toStrictEqual(
+            {
+                phase: "shift",
+                al2023: { scaling: { min: 4, desired: 8, max: 16 } },
+                legacy: {
+                    present: true,
+                    scaling: { min: 3, desired: 6, max: 12 },
+                    taintNoSchedule: true,
+                    cordon: true,
+                    drain: false,
+                    protect: true,
+                },
             },
-        });
+        );
     });
 
     it("drain: AL2 drained then min 0 desired 0, max unchanged, unprotected", () => {
-        expect(planPhase("drain", poolConfig(), AT_ADOPTION)).toEqual({
+        expect(planPhase("drain", poolConfig(), AT_ADOPTION)).toStrictEqual({
             phase: "drain",
             al2023: { scaling: { min: 3, desired: 6, max: 12 } },
             legacy: {
@@ -97,14 +99,17 @@ describe("planPhase", () => {
             al2023: { scaling: { min: 3, desired: 6, max: 12 } },
             legacy: { present: false },
         };
-        expect(planPhase("decommission", poolConfig(), AT_ADOPTION)).toEqual(expected);
-        expect(planPhase("decommission", poolConfig())).toEqual(expected);
+        expect(planPhase("decommission", poolConfig(), AT_ADOPTION)).toStrictEqual(expected);
+        expect(planPhase("decommission", poolConfig())).toStrictEqual(expected);
     });
 
     it("a greenfield pool is at full size in every phase and has no AL2 state", () => {
         const pool = poolConfig({ legacyNodeGroup: undefined });
         for (const phase of CUTOVER_PHASES) {
-            expect(planPhase(phase, pool)).toEqual({ phase, al2023: { scaling: { min: 3, desired: 6, max: 12 } } });
+            expect(planPhase(phase, pool)).toStrictEqual({
+                phase,
+                al2023: { scaling: { min: 3, desired: 6, max: 12 } },
+            });
         }
     });
 
@@ -118,13 +123,17 @@ describe("planPhase", () => {
     });
 
     it("uses a clear NoSchedule taint", () => {
-        expect(LEGACY_TAINT).toEqual({ key: "eks-al2023-migration/legacy", value: "draining", effect: "NO_SCHEDULE" });
+        expect(LEGACY_TAINT).toStrictEqual({
+            key: "eks-al2023-migration/legacy",
+            value: "draining",
+            effect: "NO_SCHEDULE",
+        });
     });
 });
 
 describe("phase helpers", () => {
     it("orders the phases", () => {
-        expect(CUTOVER_PHASES.map(phaseIndex)).toEqual([0, 1, 2, 3, 4]);
+        expect(CUTOVER_PHASES.map(phaseIndex)).toStrictEqual([0, 1, 2, 3, 4]);
     });
 
     it("a pool's own phase overrides the stack's", () => {
@@ -180,14 +189,14 @@ describe("legacyResourceOptions", () => {
         legacyResourceOptions(present(phase), { adopt, importId, ignoreDesiredSizeChanges: ignore });
 
     it("protects the node group in prepare, canary and shift, not from drain on", () => {
-        expect(options("prepare", false)).toEqual({ protect: true, ignoreChanges: [], retainOnDelete: false });
-        expect(options("canary", false)).toEqual({ protect: true, ignoreChanges: [], retainOnDelete: false });
-        expect(options("shift", false)).toEqual({ protect: true, ignoreChanges: [], retainOnDelete: false });
-        expect(options("drain", false)).toEqual({ protect: false, ignoreChanges: [], retainOnDelete: false });
+        expect(options("prepare", false)).toStrictEqual({ protect: true, ignoreChanges: [], retainOnDelete: false });
+        expect(options("canary", false)).toStrictEqual({ protect: true, ignoreChanges: [], retainOnDelete: false });
+        expect(options("shift", false)).toStrictEqual({ protect: true, ignoreChanges: [], retainOnDelete: false });
+        expect(options("drain", false)).toStrictEqual({ protect: false, ignoreChanges: [], retainOnDelete: false });
     });
 
     it("imports only on the first adoption", () => {
-        expect(options("prepare", true)).toEqual({
+        expect(options("prepare", true)).toStrictEqual({
             protect: true,
             import: importId,
             ignoreChanges: [],
@@ -196,7 +205,7 @@ describe("legacyResourceOptions", () => {
     });
 
     it("ignores the desired size for the autoscaler", () => {
-        expect(options("shift", false, true)).toEqual({
+        expect(options("shift", false, true)).toStrictEqual({
             protect: true,
             ignoreChanges: ["scalingConfig.desiredSize"],
             retainOnDelete: false,
@@ -217,7 +226,7 @@ const STEPS: readonly [CutoverPhase, CutoverPhase][] = CUTOVER_PHASES.slice(1).f
 
 describe("capacity invariant", () => {
     it("covers every forward step and every rollback", () => {
-        expect(STEPS).toEqual([
+        expect(STEPS).toStrictEqual([
             ["prepare", "canary"],
             ["canary", "prepare"],
             ["canary", "shift"],
@@ -276,8 +285,16 @@ describe("rollback to canary holds the AL2023 node group at full size", () => {
     });
 
     it("plans the full size in a held canary, canarySize otherwise", () => {
-        expect(planPhase("canary", pool, AT_ADOPTION, true).al2023.scaling).toEqual({ min: 3, desired: 6, max: 12 });
-        expect(planPhase("canary", pool, AT_ADOPTION, false).al2023.scaling).toEqual({ min: 2, desired: 2, max: 12 });
+        expect(planPhase("canary", pool, AT_ADOPTION, true).al2023.scaling).toStrictEqual({
+            min: 3,
+            desired: 6,
+            max: 12,
+        });
+        expect(planPhase("canary", pool, AT_ADOPTION, false).al2023.scaling).toStrictEqual({
+            min: 2,
+            desired: 2,
+            max: 12,
+        });
     });
 
     it("never lowers the AL2023 desired size in the rollback from shift", () => {

@@ -26,7 +26,7 @@ describe("promotion gate", () => {
                 GATE,
                 DEV,
             ),
-        ).toEqual([]);
+        ).toStrictEqual([]);
         expect(() => checkPromotion([request("general", "canary")], dev, GATE, DEV)).not.toThrow();
     });
 
@@ -43,7 +43,7 @@ describe("promotion gate", () => {
             error = e;
         }
         expect(error).toBeInstanceOf(ConfigError);
-        expect((error as ConfigError).problems).toEqual([
+        expect((error as ConfigError).problems).toStrictEqual([
             'pools[0].phase: may not move pool "general" to "shift": dev (acme/eks-al2023-migration/dev) has only ' +
                 'completed "canary" for pool "general". Deploy "shift" to dev first and let it succeed, or keep this ' +
                 'stack at "canary" or earlier.',
@@ -52,14 +52,16 @@ describe("promotion gate", () => {
 
     it("refuses every phase of a pool dev never ran, unless it follows a dev pool", () => {
         const dev = { general: { phase: "drain" } };
-        expect(promotionProblems([request("batch", "prepare", "pools[1].phase")], dev, GATE, DEV)).toEqual([
+        expect(promotionProblems([request("batch", "prepare", "pools[1].phase")], dev, GATE, DEV)).toStrictEqual([
             'pools[1].phase: may not move pool "batch" to "prepare": acme/eks-al2023-migration/dev has no pool ' +
                 '"batch" in its cutover. Run the pool in dev first, or set promotion.follow.batch to the dev pool ' +
                 "it follows.",
         ]);
         const following = { requireStack: "dev", follow: { batch: "general" } };
-        expect(promotionProblems([request("batch", "drain")], dev, following, DEV)).toEqual([]);
-        expect(promotionProblems([request("batch", "decommission", "cutoverPhase")], dev, following, DEV)).toEqual([
+        expect(promotionProblems([request("batch", "drain")], dev, following, DEV)).toStrictEqual([]);
+        expect(
+            promotionProblems([request("batch", "decommission", "cutoverPhase")], dev, following, DEV),
+        ).toStrictEqual([
             expect.stringMatching(
                 /^cutoverPhase: may not move pool "batch" to "decommission": dev .* "drain" for pool "general"/,
             ),
@@ -67,26 +69,28 @@ describe("promotion gate", () => {
     });
 
     it("refuses everything while dev has no cutover output, and a phase dev recorded that is not a phase", () => {
-        expect(promotionProblems([request("general", "prepare", "cutoverPhase")], undefined, GATE, DEV)).toEqual([
+        expect(promotionProblems([request("general", "prepare", "cutoverPhase")], undefined, GATE, DEV)).toStrictEqual([
             'cutoverPhase: may not move pool "general" to "prepare": acme/eks-al2023-migration/dev has no "cutover" ' +
                 "output yet. Deploy dev first, then run this stack again.",
         ]);
-        expect(promotionProblems([request("general", "canary")], { general: { phase: "warming" } }, GATE, DEV)).toEqual(
-            [expect.stringContaining('recorded "warming" for pool "general", which is not a cutover phase')],
-        );
+        expect(
+            promotionProblems([request("general", "canary")], { general: { phase: "warming" } }, GATE, DEV),
+        ).toStrictEqual([
+            expect.stringContaining('recorded "warming" for pool "general", which is not a cutover phase'),
+        ]);
     });
 
     it("reads the promotion config and reports its mistakes with key and value", () => {
         const parse = (promotion: unknown) =>
             parseConfig({ clusterName: "shop-prod", pools: [MINIMAL_POOL], promotion });
-        expect(parse({ requireStack: "dev", follow: { batch: "general" } }).promotion).toEqual({
+        expect(parse({ requireStack: "dev", follow: { batch: "general" } }).promotion).toStrictEqual({
             requireStack: "dev",
             follow: { batch: "general" },
         });
         expect(parse(undefined).promotion).toBeUndefined();
-        expect(parse({ requireStack: "dev" }).promotion).toEqual({ requireStack: "dev", follow: {} });
+        expect(parse({ requireStack: "dev" }).promotion).toStrictEqual({ requireStack: "dev", follow: {} });
 
-        expect(configProblems(() => parse({ requireStack: "Dev Stack", folow: {} }))).toEqual([
+        expect(configProblems(() => parse({ requireStack: "Dev Stack", folow: {} }))).toStrictEqual([
             'promotion.folow: unknown key (did you mean "follow"?); allowed keys here: requireStack, follow',
             'promotion.requireStack: "Dev Stack" is not allowed; expected a stack name such as dev',
         ]);
@@ -121,15 +125,18 @@ describe("readDevCutover", () => {
         );
         await pulumi.runtime.setMocks(mocks, PROJECT, "prod", false, "acme");
         const outputs = await runProgram(async () => ({ read: await readDevCutover("acme") }));
-        expect(referenced).toEqual([DEV]);
-        expect(outputs.read).toEqual({ stackName: DEV, cutover: { general: { phase: "canary", adopted: false } } });
+        expect(referenced).toStrictEqual([DEV]);
+        expect(outputs.read).toStrictEqual({
+            stackName: DEV,
+            cutover: { general: { phase: "canary", adopted: false } },
+        });
     });
 
     it("returns no cutover when dev has none yet, and rejects a malformed one", async () => {
         const empty = stackReferenceMocks({});
         await pulumi.runtime.setMocks(empty.mocks, PROJECT, "prod", false, "acme");
         const outputs = await runProgram(async () => ({ read: await readDevCutover("acme") }));
-        expect(outputs.read).toEqual({ stackName: DEV, cutover: undefined });
+        expect(outputs.read).toStrictEqual({ stackName: DEV, cutover: undefined });
 
         const malformed = stackReferenceMocks({
             [DEV]: { cutover: { version: 1, pools: { general: { phase: "warming", adopted: false } } } },
@@ -145,7 +152,7 @@ describe("readDevCutover", () => {
             return {};
         });
         expect(error).toBeInstanceOf(ConfigError);
-        expect((error as ConfigError).problems).toEqual([
+        expect((error as ConfigError).problems).toStrictEqual([
             'acme/eks-al2023-migration/dev:cutover.pools.general.phase: "warming" is not allowed; expected one of ' +
                 "prepare, canary, shift, drain, decommission",
         ]);

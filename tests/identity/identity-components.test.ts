@@ -130,13 +130,13 @@ describe("WorkloadIdentities", () => {
         const { cloud } = await declare(BASE);
         const role = cloud.resource(ROLE, "identities-shop-s3-reader-role");
         const { assumeRolePolicy, ...rest } = role.inputs;
-        expect(rest).toEqual({
+        expect(rest).toStrictEqual({
             name: "shop-dev-shop-s3-reader",
             permissionsBoundary: "arn:aws:iam::111122223333:policy/workload-boundary",
             maxSessionDuration: 7200,
             tags: { env: "dev", team: "shop" },
         });
-        expect(JSON.parse(assumeRolePolicy as string)).toEqual({
+        expect(JSON.parse(assumeRolePolicy as string)).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -152,18 +152,18 @@ describe("WorkloadIdentities", () => {
                 },
             ],
         });
-        expect(cloud.resource(ATTACHMENT, "identities-shop-s3-reader-AmazonS3ReadOnlyAccess").inputs).toEqual({
+        expect(cloud.resource(ATTACHMENT, "identities-shop-s3-reader-AmazonS3ReadOnlyAccess").inputs).toStrictEqual({
             role: "shop-dev-shop-s3-reader",
             policyArn: S3_READ,
         });
         expect(
             cloud.resource(ATTACHMENT, "identities-shop-s3-reader-AWSLoadBalancerControllerIAMPolicy").inputs,
-        ).toEqual({
+        ).toStrictEqual({
             role: "shop-dev-shop-s3-reader",
             policyArn: LBC_POLICY,
         });
         const inline = cloud.resource(INLINE, "identities-shop-s3-reader-inline").inputs;
-        expect({ ...inline, policy: JSON.parse(inline.policy as string) }).toEqual({
+        expect({ ...inline, policy: JSON.parse(inline.policy as string) }).toStrictEqual({
             role: "shop-dev-shop-s3-reader",
             name: "inline",
             policy: BASE.serviceAccounts[0].policy,
@@ -174,7 +174,7 @@ describe("WorkloadIdentities", () => {
         const { cloud } = await declare(BASE);
         const events = cloud.resource(ROLE, "identities-events-role").inputs;
         expect(events.name).toBe("shop-dev-events");
-        expect(JSON.parse(events.assumeRolePolicy as string)).toEqual({
+        expect(JSON.parse(events.assumeRolePolicy as string)).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -185,7 +185,7 @@ describe("WorkloadIdentities", () => {
             ],
         });
         const reports = JSON.parse(cloud.resource(ROLE, "identities-reports-role").inputs.assumeRolePolicy as string);
-        expect(reports.Statement[0].Condition).toEqual({
+        expect(reports.Statement[0].Condition).toStrictEqual({
             StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
             StringLike: { [`${ISSUER}:sub`]: "system:serviceaccount:jobs:*" },
         });
@@ -194,14 +194,14 @@ describe("WorkloadIdentities", () => {
                 .ofType(ROLE)
                 .map((r) => r.name)
                 .sort(),
-        ).toEqual(["identities-events-role", "identities-reports-role", "identities-shop-s3-reader-role"]);
-        expect(cloud.ofType(OIDC_PROVIDER)).toEqual([]);
+        ).toStrictEqual(["identities-events-role", "identities-reports-role", "identities-shop-s3-reader-role"]);
+        expect(cloud.ofType(OIDC_PROVIDER)).toStrictEqual([]);
     });
 
     it("annotates an existing service account in place, forced, and restarts its workloads", async () => {
         const { cloud } = await declare(BASE);
         const arn = roleArn("shop-dev-shop-s3-reader");
-        expect(cloud.resource(SA_PATCH, "identities-shop-s3-reader-sa").inputs).toEqual({
+        expect(cloud.resource(SA_PATCH, "identities-shop-s3-reader-sa").inputs).toStrictEqual({
             apiVersion: "v1",
             kind: "ServiceAccount",
             metadata: {
@@ -221,7 +221,7 @@ describe("WorkloadIdentities", () => {
         const metadata = (name: string) => ({ name, namespace: "shop" });
         expect(
             cloud.resource(DEPLOYMENT_PATCH, "identities-shop-s3-reader-restart-deployment-invoice-api").inputs,
-        ).toEqual({
+        ).toStrictEqual({
             apiVersion: "apps/v1",
             kind: "Deployment",
             metadata: metadata("invoice-api"),
@@ -229,7 +229,7 @@ describe("WorkloadIdentities", () => {
         });
         expect(
             cloud.resource(STATEFULSET_PATCH, "identities-shop-s3-reader-restart-statefulset-ledger").inputs,
-        ).toEqual({
+        ).toStrictEqual({
             apiVersion: "apps/v1",
             kind: "StatefulSet",
             metadata: metadata("ledger"),
@@ -237,7 +237,7 @@ describe("WorkloadIdentities", () => {
         });
         expect(
             cloud.resource(DAEMONSET_PATCH, "identities-shop-s3-reader-restart-daemonset-log-shipper").inputs,
-        ).toEqual({
+        ).toStrictEqual({
             apiVersion: "apps/v1",
             kind: "DaemonSet",
             metadata: metadata("log-shipper"),
@@ -247,7 +247,7 @@ describe("WorkloadIdentities", () => {
 
     it("creates service accounts when asked: annotated for IRSA, plain for Pod Identity", async () => {
         const { cloud } = await declare(BASE);
-        expect(cloud.resource(SA, "identities-jobs-reports-sa").inputs).toEqual({
+        expect(cloud.resource(SA, "identities-jobs-reports-sa").inputs).toStrictEqual({
             apiVersion: "v1",
             kind: "ServiceAccount",
             metadata: {
@@ -256,7 +256,7 @@ describe("WorkloadIdentities", () => {
                 annotations: { "eks.amazonaws.com/role-arn": roleArn("shop-dev-reports") },
             },
         });
-        expect(cloud.resource(SA, "identities-orders-publisher-sa").inputs).toEqual({
+        expect(cloud.resource(SA, "identities-orders-publisher-sa").inputs).toStrictEqual({
             apiVersion: "v1",
             kind: "ServiceAccount",
             metadata: { name: "publisher", namespace: "orders" },
@@ -266,7 +266,7 @@ describe("WorkloadIdentities", () => {
                 .ofType(SA_PATCH)
                 .map((r) => r.name)
                 .sort(),
-        ).toEqual(["identities-orders-consumer-sa", "identities-shop-s3-reader-sa"]);
+        ).toStrictEqual(["identities-orders-consumer-sa", "identities-shop-s3-reader-sa"]);
     });
 
     it("associates Pod Identity service accounts, manages the agent add-on, and restarts with the pod-identity hash", async () => {
@@ -278,20 +278,20 @@ describe("WorkloadIdentities", () => {
             roleArn: roleArn("shop-dev-events"),
             tags: TAGS,
         });
-        expect(cloud.resource(ASSOCIATION, "identities-orders-publisher-association").inputs).toEqual(
+        expect(cloud.resource(ASSOCIATION, "identities-orders-publisher-association").inputs).toStrictEqual(
             association("publisher"),
         );
-        expect(cloud.resource(ASSOCIATION, "identities-orders-consumer-association").inputs).toEqual(
+        expect(cloud.resource(ASSOCIATION, "identities-orders-consumer-association").inputs).toStrictEqual(
             association("consumer"),
         );
         expect(cloud.ofType(ASSOCIATION)).toHaveLength(2);
         // An existing Pod Identity service account gets a patch that owns no IRSA annotation (drops one it owned).
-        expect(cloud.resource(SA_PATCH, "identities-orders-consumer-sa").inputs).toEqual({
+        expect(cloud.resource(SA_PATCH, "identities-orders-consumer-sa").inputs).toStrictEqual({
             apiVersion: "v1",
             kind: "ServiceAccount",
             metadata: { name: "consumer", namespace: "orders", annotations: { "pulumi.com/patchForce": "true" } },
         });
-        expect(cloud.resource(ADDON, "identities-pod-identity-agent").inputs).toEqual({
+        expect(cloud.resource(ADDON, "identities-pod-identity-agent").inputs).toStrictEqual({
             clusterName: "shop-dev",
             addonName: "eks-pod-identity-agent",
             addonVersion: "v1.3.8-eksbuild.2",
@@ -301,7 +301,7 @@ describe("WorkloadIdentities", () => {
         });
         expect(
             cloud.resource(DEPLOYMENT_PATCH, "identities-orders-publisher-restart-deployment-publisher").inputs.spec,
-        ).toEqual({
+        ).toStrictEqual({
             template: {
                 metadata: {
                     annotations: {
@@ -330,29 +330,29 @@ describe("WorkloadIdentities", () => {
             await WorkloadIdentities.create("identities", { identity, cluster });
             return {};
         });
-        expect(seen["DeploymentPatch/identities-shop-s3-reader-restart-deployment-invoice-api"]).toEqual({
+        expect(seen["DeploymentPatch/identities-shop-s3-reader-restart-deployment-invoice-api"]).toStrictEqual({
             dependsOn: ["identities-shop-s3-reader-sa", "identities-shop-s3-reader"],
             provider: "identities-kubernetes",
         });
-        expect(seen["DeploymentPatch/identities-orders-publisher-restart-deployment-publisher"]).toEqual({
+        expect(seen["DeploymentPatch/identities-orders-publisher-restart-deployment-publisher"]).toStrictEqual({
             dependsOn: ["identities-orders-publisher-association", "identities-events"],
             provider: "identities-kubernetes",
         });
-        expect(seen["PodIdentityAssociation/identities-orders-publisher-association"].dependsOn).toEqual([
+        expect(seen["PodIdentityAssociation/identities-orders-publisher-association"].dependsOn).toStrictEqual([
             "identities-orders-publisher-sa",
         ]);
-        expect(seen["DeploymentPatch/identities-orders-consumer-restart-deployment-consumer"].dependsOn).toEqual([
+        expect(seen["DeploymentPatch/identities-orders-consumer-restart-deployment-consumer"].dependsOn).toStrictEqual([
             "identities-orders-consumer-sa",
             "identities-events",
         ]);
-        expect(seen["ServiceAccountPatch/identities-orders-consumer-sa"].dependsOn).toEqual([
+        expect(seen["ServiceAccountPatch/identities-orders-consumer-sa"].dependsOn).toStrictEqual([
             "identities-orders-consumer-association",
         ]);
-        expect(seen["ServiceAccountBinding/identities-orders-publisher"].dependsOn).toEqual([
+        expect(seen["ServiceAccountBinding/identities-orders-publisher"].dependsOn).toStrictEqual([
             "identities-pod-identity-agent",
         ]);
-        expect(seen["WorkloadRole/identities-shop-s3-reader"].dependsOn).toEqual(["identities-oidc-provider"]);
-        expect(seen["WorkloadRole/identities-events"].dependsOn).toEqual([]);
+        expect(seen["WorkloadRole/identities-shop-s3-reader"].dependsOn).toStrictEqual(["identities-oidc-provider"]);
+        expect(seen["WorkloadRole/identities-events"].dependsOn).toStrictEqual([]);
         expect(seen["ServiceAccountPatch/identities-shop-s3-reader-sa"].provider).toBe("identities-kubernetes");
     });
 
@@ -361,12 +361,12 @@ describe("WorkloadIdentities", () => {
         const [provider] = cloud.ofType(K8S_PROVIDER);
         expect(provider.name).toBe("identities-kubernetes");
         const { kubeconfig, ...rest } = provider.inputs;
-        expect(rest).toEqual({
+        expect(rest).toStrictEqual({
             clusterIdentifier: "arn:aws:eks:eu-west-1:111122223333:cluster/shop-dev",
             enableServerSideApply: "true",
         });
         const facts = exampleFacts("dev").cluster.cluster;
-        expect(JSON.parse(kubeconfig as string)).toEqual(
+        expect(JSON.parse(kubeconfig as string)).toStrictEqual(
             buildKubeconfig({
                 name: "shop-dev",
                 region: "eu-west-1",
@@ -378,7 +378,7 @@ describe("WorkloadIdentities", () => {
 
     it("uses a kubeconfig context when configured", async () => {
         const { cloud } = await declare({ ...BASE, kubernetes: { context: "shop-dev-admin" } });
-        expect(cloud.ofType(K8S_PROVIDER).map((p) => p.inputs)).toEqual([
+        expect(cloud.ofType(K8S_PROVIDER).map((p) => p.inputs)).toStrictEqual([
             {
                 context: "shop-dev-admin",
                 clusterIdentifier: "arn:aws:eks:eu-west-1:111122223333:cluster/shop-dev",
@@ -389,7 +389,7 @@ describe("WorkloadIdentities", () => {
 
     it("outputs each service account's role, binding and restart request", async () => {
         const { outputs } = await declare(BASE);
-        expect(outputs).toEqual({
+        expect(outputs).toStrictEqual({
             oidcProviderArn: PROVIDER_ARN,
             serviceAccounts: [
                 {
@@ -453,13 +453,13 @@ describe("WorkloadIdentities", () => {
         expect(problem).toContain(`https://${ISSUER}`);
         expect(problem).toContain("eks-al2023-migration:oidcProvider to {create: true}");
         expect(problem).toContain("eksctl utils associate-iam-oidc-provider");
-        expect(declaredResources(cloud)).toEqual([]);
+        expect(declaredResources(cloud)).toStrictEqual([]);
     });
 
     it("creates the OIDC provider when told to, and the IRSA roles trust it and wait for it", async () => {
         const facts = { ...exampleFacts("dev"), oidcProviderUrls: [] };
         const { cloud, outputs } = await declare({ ...BASE, oidcProvider: { create: true } }, facts);
-        expect(cloud.resource(OIDC_PROVIDER, "identities-oidc-provider").inputs).toEqual({
+        expect(cloud.resource(OIDC_PROVIDER, "identities-oidc-provider").inputs).toStrictEqual({
             url: `https://${ISSUER}`,
             clientIdLists: ["sts.amazonaws.com"],
             tags: TAGS,
@@ -468,7 +468,7 @@ describe("WorkloadIdentities", () => {
         const trust = JSON.parse(
             cloud.resource(ROLE, "identities-shop-s3-reader-role").inputs.assumeRolePolicy as string,
         );
-        expect(trust.Statement[0].Principal).toEqual({ Federated: PROVIDER_ARN });
+        expect(trust.Statement[0].Principal).toStrictEqual({ Federated: PROVIDER_ARN });
         expect(cloud.invokes.map((i) => i.token)).not.toContain(
             "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
         );
@@ -488,14 +488,15 @@ describe("WorkloadIdentities", () => {
             /^sharedRoles\[0\]: the trust policy of role shop-dev-tenants is \d+ characters, over the limit of 2048/,
         );
         expect(problem).toContain("tenants/tenant-0, tenants/tenant-1,");
-        expect(declaredResources(cloud)).toEqual([]);
+        expect(declaredResources(cloud)).toStrictEqual([]);
         const raised = await declare({ ...raw, trustPolicyMaxLength: 4096 });
         expect(raised.cloud.ofType(SA_PATCH)).toHaveLength(45);
     });
 
     it("declares nothing and looks nothing up without service accounts", async () => {
         const { cloud, outputs } = await declare({});
-        expect(declaredResources(cloud)).toEqual([]);
-        expect(outputs).toEqual({ serviceAccounts: [] });
+        expect(declaredResources(cloud)).toStrictEqual([]);
+        // No IRSA role, so the component has no OIDC provider ARN to give.
+        expect(outputs).toStrictEqual({ serviceAccounts: [], oidcProviderArn: undefined });
     });
 });

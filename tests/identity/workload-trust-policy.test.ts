@@ -26,7 +26,7 @@ describe("irsaTrustPolicy", () => {
             issuerHostPath: ISSUER,
             subjects: [{ namespace: "shop", name: "s3-reader" }],
         });
-        expect(roundTrip(document)).toEqual({
+        expect(roundTrip(document)).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -54,7 +54,7 @@ describe("irsaTrustPolicy", () => {
                 { namespace: "shop", name: "orders" },
             ],
         });
-        expect(roundTrip(document)).toEqual({
+        expect(roundTrip(document)).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -85,7 +85,7 @@ describe("irsaTrustPolicy", () => {
             ],
             namespaceWide: true,
         });
-        expect(roundTrip(document)).toEqual({
+        expect(roundTrip(document)).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -107,7 +107,7 @@ describe("irsaTrustPolicy", () => {
             issuerHostPath: CN_ISSUER,
             subjects: [{ namespace: "shop", name: "s3-reader" }],
         });
-        expect(roundTrip(document)).toEqual({
+        expect(roundTrip(document)).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -144,7 +144,7 @@ describe("provider ARN helpers", () => {
     it("builds and splits provider ARNs in every partition", () => {
         expect(oidcProviderArn("aws", "111122223333", `https://${ISSUER}`)).toBe(PROVIDER);
         expect(oidcProviderArn("aws-cn", "444455556666", `https://${CN_ISSUER}`)).toBe(CN_PROVIDER);
-        expect(parseOidcProviderArn(CN_PROVIDER)).toEqual({
+        expect(parseOidcProviderArn(CN_PROVIDER)).toStrictEqual({
             partition: "aws-cn",
             accountId: "444455556666",
             issuerHostPath: CN_ISSUER,
@@ -155,7 +155,7 @@ describe("provider ARN helpers", () => {
 
 describe("podIdentityTrustPolicy", () => {
     it("trusts pods.eks.amazonaws.com with AssumeRole and TagSession (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html)", () => {
-        expect(roundTrip(podIdentityTrustPolicy())).toEqual({
+        expect(roundTrip(podIdentityTrustPolicy())).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {

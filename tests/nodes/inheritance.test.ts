@@ -52,7 +52,7 @@ const AL2: Al2NodeGroupFacts = {
 describe("inheriting an AL2 node group's settings", () => {
     it("fills every setting the pool leaves out, without EKS- and eksctl-managed labels", () => {
         const result = inheritPool({ pool: DEFAULT_POOL, explicitKeys: new Set(["name", "scaling"]), al2: AL2 });
-        expect(result.pool).toEqual({
+        expect(result.pool).toStrictEqual({
             ...DEFAULT_POOL,
             amiType: "AL2023_x86_64_NVIDIA",
             instanceTypes: ["g5.2xlarge"],
@@ -62,7 +62,7 @@ describe("inheriting an AL2 node group's settings", () => {
             rootVolume: { sizeGiB: 100, type: "gp3", iops: 3000, throughput: 125 },
             update: { maxUnavailablePercentage: 25 },
         });
-        expect(result.provenance).toEqual({
+        expect(result.provenance).toStrictEqual({
             amiType: "inherited",
             instanceTypes: "inherited",
             capacityType: "inherited",
@@ -72,8 +72,8 @@ describe("inheriting an AL2 node group's settings", () => {
             securityGroupIds: "default",
             maxUnavailable: "inherited",
         });
-        expect(result.changes).toEqual([]);
-        expect(result.notes).toEqual([expect.stringContaining("device plugin")]);
+        expect(result.changes).toStrictEqual([]);
+        expect(result.notes).toStrictEqual([expect.stringContaining("device plugin")]);
     });
 
     it("keeps what the pool sets and lists what it drops or shrinks", () => {
@@ -88,12 +88,12 @@ describe("inheriting an AL2 node group's settings", () => {
             explicitKeys: new Set(["name", "scaling", "amiType", "labels", "taints", "rootVolume", "instanceTypes"]),
             al2: AL2,
         });
-        expect(result.pool).toEqual({
+        expect(result.pool).toStrictEqual({
             ...pool,
             capacityType: "SPOT",
             update: { maxUnavailablePercentage: 25 },
         });
-        expect(result.changes).toEqual([
+        expect(result.changes).toStrictEqual([
             "label workload changed from gpu to ml",
             "taint nvidia.com/gpu=true:NO_SCHEDULE dropped",
             "root volume smaller: 50 GiB instead of 100 GiB",
@@ -117,19 +117,19 @@ describe("inheriting an AL2 node group's settings", () => {
             },
             userData: { labels: { team: "ml" }, taints: [{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }] },
         });
-        expect(result.pool.labels).toEqual({ workload: "gpu", team: "ml" });
-        expect(result.pool.taints).toEqual([{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }]);
+        expect(result.pool.labels).toStrictEqual({ workload: "gpu", team: "ml" });
+        expect(result.pool.taints).toStrictEqual([{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }]);
         // Never below the AL2023 AMI's 20 GiB snapshot, whatever the AL2 disk was.
-        expect(result.pool.rootVolume).toEqual({
+        expect(result.pool.rootVolume).toStrictEqual({
             sizeGiB: 20,
             type: "gp3",
             iops: 3000,
             throughput: 125,
             kmsKeyId: "alias/nodes",
         });
-        expect(result.pool.securityGroupIds).toEqual(["sg-0123456789abcdef0"]);
+        expect(result.pool.securityGroupIds).toStrictEqual(["sg-0123456789abcdef0"]);
         expect(result.pool.amiType).toBe("AL2023_x86_64_STANDARD");
-        expect(result.notes).toEqual(["root volume type gp2 becomes gp3 (always encrypted)"]);
+        expect(result.notes).toStrictEqual(["root volume type gp2 becomes gp3 (always encrypted)"]);
     });
 
     it("leaves the AMI type to the config for a custom AMI node group", () => {

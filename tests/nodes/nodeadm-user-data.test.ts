@@ -49,8 +49,8 @@ describe("renderNodeadmUserData", () => {
 
     it("parses back to one NodeConfig with the cluster and no kubelet section when none is set", () => {
         const mime = parseMime(renderNodeadmUserData({ cluster: CLUSTER, kubeletFlags: [], kubeletConfig: {} }));
-        expect(mime.parts.map((part) => part.headers)).toEqual([{ "content-type": NODEADM_CONTENT_TYPE }]);
-        expect(nodeConfigs(renderNodeadmUserData({ cluster: CLUSTER }))).toEqual([
+        expect(mime.parts.map((part) => part.headers)).toStrictEqual([{ "content-type": NODEADM_CONTENT_TYPE }]);
+        expect(nodeConfigs(renderNodeadmUserData({ cluster: CLUSTER }))).toStrictEqual([
             { apiVersion: "node.eks.aws/v1alpha1", kind: "NodeConfig", spec: { cluster: CLUSTER } },
         ]);
     });
@@ -62,7 +62,7 @@ describe("renderNodeadmUserData", () => {
             kubeletConfig: { shutdownGracePeriod: "30s", evictionHard: { "memory.available": "200Mi" } },
             kubeletFlags: ["--image-gc-high-threshold=80", "--node-labels=a=b"],
         });
-        expect(nodeConfigs(userData)).toEqual([
+        expect(nodeConfigs(userData)).toStrictEqual([
             {
                 apiVersion: "node.eks.aws/v1alpha1",
                 kind: "NodeConfig",
@@ -84,12 +84,12 @@ describe("renderNodeadmUserData", () => {
     it("places shell scripts first, in order, and the NodeConfig last", () => {
         const scripts = ["#!/bin/bash\necho one\n", "#!/bin/sh\necho two"];
         const { parts } = parseMime(renderNodeadmUserData({ cluster: CLUSTER, preBootstrapScripts: scripts }));
-        expect(parts.map((part) => part.headers["content-type"])).toEqual([
+        expect(parts.map((part) => part.headers["content-type"])).toStrictEqual([
             SHELL_SCRIPT_CONTENT_TYPE,
             SHELL_SCRIPT_CONTENT_TYPE,
             NODEADM_CONTENT_TYPE,
         ]);
-        expect(parts.slice(0, 2).map((part) => part.body)).toEqual([
+        expect(parts.slice(0, 2).map((part) => part.body)).toStrictEqual([
             "#!/bin/bash\necho one\n",
             "#!/bin/sh\necho two\n",
         ]);
@@ -142,7 +142,7 @@ describe("renderNodeadmUserData", () => {
                 },
                 Spec: {},
             }),
-        ).toEqual([
+        ).toStrictEqual([
             "APIVersion",
             "spec.cluster.Name",
             "spec.kubelet.maxPods",

@@ -109,7 +109,7 @@ describe("NodeLaunchTemplate", () => {
             preBootstrapScripts: ["#!/bin/bash\nsysctl -w vm.max_map_count=262144\n"],
         });
         const { userData, ...inputs } = cloud.resource(LT, "general-lt").inputs;
-        expect(inputs).toEqual({
+        expect(inputs).toStrictEqual({
             namePrefix: "general-",
             description: "AL2023 nodes of pool general in EKS cluster shop-dev",
             updateDefaultVersion: true,
@@ -144,11 +144,11 @@ describe("NodeLaunchTemplate", () => {
 
         const mime = decodedUserData(cloud);
         expect(outputs.userData).toBe(mime);
-        expect(parseMime(mime).parts[0]).toEqual({
+        expect(parseMime(mime).parts[0]).toStrictEqual({
             headers: { "content-type": SHELL_SCRIPT_CONTENT_TYPE },
             body: "#!/bin/bash\nsysctl -w vm.max_map_count=262144\n",
         });
-        expect(nodeConfigs(mime)).toEqual([
+        expect(nodeConfigs(mime)).toStrictEqual([
             {
                 apiVersion: "node.eks.aws/v1alpha1",
                 kind: "NodeConfig",
@@ -166,7 +166,7 @@ describe("NodeLaunchTemplate", () => {
 
     it("adds the cluster security group first when the pool lists extra security groups", async () => {
         const { cloud } = await declarePool({ securityGroupIds: ["sg-0123456789abcdef0", "sg-0fedcba9876543210"] });
-        expect(cloud.resource(LT, "general-lt").inputs.vpcSecurityGroupIds).toEqual([
+        expect(cloud.resource(LT, "general-lt").inputs.vpcSecurityGroupIds).toStrictEqual([
             CLUSTER_SG,
             "sg-0123456789abcdef0",
             "sg-0fedcba9876543210",
@@ -176,7 +176,7 @@ describe("NodeLaunchTemplate", () => {
     it("sets no security groups and no image id by default", async () => {
         const { cloud } = await declarePool();
         const inputs = cloud.resource(LT, "general-lt").inputs;
-        expect(Object.keys(inputs).sort()).toEqual([
+        expect(Object.keys(inputs).sort()).toStrictEqual([
             "blockDeviceMappings",
             "description",
             "metadataOptions",
@@ -186,7 +186,7 @@ describe("NodeLaunchTemplate", () => {
             "updateDefaultVersion",
             "userData",
         ]);
-        expect(nodeConfigs(decodedUserData(cloud))).toEqual([
+        expect(nodeConfigs(decodedUserData(cloud))).toStrictEqual([
             { apiVersion: "node.eks.aws/v1alpha1", kind: "NodeConfig", spec: { cluster: CLUSTER } },
         ]);
     });
@@ -202,7 +202,7 @@ describe("Al2023NodeGroup", () => {
             taints: [{ key: "dedicated", value: "shop", effect: "NO_SCHEDULE" }],
         });
         const template = cloud.resource(LT, "general-lt");
-        expect(cloud.resource(NG, "general-ng").inputs).toEqual({
+        expect(cloud.resource(NG, "general-ng").inputs).toStrictEqual({
             clusterName: "shop-dev",
             nodeGroupNamePrefix: "general-",
             launchTemplate: { id: template.id, version: "1" },
@@ -230,7 +230,7 @@ describe("Al2023NodeGroup", () => {
         expect(inputs).not.toHaveProperty("amiType");
         expect(inputs).not.toHaveProperty("version");
         expect(inputs).not.toHaveProperty("releaseVersion");
-        expect(nodeConfigs(decodedUserData(cloud))).toEqual([
+        expect(nodeConfigs(decodedUserData(cloud))).toStrictEqual([
             { apiVersion: "node.eks.aws/v1alpha1", kind: "NodeConfig", spec: { cluster: CLUSTER } },
         ]);
     });
@@ -243,7 +243,7 @@ describe("Al2023NodeGroup", () => {
                 { key: "spot", effect: "PREFER_NO_SCHEDULE" },
             ],
         });
-        expect(nodeConfigs(decodedUserData(cloud))).toEqual([
+        expect(nodeConfigs(decodedUserData(cloud))).toStrictEqual([
             {
                 apiVersion: "node.eks.aws/v1alpha1",
                 kind: "NodeConfig",
@@ -254,7 +254,7 @@ describe("Al2023NodeGroup", () => {
             },
         ]);
         const withEksAmi = await declarePool({ taints: [{ key: "workload", value: "batch", effect: "NO_SCHEDULE" }] });
-        expect(nodeConfigs(decodedUserData(withEksAmi.cloud))).toEqual([
+        expect(nodeConfigs(decodedUserData(withEksAmi.cloud))).toStrictEqual([
             { apiVersion: "node.eks.aws/v1alpha1", kind: "NodeConfig", spec: { cluster: CLUSTER } },
         ]);
     });
@@ -264,12 +264,12 @@ describe("Al2023NodeGroup", () => {
             {},
             { scaling: { min: 0, desired: 0, max: 1 }, ignoreDesiredSizeChanges: true },
         );
-        expect(prepared.cloud.resource(NG, "general-ng").inputs.scalingConfig).toEqual({
+        expect(prepared.cloud.resource(NG, "general-ng").inputs.scalingConfig).toStrictEqual({
             minSize: 0,
             desiredSize: 0,
             maxSize: 1,
         });
-        expect(prepared.ignoreChanges[`${NG}/general-ng`]).toEqual(["scalingConfig.desiredSize"]);
+        expect(prepared.ignoreChanges[`${NG}/general-ng`]).toStrictEqual(["scalingConfig.desiredSize"]);
 
         const managed = await declarePool();
         expect(managed.ignoreChanges[`${NG}/general-ng`]).toBeUndefined();
@@ -304,12 +304,12 @@ describe("Al2023NodeGroup", () => {
         });
         await pulumi.runtime.disconnect();
         expect(errors.every((error) => pulumi.InputPropertiesError.isInstance(error))).toBe(true);
-        expect(errors.map((error) => (error as pulumi.InputPropertiesError).errors)).toEqual([
+        expect(errors.map((error) => (error as pulumi.InputPropertiesError).errors)).toStrictEqual([
             [{ propertyPath: "scaling", reason: "min 3, desired 2, max 4: need min ≤ desired ≤ max" }],
             [{ propertyPath: "scaling.max", reason: "0 is not allowed; a whole number ≥ 1" }],
         ]);
-        expect(cloud.ofType(NG)).toEqual([]);
-        expect(cloud.ofType("eks-al2023-migration:nodes:Al2023NodeGroup")).toEqual([]);
+        expect(cloud.ofType(NG)).toStrictEqual([]);
+        expect(cloud.ofType("eks-al2023-migration:nodes:Al2023NodeGroup")).toStrictEqual([]);
     });
 });
 
@@ -317,13 +317,13 @@ describe("NodeRole", () => {
     it("trusts EC2 and attaches the four worker node policies, named by policy", async () => {
         const { cloud, outputs } = await declarePool();
         const role = cloud.resource("aws:iam/role:Role", "general-role");
-        expect(role.inputs).toEqual({
+        expect(role.inputs).toStrictEqual({
             namePrefix: "shop-dev-node-",
             description: "EKS AL2023 worker nodes (general)",
             assumeRolePolicy: role.inputs.assumeRolePolicy,
             tags: { env: "dev" },
         });
-        expect(JSON.parse(role.inputs.assumeRolePolicy as string)).toEqual({
+        expect(JSON.parse(role.inputs.assumeRolePolicy as string)).toStrictEqual({
             Version: "2012-10-17",
             Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
         });
@@ -332,7 +332,7 @@ describe("NodeRole", () => {
             cloud
                 .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
                 .map(({ name, inputs }) => ({ name, inputs })),
-        ).toEqual(
+        ).toStrictEqual(
             [
                 "AmazonEKSWorkerNodePolicy",
                 "AmazonEKS_CNI_Policy",
@@ -356,6 +356,6 @@ describe("re-evaluation", () => {
         const recorded = async (): Promise<unknown> =>
             (await declarePool(pool)).cloud.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
         const first = await recorded();
-        expect(await recorded()).toEqual(first);
+        expect(await recorded()).toStrictEqual(first);
     });
 });

@@ -22,7 +22,7 @@ function problemsOf(pools: unknown): readonly string[] {
 
 describe("parsePools: valid pools", () => {
     it("fills every default of a minimal greenfield pool", () => {
-        expect(parsePool({})).toEqual({
+        expect(parsePool({})).toStrictEqual({
             name: "general",
             canarySize: 1,
             autoscaled: false,
@@ -79,7 +79,7 @@ describe("parsePools: valid pools", () => {
             tags: { team: "data" },
         };
         const { maxUnavailablePercentage, ...rest } = pool;
-        expect(parsePools([pool])).toEqual([
+        expect(parsePools([pool])).toStrictEqual([
             {
                 ...rest,
                 update: { maxUnavailablePercentage },
@@ -118,7 +118,7 @@ describe("parsePools: valid pools", () => {
         });
         expect(pool.subnetIds).toBeUndefined();
         expect(pool.customAmi).toBe("ami-0123456789abcdef0");
-        expect(pool.rootVolume).toEqual({
+        expect(pool.rootVolume).toStrictEqual({
             sizeGiB: 20,
             type: "gp3",
             iops: 3000,
@@ -137,7 +137,7 @@ describe("parsePools: valid pools", () => {
     });
 
     it("keeps zero values instead of replacing them with defaults", () => {
-        expect(parsePool({ scaling: { min: 0, desired: 0, max: 1 }, autoscaled: false }).scaling).toEqual({
+        expect(parsePool({ scaling: { min: 0, desired: 0, max: 1 }, autoscaled: false }).scaling).toStrictEqual({
             min: 0,
             desired: 0,
             max: 1,
@@ -723,7 +723,7 @@ describe("parsePools: one failing config per rule", () => {
             { ...BASE, legacyNodeGroup: "dev-general-al2" },
             { ...BASE, legacyNodeGroup: "dev-general-al2" },
         ]);
-        expect(problems).toEqual([
+        expect(problems).toStrictEqual([
             'pools[1].name: "general" is not allowed; each pool needs its own name (pools[0].name has it already)',
             'pools[1].legacyNodeGroup: "dev-general-al2" is not allowed; each pool needs its own legacyNodeGroup (pools[0].legacyNodeGroup has it already)',
         ]);
@@ -731,9 +731,9 @@ describe("parsePools: one failing config per rule", () => {
 
     it("requires pools to be a non-empty list of objects", () => {
         expect(() => parseConfig({ clusterName: "shop-dev" })).toThrow("pools: is required");
-        expect(problemsOf([])).toEqual(["pools: [] is not allowed; needs at least one pool"]);
-        expect(problemsOf("general")).toEqual(['pools: "general" is not allowed; expected a list']);
-        expect(problemsOf([3])).toEqual(["pools[0]: 3 is not allowed; expected an object (a YAML mapping)"]);
+        expect(problemsOf([])).toStrictEqual(["pools: [] is not allowed; needs at least one pool"]);
+        expect(problemsOf("general")).toStrictEqual(['pools: "general" is not allowed; expected a list']);
+        expect(problemsOf([3])).toStrictEqual(["pools[0]: 3 is not allowed; expected an object (a YAML mapping)"]);
     });
 
     it("reports every problem of every pool at once, with the pool's index", () => {
@@ -741,7 +741,7 @@ describe("parsePools: one failing config per rule", () => {
             { ...BASE, name: "a", imds: { hopLimit: 0 } },
             { ...BASE, name: "b", rootVolume: { iops: 1 } },
         ]);
-        expect(problems).toEqual([
+        expect(problems).toStrictEqual([
             "pools[0].imds.hopLimit: 0 is not allowed; allowed: 1 to 64 hops",
             "pools[1].rootVolume.iops: 1 is not allowed; allowed: 3000 to 80000 IOPS",
         ]);

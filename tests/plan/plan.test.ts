@@ -69,7 +69,7 @@ describe("offline plan of dev, every phase", () => {
         const doc = await plan("dev", "prepare");
         expect(doc.ok).toBe(true);
         // The documented, stable field names (README "Offline plan").
-        expect(Object.keys(doc)).toEqual([
+        expect(Object.keys(doc)).toStrictEqual([
             "version",
             "notice",
             "stack",
@@ -86,8 +86,8 @@ describe("offline plan of dev, every phase", () => {
         expect(JSON.stringify(await plan("dev", "prepare"))).toBe(JSON.stringify(doc));
         const general = pool(doc, "general");
         expect(general.assumedPreviousPhase).toBe("none");
-        expect(general.al2023.sizes).toEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
-        expect(general.legacy).toEqual({
+        expect(general.al2023.sizes).toStrictEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
+        expect(general.legacy).toStrictEqual({
             nodeGroupName: "dev-general-al2",
             amiType: "AL2_x86_64",
             instanceTypes: ["t3.large"],
@@ -100,7 +100,7 @@ describe("offline plan of dev, every phase", () => {
             import: "shop-dev:dev-general-al2",
             deleted: false,
         });
-        expect(doc.assumptions).toEqual([
+        expect(doc.assumptions).toStrictEqual([
             'pool "general" (planned phase prepare): first deployment, no cutover record; AL2 node group dev-general-al2 not adopted',
             MOCK_NAMES_ASSUMPTION,
         ]);
@@ -109,18 +109,18 @@ describe("offline plan of dev, every phase", () => {
     it("canary: AL2023 at canarySize (1), AL2 unchanged and not imported again", async () => {
         const general = pool(await plan("dev", "canary"), "general");
         expect(general.assumedPreviousPhase).toBe("prepare");
-        expect(general.al2023.sizes).toEqual({
+        expect(general.al2023.sizes).toStrictEqual({
             before: { min: 0, desired: 0, max: 1 },
             after: { min: 1, desired: 1, max: 4 },
         });
-        expect(general.legacy?.sizes.after).toEqual(LIVE.dev);
+        expect(general.legacy?.sizes.after).toStrictEqual(LIVE.dev);
         expect(general.legacy?.import).toBeUndefined();
         expect(general.legacy?.cordon).toBe(false);
     });
 
     it("shift: AL2023 full size, AL2 keeps its size with the legacy taint, cordoned, still protected", async () => {
         const general = pool(await plan("dev", "shift"), "general");
-        expect(general.al2023.sizes).toEqual({ before: { min: 1, desired: 1, max: 4 }, after: LIVE.dev });
+        expect(general.al2023.sizes).toStrictEqual({ before: { min: 1, desired: 1, max: 4 }, after: LIVE.dev });
         expect(general.legacy).toMatchObject({
             sizes: { before: LIVE.dev, after: LIVE.dev },
             taints: { before: [], after: [LEGACY_TAINT] },
@@ -147,7 +147,7 @@ describe("offline plan of dev, every phase", () => {
     it("decommission: AL2 deleted, AL2023 at full size", async () => {
         const doc = await plan("dev", "decommission");
         const general = pool(doc, "general");
-        expect(general.al2023.sizes.after).toEqual(LIVE.dev);
+        expect(general.al2023.sizes.after).toStrictEqual(LIVE.dev);
         expect(general.legacy).toMatchObject({
             sizes: { before: LIVE.dev, after: "deleted" },
             taints: { before: [], after: "deleted" },
@@ -162,7 +162,7 @@ describe("offline plan of dev, every phase", () => {
     it("shows the launch template, the decoded NodeConfig (cluster fields from the facts) and the identities", async () => {
         const doc = await plan("dev");
         const facts = exampleFacts("dev").cluster.cluster;
-        expect(pool(doc, "general").launchTemplate).toEqual({
+        expect(pool(doc, "general").launchTemplate).toStrictEqual({
             namePrefix: "general-",
             imds: { httpTokens: "required", hopLimit: 2, endpoint: "enabled" },
             rootVolume: {
@@ -191,7 +191,7 @@ describe("offline plan of dev, every phase", () => {
                 },
             },
         });
-        expect(doc.serviceAccounts.map((a) => [`${a.namespace}/${a.name}`, a.binding, a.trust])).toEqual([
+        expect(doc.serviceAccounts.map((a) => [`${a.namespace}/${a.name}`, a.binding, a.trust])).toStrictEqual([
             ["shop/invoice-reader", "irsa", { subjects: ["system:serviceaccount:shop:invoice-reader"], services: [] }],
             [
                 "kube-system/aws-load-balancer-controller",
@@ -211,7 +211,7 @@ describe("offline plan of dev, every phase", () => {
             },
             podIdentityAssociation: false,
         });
-        expect(invoice.restarts).toEqual([
+        expect(invoice.restarts).toStrictEqual([
             { kind: "Deployment", name: "invoice-api", annotation: expect.stringMatching(/^[0-9a-f]{16}$/) },
         ]);
         expect(doc.serviceAccounts[2]).toMatchObject({
@@ -237,7 +237,7 @@ describe("offline plan of prod, every phase", () => {
         }[phase];
         expect(general.phase).toBe(phase);
         expect(general.assumedPreviousPhase).toBe(phaseBefore(phase));
-        expect(general.al2023.sizes.after).toEqual(al2023After);
+        expect(general.al2023.sizes.after).toStrictEqual(al2023After);
         expect(general.al2023.protect).toBe(true);
         const legacyAfter = {
             prepare: LIVE.prodGeneral,
@@ -246,7 +246,7 @@ describe("offline plan of prod, every phase", () => {
             drain: { min: 0, desired: 0, max: 12 },
             decommission: "deleted",
         }[phase];
-        expect(general.legacy?.sizes).toEqual({ before: LIVE.prodGeneral, after: legacyAfter });
+        expect(general.legacy?.sizes).toStrictEqual({ before: LIVE.prodGeneral, after: legacyAfter });
         expect(general.legacy?.cordon).toBe(phase === "shift" || phase === "drain");
         expect(general.legacy?.drain).toBe(phase === "drain");
         expect(general.legacy?.protect).toBe(phase === "prepare" || phase === "canary" || phase === "shift");
@@ -257,8 +257,8 @@ describe("offline plan of prod, every phase", () => {
         // batch overrides the phase: always a first deployment in prepare.
         expect(batch.phase).toBe("prepare");
         expect(batch.assumedPreviousPhase).toBe("none");
-        expect(batch.al2023.sizes).toEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
-        expect(batch.al2023.taints).toEqual([BATCH_TAINT]);
+        expect(batch.al2023.sizes).toStrictEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
+        expect(batch.al2023.taints).toStrictEqual([BATCH_TAINT]);
         expect(batch.legacy).toMatchObject({
             sizes: { before: LIVE.prodBatch, after: LIVE.prodBatch },
             taints: { before: [BATCH_TAINT], after: [BATCH_TAINT] },
@@ -274,17 +274,17 @@ describe("offline plan of prod, every phase", () => {
     it("sets IMDS hop limit 2 for general and 1 for batch, and the KMS-encrypted volumes", async () => {
         const doc = await plan("prod");
         const kms = "arn:aws:kms:eu-west-1:444455556666:key/2f8c1a7e-5b3d-4c9e-8f61-0a7b3c2d1e4f";
-        expect(pool(doc, "general").launchTemplate.imds).toEqual({
+        expect(pool(doc, "general").launchTemplate.imds).toStrictEqual({
             httpTokens: "required",
             hopLimit: 2,
             endpoint: "enabled",
         });
-        expect(pool(doc, "batch").launchTemplate.imds).toEqual({
+        expect(pool(doc, "batch").launchTemplate.imds).toStrictEqual({
             httpTokens: "required",
             hopLimit: 1,
             endpoint: "enabled",
         });
-        expect(pool(doc, "general").launchTemplate.rootVolume).toEqual({
+        expect(pool(doc, "general").launchTemplate.rootVolume).toStrictEqual({
             deviceName: "/dev/xvda",
             type: "gp3",
             sizeGiB: 100,
@@ -295,7 +295,7 @@ describe("offline plan of prod, every phase", () => {
         });
         const facts = exampleFacts("prod").cluster.cluster;
         for (const name of ["general", "batch"]) {
-            expect(pool(doc, name).launchTemplate.userData.nodeConfig).toEqual({
+            expect(pool(doc, name).launchTemplate.userData.nodeConfig).toStrictEqual({
                 apiVersion: "node.eks.aws/v1alpha1",
                 kind: "NodeConfig",
                 spec: {
@@ -308,7 +308,7 @@ describe("offline plan of prod, every phase", () => {
                 },
             });
         }
-        expect(doc.serviceAccounts.map((a) => a.trust.subjects[0] ?? a.trust.services[0])).toEqual([
+        expect(doc.serviceAccounts.map((a) => a.trust.subjects[0] ?? a.trust.services[0])).toStrictEqual([
             "system:serviceaccount:shop:invoice-reader",
             "system:serviceaccount:kube-system:aws-load-balancer-controller",
             "pods.eks.amazonaws.com",
@@ -318,11 +318,11 @@ describe("offline plan of prod, every phase", () => {
     it("--from overrides the previous phase of pools that follow cutoverPhase only; a skip is refused", async () => {
         const doc = await plan("prod", "drain", ["--from", "canary"]);
         expect(doc.ok).toBe(false);
-        expect(doc.error?.problems).toEqual([
+        expect(doc.error?.problems).toStrictEqual([
             'cutoverPhase: "drain" is not allowed; pool "general" was last deployed in canary; move forward one ' +
                 "phase at a time: set cutoverPhase=shift first, or set cutoverAllowSkip: true",
         ]);
-        expect(doc.pools).toEqual([]);
+        expect(doc.pools).toStrictEqual([]);
         expect(doc.assumptions[1]).toBe(
             'pool "batch" (planned phase prepare): first deployment, no cutover record; AL2 node group prod-batch-al2 not adopted',
         );
@@ -334,8 +334,8 @@ describe("simulated previous deployment", () => {
         const facts = exampleFacts("prod");
         const config = { ...stackFileConfig("prod"), cutoverPhase: "shift" };
         const simulation = simulatePrevious({ stack: "prod", config, facts });
-        expect(simulation.previousPhases).toEqual({ general: "canary", batch: "none" });
-        expect(simulation.previousOutputs.cutover).toEqual({
+        expect(simulation.previousPhases).toStrictEqual({ general: "canary", batch: "none" });
+        expect(simulation.previousOutputs.cutover).toStrictEqual({
             version: 1,
             pools: {
                 general: {
@@ -347,7 +347,7 @@ describe("simulated previous deployment", () => {
                 },
             },
         });
-        expect(simulation.otherStacks).toEqual({
+        expect(simulation.otherStacks).toStrictEqual({
             "acme/eks-al2023-migration/dev": {
                 cutover: { version: 1, pools: { general: { phase: "shift", adopted: false } } },
             },
@@ -357,8 +357,8 @@ describe("simulated previous deployment", () => {
     it("--from none is a first deployment; an invalid config simulates nothing", () => {
         const facts = exampleFacts("dev");
         const first = simulatePrevious({ stack: "dev", config: stackFileConfig("dev"), facts, from: "none" });
-        expect(first.previousOutputs).toEqual({});
-        expect(simulatePrevious({ stack: "dev", config: { pools: 3 }, facts })).toEqual({
+        expect(first.previousOutputs).toStrictEqual({});
+        expect(simulatePrevious({ stack: "dev", config: { pools: 3 }, facts })).toStrictEqual({
             previousOutputs: {},
             otherStacks: {},
             previousPhases: {},
@@ -375,7 +375,7 @@ describe("simulated previous deployment", () => {
                     { Principal: { Service: "pods.eks.amazonaws.com" } },
                 ],
             }),
-        ).toEqual({ subjects: ["system:serviceaccount:a:*"], services: ["pods.eks.amazonaws.com"] });
+        ).toStrictEqual({ subjects: ["system:serviceaccount:a:*"], services: ["pods.eks.amazonaws.com"] });
     });
 });
 
@@ -387,7 +387,7 @@ describe("--facts with AWS-CLI-shaped files", () => {
         });
         const doc = await plan("prod", "prepare", ["--facts", dir]);
         expect(doc.facts).toBe(dir);
-        expect(pool(doc, "general").legacy?.sizes).toEqual({
+        expect(pool(doc, "general").legacy?.sizes).toStrictEqual({
             before: { min: 4, desired: 5, max: 10 },
             after: { min: 4, desired: 5, max: 10 },
         });
@@ -489,8 +489,10 @@ describe("npm run userdata", () => {
             ].join("\n"),
         );
         const mime = parseMime(cli.stdout);
-        expect(mime.parts.map((p) => p.headers["content-type"])).toEqual(["application/node.eks.aws"]);
-        expect(nodeConfigs(cli.stdout)).toEqual([pool(await plan("prod"), "batch").launchTemplate.userData.nodeConfig]);
+        expect(mime.parts.map((p) => p.headers["content-type"])).toStrictEqual(["application/node.eks.aws"]);
+        expect(nodeConfigs(cli.stdout)).toStrictEqual([
+            pool(await plan("prod"), "batch").launchTemplate.userData.nodeConfig,
+        ]);
     });
 
     it("names the pools there are for an unknown pool: exit 2", async () => {

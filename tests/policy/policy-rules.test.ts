@@ -471,6 +471,12 @@ describe("IAM trust rules", () => {
                 }),
             ),
         ).toHaveLength(1);
+        // The actions in another order, or repeated, are the same two actions.
+        expect(
+            podIdentityTrust(
+                role({ ...podIdentityStatement, Action: ["sts:TagSession", "sts:AssumeRole", "sts:TagSession"] }),
+            ),
+        ).toStrictEqual([]);
         expect(podIdentityTrust(role({ ...podIdentityStatement, Action: "sts:AssumeRole" }))).toEqual([
             'assumeRolePolicy.Statement[0].Action: "sts:AssumeRole" is not allowed on a Pod Identity role; use ' +
                 'exactly ["sts:AssumeRole", "sts:TagSession"]',

@@ -109,11 +109,11 @@ describe("the composed stack", () => {
 
     it("declares exactly the cutover resources of each phase (dev)", async () => {
         const shift = ok(await evaluateStack("dev", "shift", "canary"));
-        expect(names(shift, DYNAMIC)).toEqual(["general-legacy-cordon"]);
-        expect(names(shift, NODE_GROUP)).toEqual(["general-legacy", "general-ng"]);
+        expect(names(shift, DYNAMIC)).toStrictEqual(["general-legacy-cordon"]);
+        expect(names(shift, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
 
         const drain = ok(await evaluateStack("dev", "drain", "shift"));
-        expect(names(drain, DYNAMIC)).toEqual(["general-legacy-cordon", "general-legacy-drain"]);
+        expect(names(drain, DYNAMIC)).toStrictEqual(["general-legacy-cordon", "general-legacy-drain"]);
         const drainInputs = drain.resources.find((r) => r.name === "general-legacy-drain")!.inputs;
         expect(drainInputs).toMatchObject({
             nodeGroupName: "dev-general-al2",
@@ -127,15 +127,15 @@ describe("the composed stack", () => {
             protect: false,
             dependsOnCount: 1,
         });
-        expect(drain.resources.find((r) => r.name === "general-legacy")!.inputs.scalingConfig).toEqual({
+        expect(drain.resources.find((r) => r.name === "general-legacy")!.inputs.scalingConfig).toStrictEqual({
             minSize: 0,
             desiredSize: 0,
             maxSize: 4,
         });
 
         const decommission = ok(await evaluateStack("dev", "decommission", "drain"));
-        expect(names(decommission, DYNAMIC)).toEqual([]);
-        expect(names(decommission, NODE_GROUP)).toEqual(["general-ng"]);
+        expect(names(decommission, DYNAMIC)).toStrictEqual([]);
+        expect(names(decommission, NODE_GROUP)).toStrictEqual(["general-ng"]);
     });
 
     it("adopts by import only once: a later deployment declares the node group without import", async () => {
@@ -153,12 +153,12 @@ describe("the composed stack", () => {
 
     it("keeps the autoscaler's desired size on a re-run of the same phase, and applies a phase change", async () => {
         const rerun = ok(await evaluateStack("prod", "shift", "shift"));
-        expect(rerun.options.get(optionsKey(NODE_GROUP, "general-ng"))!.ignoreChanges).toEqual([
+        expect(rerun.options.get(optionsKey(NODE_GROUP, "general-ng"))!.ignoreChanges).toStrictEqual([
             "scalingConfig.desiredSize",
         ]);
         const moved = ok(await evaluateStack("prod", "shift", "canary"));
-        expect(moved.options.get(optionsKey(NODE_GROUP, "general-ng"))!.ignoreChanges).toEqual([]);
-        expect(moved.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toEqual({
+        expect(moved.options.get(optionsKey(NODE_GROUP, "general-ng"))!.ignoreChanges).toStrictEqual([]);
+        expect(moved.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toStrictEqual({
             minSize: 3,
             desiredSize: 6,
             maxSize: 12,
@@ -167,7 +167,7 @@ describe("the composed stack", () => {
 
     it("creates a node role only for a pool with neither nodeRoleArn nor a legacy node group", async () => {
         const withLegacy = ok(await evaluateStack("dev", "canary", "prepare"));
-        expect(names(withLegacy, "aws:iam/role:Role").filter((n) => n.startsWith("nodes"))).toEqual([]);
+        expect(names(withLegacy, "aws:iam/role:Role").filter((n) => n.startsWith("nodes"))).toStrictEqual([]);
         expect(withLegacy.resources.find((r) => r.name === "general-ng")!.inputs.nodeRoleArn).toBe(
             "arn:aws:iam::111122223333:role/shop-dev-node-role",
         );
@@ -185,7 +185,7 @@ describe("the composed stack", () => {
         expect(role).toBeDefined();
         const edge = greenfield.resources.find((r) => r.name === "edge-ng")!;
         expect(edge.inputs.nodeRoleArn).toMatch(/^arn:aws:iam::111122223333:role\//);
-        expect(edge.inputs.scalingConfig).toEqual({ minSize: 1, desiredSize: 1, maxSize: 2 });
+        expect(edge.inputs.scalingConfig).toStrictEqual({ minSize: 1, desiredSize: 1, maxSize: 2 });
     });
 
     it("gives byte-identical resource inputs when evaluated twice with the same config and facts", async () => {
@@ -193,13 +193,13 @@ describe("the composed stack", () => {
         const second = ok(await evaluateStack("prod", "drain", "shift"));
         const snapshot = (e: Evaluation) => JSON.stringify(e.resources.map((r) => [r.type, r.name, r.inputs]));
         expect(snapshot(second)).toBe(snapshot(first));
-        expect([...second.options.entries()]).toEqual([...first.options.entries()]);
+        expect([...second.options.entries()]).toStrictEqual([...first.options.entries()]);
     });
 
     it("fails before declaring anything when a guard refuses the phase", async () => {
         const skipped = await evaluateStack("dev", "drain", "canary");
         expect(String(skipped.error)).toContain('cutoverPhase: "drain" is not allowed');
-        expect(skipped.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+        expect(skipped.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toStrictEqual([]);
     });
 
     it("refuses a prod phase that dev has not completed", async () => {
@@ -228,7 +228,9 @@ describe("the composed stack", () => {
             program,
         });
         expect(String(evaluation.error)).toContain('may not move pool "general" to "canary"');
-        expect(evaluation.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+        expect(evaluation.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toStrictEqual(
+            [],
+        );
     });
 
     it("refuses a kubeconfig context that does not exist, before declaring anything", async () => {
@@ -260,7 +262,9 @@ describe("the composed stack", () => {
             expect(String(missing.error)).toContain(
                 'kubernetes.context: "shop-prod-admin" is not a context of the kubeconfig (shop-dev-admin)',
             );
-            expect(missing.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+            expect(missing.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toStrictEqual(
+                [],
+            );
 
             const present = ok(
                 await evaluateStack("dev", "shift", "canary", (config) => {
@@ -282,14 +286,14 @@ describe("the composed stack", () => {
 
     it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {
         const rollback = ok(await evaluateStack("dev", "canary", "shift"));
-        expect(names(rollback, DYNAMIC)).toEqual([]);
-        expect(rollback.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toEqual({
+        expect(names(rollback, DYNAMIC)).toStrictEqual([]);
+        expect(rollback.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toStrictEqual({
             minSize: 1,
             desiredSize: 2,
             maxSize: 4,
         });
         const legacy = rollback.resources.find((r) => r.name === "general-legacy")!.inputs;
-        expect(legacy.taints).toEqual([]);
+        expect(legacy.taints).toStrictEqual([]);
         const record = (rollback.outputs.cutover as { pools: Record<string, PoolCutoverRecord> }).pools.general;
         expect(record).toMatchObject({ phase: "canary", al2023HeldAtFullSize: true });
 

@@ -172,21 +172,21 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
             expect(run.failed).toBe(false);
         } else if (step.outcome === "failed") {
             expect(run.failed).toBe(true);
-            expect(run.cloud.failed).toEqual([step.fail]);
+            expect(run.cloud.failed).toStrictEqual([step.fail]);
         } else {
             expect(String(run.evaluation.error)).toMatch(step.outcome);
-            expect(run.evaluation.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:"))).toEqual([]);
+            expect(run.evaluation.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:"))).toStrictEqual([]);
         }
-        expect(recordText(run, pools)).toEqual(step.record);
+        expect(recordText(run, pools)).toStrictEqual(step.record);
         if (step.pools !== undefined) {
-            expect(Object.fromEntries(pools.map((pool) => [pool, poolText(run, pool)]))).toEqual(step.pools);
+            expect(Object.fromEntries(pools.map((pool) => [pool, poolText(run, pool)]))).toStrictEqual(step.pools);
         }
         if (step.sameInputsAs !== undefined) {
-            expect(declaredInputs(run)).toEqual(declaredInputs(runs.get(step.sameInputsAs)!));
+            expect(declaredInputs(run)).toStrictEqual(declaredInputs(runs.get(step.sameInputsAs)!));
         }
         if (step.change === "labels") {
             const ng = run.cloud.states.get(`${NODE_GROUP}::${pools[0]}-ng`)!.state;
-            expect(ng.labels).toEqual({ workload: "general", tier: "web" });
+            expect(ng.labels).toStrictEqual({ workload: "general", tier: "web" });
         }
     });
 }

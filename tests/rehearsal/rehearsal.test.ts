@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
 import program from "../../index";
 import { SAMPLE_WORKLOAD_SCRIPT } from "../../rehearsal/sample-workload";
@@ -111,7 +111,7 @@ describe("rehearsal mode", () => {
         const prepare = ok(await evaluateRehearsal("prepare", undefined));
         const subnet = (kind: string, zone: string) =>
             idOf(prepare, "aws:ec2/subnet:Subnet", `rehearsal-vpc-${kind}-eu-west-1${zone}`);
-        expect(find(prepare, EKS_CLUSTER, "rehearsal-eks")).toEqual({
+        expect(find(prepare, EKS_CLUSTER, "rehearsal-eks")).toStrictEqual({
             name: CLUSTER,
             version: "1.32",
             vpcId: idOf(prepare, "aws:ec2/vpc:Vpc", "rehearsal-vpc"),
@@ -124,7 +124,7 @@ describe("rehearsal mode", () => {
             kubernetesServiceIpAddressRange: "172.20.0.0/16",
             tags: { environment: "rehearsal", owner: "platform-team" },
         });
-        expect(prepare.options.get(optionsKey(NODE_GROUP, "general-legacy"))).toEqual({
+        expect(prepare.options.get(optionsKey(NODE_GROUP, "general-legacy"))).toStrictEqual({
             protect: true,
             ignoreChanges: [],
             dependsOnCount: 3,
@@ -133,7 +133,7 @@ describe("rehearsal mode", () => {
         // The rehearsal's node role (the mocks name a prefixed role after its resource name).
         expect(roleArn).toMatch(/^arn:aws:iam::111122223333:role\/rehearsal-nodes-role-/);
         expect(find(prepare, "aws:iam/role:Role", "rehearsal-nodes-role").namePrefix).toBe("shop-rehearsal-node-");
-        expect(find(prepare, NODE_GROUP, "general-legacy")).toEqual({
+        expect(find(prepare, NODE_GROUP, "general-legacy")).toStrictEqual({
             clusterName: CLUSTER,
             nodeGroupName: LEGACY,
             nodeRoleArn: roleArn,
@@ -152,12 +152,29 @@ describe("rehearsal mode", () => {
         // The AL2023 pool takes the AL2 node group's role and subnets, as on a real cluster, and waits for the cluster.
         const al2023 = find(prepare, NODE_GROUP, "general-ng");
         expect(al2023.nodeRoleArn).toBe(roleArn);
-        expect(al2023.subnetIds).toEqual([subnet("private", "a"), subnet("private", "b")]);
+        expect(al2023.subnetIds).toStrictEqual([subnet("private", "a"), subnet("private", "b")]);
         expect(prepare.options.get(optionsKey(NODE_GROUP, "general-ng"))!.dependsOnCount).toBe(3);
         // Nothing is read from an existing cluster: no getCluster, no getNodeGroup(s), no OIDC provider lookup.
         expect(
             prepare.invokes.map((i) => i.token).filter((t) => t.startsWith("aws:eks/") || t.includes("OpenId")),
-        ).toEqual([]);
+        ).toStrictEqual([]);
+    });
+
+    it("builds the VPC in the region's first two zones by name, whatever order AWS lists them in", async () => {
+        const answer = OfflineCloud.prototype.call;
+        vi.spyOn(OfflineCloud.prototype, "call").mockImplementation(function (this: OfflineCloud, args) {
+            if (args.token !== "aws:index/getAvailabilityZones:getAvailabilityZones") return answer.call(this, args);
+            const names = ["eu-west-1c", "eu-west-1a", "eu-west-1b"];
+            return { id: "eu-west-1", names, zoneIds: names, groupNames: names, state: "available" };
+        });
+        const prepare = ok(await evaluateRehearsal("prepare", undefined));
+        const subnets = prepare.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet");
+        expect(subnets.map((r) => [r.name, r.inputs.availabilityZone])).toStrictEqual([
+            ["rehearsal-vpc-public-eu-west-1a", "eu-west-1a"],
+            ["rehearsal-vpc-public-eu-west-1b", "eu-west-1b"],
+            ["rehearsal-vpc-private-eu-west-1a", "eu-west-1a"],
+            ["rehearsal-vpc-private-eu-west-1b", "eu-west-1b"],
+        ]);
     });
 
     it("evaluates in every phase after a one-step move, never importing the AL2 node group", async () => {
@@ -173,7 +190,7 @@ describe("rehearsal mode", () => {
 
     it("moves the created AL2 node group exactly as an adopted one: taint in shift, drain, then size 0", async () => {
         const shift = ok(await evaluateRehearsal("shift", "canary"));
-        expect(find(shift, NODE_GROUP, "general-legacy").taints).toEqual([
+        expect(find(shift, NODE_GROUP, "general-legacy").taints).toStrictEqual([
             { key: LEGACY_TAINT.key, value: LEGACY_TAINT.value, effect: LEGACY_TAINT.effect },
         ]);
         const drain = ok(await evaluateRehearsal("drain", "shift"));
@@ -184,7 +201,7 @@ describe("rehearsal mode", () => {
             minReadyNodes: 3,
             timeoutMinutes: 15,
         });
-        expect(find(drain, NODE_GROUP, "general-legacy").scalingConfig).toEqual({
+        expect(find(drain, NODE_GROUP, "general-legacy").scalingConfig).toStrictEqual({
             minSize: 0,
             desiredSize: 0,
             maxSize: 4,
@@ -196,14 +213,14 @@ describe("rehearsal mode", () => {
     it("runs a sample Deployment on the AL2 pool with a PodDisruptionBudget over its pods", async () => {
         const prepare = ok(await evaluateRehearsal("prepare", undefined));
         const labels = { app: "sample-app" };
-        expect(find(prepare, "kubernetes:policy/v1:PodDisruptionBudget", "rehearsal-sample-pdb")).toEqual({
+        expect(find(prepare, "kubernetes:policy/v1:PodDisruptionBudget", "rehearsal-sample-pdb")).toStrictEqual({
             apiVersion: "policy/v1",
             kind: "PodDisruptionBudget",
             metadata: { name: "sample-app", namespace: "rehearsal" },
             spec: { minAvailable: 2, selector: { matchLabels: labels } },
         });
         const deployment = find(prepare, "kubernetes:apps/v1:Deployment", "rehearsal-sample-deployment");
-        expect(deployment.spec).toEqual({
+        expect(deployment.spec).toStrictEqual({
             replicas: 3,
             selector: { matchLabels: labels },
             template: {
@@ -233,12 +250,12 @@ describe("rehearsal mode", () => {
                 },
             },
         });
-        expect(find(prepare, "aws:s3/bucket:Bucket", "rehearsal-sample-bucket")).toEqual({
+        expect(find(prepare, "aws:s3/bucket:Bucket", "rehearsal-sample-bucket")).toStrictEqual({
             bucket: BUCKET,
             forceDestroy: true,
             tags: { environment: "rehearsal", owner: "platform-team" },
         });
-        expect(find(prepare, "kubernetes:core/v1:ServiceAccount", "rehearsal-sample-sa")).toEqual({
+        expect(find(prepare, "kubernetes:core/v1:ServiceAccount", "rehearsal-sample-sa")).toStrictEqual({
             apiVersion: "v1",
             kind: "ServiceAccount",
             metadata: { name: "sample-app", namespace: "rehearsal" },
@@ -257,7 +274,7 @@ describe("rehearsal mode", () => {
             (r) => r.type === "aws:iam/role:Role" && r.name === "workloads-rehearsal-sample-app-role",
         )!;
         const issuer = String(eks.oidcIssuer);
-        expect(JSON.parse(String(role.inputs.assumeRolePolicy))).toEqual({
+        expect(JSON.parse(String(role.inputs.assumeRolePolicy))).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -284,7 +301,7 @@ describe("rehearsal mode", () => {
             "kubernetes:apps/v1:DeploymentPatch",
             "workloads-rehearsal-sample-app-restart-deployment-sample-app",
         );
-        expect(restart.metadata).toEqual({ name: "sample-app", namespace: "rehearsal" });
+        expect(restart.metadata).toStrictEqual({ name: "sample-app", namespace: "rehearsal" });
         // The identity step's provider waits for the sample workload (service account and Deployment exist first).
         expect(prepare.options.get(optionsKey("pulumi:providers:kubernetes", "rehearsal-kubernetes"))).toMatchObject({
             dependsOnCount: 1,
@@ -368,10 +385,14 @@ describe("rehearsal mode", () => {
                 .filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" || r.type === NODE_GROUP)
                 .map((r) => [r.type, r.name, r.inputs])
                 .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
-        expect(poolInputs(adopted).map(([, name]) => name)).toEqual(["general-legacy", "general-lt", "general-ng"]);
-        expect(poolInputs(rehearsal)).toEqual(poolInputs(adopted));
+        expect(poolInputs(adopted).map(([, name]) => name)).toStrictEqual([
+            "general-legacy",
+            "general-lt",
+            "general-ng",
+        ]);
+        expect(poolInputs(rehearsal)).toStrictEqual(poolInputs(adopted));
         const trust = (e: Evaluation) => find(e, "aws:iam/role:Role", "workloads-rehearsal-sample-app-role");
-        expect(trust(rehearsal)).toEqual(trust(adopted));
+        expect(trust(rehearsal)).toStrictEqual(trust(adopted));
     });
 
     it("checks the trust policy quota once the created cluster's issuer is known, with create's message", () => {
@@ -384,9 +405,9 @@ describe("rehearsal mode", () => {
             subjects: role.subjects,
             namespaceWide: false,
         });
-        expect(checkedIrsaTrustPolicy(role, { providerArn: provider, issuerUrl: issuer, maxLength: 2048 })).toEqual(
-            document,
-        );
+        expect(
+            checkedIrsaTrustPolicy(role, { providerArn: provider, issuerUrl: issuer, maxLength: 2048 }),
+        ).toStrictEqual(document);
         const message = checkTrustPolicyLength(role, document, 200)!;
         expect(message).toContain("serviceAccounts[0]: the trust policy of role shop-rehearsal-");
         expect(() =>
@@ -441,7 +462,9 @@ describe("rehearsal mode", () => {
             program,
         });
         expect(String(evaluation.error)).toContain('rehearsal.kubernetesVersion: "1.33"');
-        expect(evaluation.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toEqual([]);
+        expect(evaluation.resources.map((r) => r.type).filter((t) => !t.startsWith("pulumi:pulumi:"))).toStrictEqual(
+            [],
+        );
     });
 
     it("is off without the rehearsal key or with enabled: false", () => {
@@ -450,7 +473,7 @@ describe("rehearsal mode", () => {
         expect(parseConfig(without).rehearsal).toBeUndefined();
         const disabled = { ...(rehearsal as object), enabled: false };
         expect(parseConfig({ ...config, rehearsal: disabled }).rehearsal).toBeUndefined();
-        expect(parseConfig(config).rehearsal).toEqual({
+        expect(parseConfig(config).rehearsal).toStrictEqual({
             kubernetesVersion: "1.32",
             legacyNodeGroup: { name: LEGACY, instanceTypes: ["t3.medium"], scaling: { min: 2, desired: 3, max: 4 } },
             sampleWorkload: {

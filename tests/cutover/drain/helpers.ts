@@ -3,7 +3,9 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { kubeApi, type Backoff } from "../../../cutover/drain/node-drain";
 import type { CallContext, RequestPolicy, RequestTimer } from "../../../cutover/drain/api-calls";
 import type { DrainOptions } from "../../../cutover/drain/drain-run";
+import { NodeGroupCordon, NodeGroupDrain } from "../../../cutover/drain/node-group-drain";
 import { FAKE_TOKEN, FakeKube, type FakeNode } from "../../fakes/kube-api";
+import { exampleFacts, runProgram, useOfflineCloud } from "../../fakes/mocks";
 
 /** The node groups of the tests. */
 export const AL2 = "dev-general-al2";
@@ -132,4 +134,27 @@ export async function failure(promise: Promise<unknown>): Promise<Error & { id?:
         },
         (e: Error) => e,
     );
+}
+
+/**
+ * Declares a NodeGroupCordon and a NodeGroupDrain (AL2 into AL2023, at least 2 ready nodes, 20 minutes) under the
+ * mocks and returns the dynamic resources the engine would get, in order: their names and inputs, with the serialized
+ * provider in `__provider` exactly as the SDK produces it.
+ */
+export async function declaredProviders(
+    kubeconfig: string,
+): Promise<{ name: string; inputs: Record<string, unknown> }[]> {
+    const cloud = await useOfflineCloud(exampleFacts("dev"));
+    await runProgram(async () => {
+        const cordon = new NodeGroupCordon("general-cordon", { kubeconfig, nodeGroupName: AL2 });
+        const drain = new NodeGroupDrain(
+            "general-drain",
+            { kubeconfig, nodeGroupName: AL2, readyNodeGroupName: AL2023, minReadyNodes: 2, timeoutMinutes: 20 },
+            { dependsOn: [cordon] },
+        );
+        return { drained: drain.evictedPods };
+    });
+    return cloud
+        .ofType("pulumi-nodejs:dynamic:Resource")
+        .map((r) => ({ name: r.name, inputs: r.inputs as Record<string, unknown> }));
 }

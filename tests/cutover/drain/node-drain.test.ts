@@ -92,7 +92,7 @@ describe("drain decisions", () => {
             ],
         ];
         for (const [selector, expected] of table)
-            expect([selector, selectorMatches(selector, labels)]).toEqual([selector, expected]);
+            expect([selector, selectorMatches(selector, labels)]).toStrictEqual([selector, expected]);
     });
 
     it("names the PDBs of the pod's namespace that select it", () => {
@@ -104,11 +104,13 @@ describe("drain decisions", () => {
             { metadata: { name: "web", namespace: "shop" }, spec: { selector: { matchLabels: { app: "web" } } } },
             { metadata: { name: "api", namespace: "other" }, spec: { selector: { matchLabels: { app: "api" } } } },
         ];
-        expect(matchingPdbs(api, pdbs)).toEqual(["shop/all", "shop/api"]);
+        expect(matchingPdbs(api, pdbs)).toStrictEqual(["shop/all", "shop/api"]);
     });
 
     it("backs off exponentially up to the cap", () => {
-        expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n, BACKOFF))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+        expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n, BACKOFF))).toStrictEqual([
+            1000, 2000, 4000, 8000, 8000, 8000,
+        ]);
     });
 
     it("counts only Ready, schedulable nodes", () => {
@@ -116,22 +118,20 @@ describe("drain decisions", () => {
             spec: { unschedulable },
             status: { conditions: [{ type: "Ready", status: ready }] },
         });
-        expect([node("True"), node("True", true), node("False"), node("Unknown"), {}].map(isReadySchedulable)).toEqual([
-            true,
-            false,
-            false,
-            false,
-            false,
-        ]);
+        expect(
+            [node("True"), node("True", true), node("False"), node("Unknown"), {}].map(isReadySchedulable),
+        ).toStrictEqual([true, false, false, false, false]);
     });
 
     it("keeps ownership of nodes it cordoned when cordoning again, and releases nodes that left", () => {
-        expect(handOverCordon(["a", "b", "gone"], { cordoned: ["c"], alreadyCordoned: ["a", "b", "x"] })).toEqual({
-            cordoned: ["a", "b", "c"],
-            alreadyCordoned: ["x"],
-            release: ["gone"],
-        });
-        expect(handOverCordon(["old-1"], { cordoned: ["new-1"], alreadyCordoned: [] })).toEqual({
+        expect(handOverCordon(["a", "b", "gone"], { cordoned: ["c"], alreadyCordoned: ["a", "b", "x"] })).toStrictEqual(
+            {
+                cordoned: ["a", "b", "c"],
+                alreadyCordoned: ["x"],
+                release: ["gone"],
+            },
+        );
+        expect(handOverCordon(["old-1"], { cordoned: ["new-1"], alreadyCordoned: [] })).toStrictEqual({
             cordoned: ["new-1"],
             alreadyCordoned: [],
             release: ["old-1"],
@@ -160,9 +160,12 @@ describe("cordon against the fake API", () => {
             ],
         });
         const api = testContext();
-        expect(await cordonNodeGroup(api, AL2)).toEqual({ cordoned: ["al2-a", "al2-c"], alreadyCordoned: ["al2-b"] });
+        expect(await cordonNodeGroup(api, AL2)).toStrictEqual({
+            cordoned: ["al2-a", "al2-c"],
+            alreadyCordoned: ["al2-b"],
+        });
         const patches = fake.requests.filter((r) => r.method === "PATCH");
-        expect(patches).toEqual(
+        expect(patches).toStrictEqual(
             ["al2-a", "al2-c"].map((n) => ({
                 method: "PATCH",
                 path: `/api/v1/nodes/${n}`,
@@ -172,7 +175,7 @@ describe("cordon against the fake API", () => {
                 status: 200,
             })),
         );
-        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toEqual([
+        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toStrictEqual([
             ["al2-a", true],
             ["al2-b", true],
             ["al2-c", true],
@@ -180,14 +183,14 @@ describe("cordon against the fake API", () => {
         ]);
 
         fake.nodes = fake.nodes.filter((n) => n.name !== "al2-c");
-        expect(await uncordonNodes(api, ["al2-a", "al2-c"])).toEqual(["al2-a"]);
+        expect(await uncordonNodes(api, ["al2-a", "al2-c"])).toStrictEqual(["al2-a"]);
         expect(
             fake.requests
                 .filter((r) => r.method === "PATCH")
                 .slice(2)
                 .map((r) => r.body),
-        ).toEqual([{ spec: { unschedulable: null } }, { spec: { unschedulable: null } }]);
-        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toEqual([
+        ).toStrictEqual([{ spec: { unschedulable: null } }, { spec: { unschedulable: null } }]);
+        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toStrictEqual([
             ["al2-a", false],
             ["al2-b", true],
             ["al2023-a", false],
@@ -234,7 +237,7 @@ describe("drain against the fake API", () => {
         const time = fakeTime();
         const summary = await drainNodeGroup(...drainOptions(time));
 
-        expect(summary).toEqual({
+        expect(summary).toStrictEqual({
             cordoned: ["al2-a", "al2-b"],
             alreadyCordoned: [],
             evicted: ["shop/api-1", "shop/api-2", "shop/cache-0"],
@@ -245,15 +248,15 @@ describe("drain against the fake API", () => {
             emptyDirPods: ["shop/cache-0"],
             unmanaged: [],
         });
-        expect(fake.podsOn("al2-a")).toEqual(["kube-system/aws-node-x1"]);
-        expect(fake.podsOn("al2-b")).toEqual(["kube-system/kube-proxy-al2-b", "batch/report-done"]);
-        expect(fake.podsOn("al2023-a")).toEqual(["shop/api-1-r", "shop/api-2-r"]);
+        expect(fake.podsOn("al2-a")).toStrictEqual(["kube-system/aws-node-x1"]);
+        expect(fake.podsOn("al2-b")).toStrictEqual(["kube-system/kube-proxy-al2-b", "batch/report-done"]);
+        expect(fake.podsOn("al2023-a")).toStrictEqual(["shop/api-1-r", "shop/api-2-r"]);
 
         const evictions = fake.writes().filter((w) => w.method === "POST");
         const api2 = evictions.filter((w) => w.path.endsWith("/api-2/eviction")).map((w) => w.status);
         expect(api2.slice(0, -1).every((s) => s === 429) && api2.length > 1).toBe(true);
         expect(api2[api2.length - 1]).toBe(201);
-        expect(evictions.filter((w) => /aws-node|kube-proxy|report-done/.test(w.path))).toEqual([]);
+        expect(evictions.filter((w) => /aws-node|kube-proxy|report-done/.test(w.path))).toStrictEqual([]);
         expect(time.sleeps.length).toBeGreaterThan(0);
         expect(time.sleeps.every((ms) => ms >= 1 && ms <= BACKOFF.pollMs)).toBe(true);
     });
@@ -298,14 +301,14 @@ describe("drain against the fake API", () => {
                 `drainTimeoutMinutes, then run pulumi up again.`,
         );
         expect(time.clock()).toBe(T0 + 60_000);
-        expect(fake.podsOn("al2-a")).toEqual(["shop/singleton-0"]);
-        expect(fake.podsOn("al2-b")).toEqual(["shop/stuck-finalizer"]);
+        expect(fake.podsOn("al2-a")).toStrictEqual(["shop/singleton-0"]);
+        expect(fake.podsOn("al2-b")).toStrictEqual(["shop/stuck-finalizer"]);
         expect(
             fake
                 .writes()
                 .filter((w) => w.path.endsWith("/singleton-0/eviction"))
                 .map((w) => w.status),
-        ).toEqual(Array(10).fill(429));
+        ).toStrictEqual(Array(10).fill(429));
     });
 
     it("refuses to start when the new node group has too few Ready nodes, touching nothing", async () => {
@@ -325,7 +328,7 @@ describe("drain against the fake API", () => {
         );
         fake.nodes = fake.nodes.filter((n) => n.nodeGroup === AL2);
         await expect(drainNodeGroup(...drainOptions(time))).rejects.toThrow(`has 0 Ready schedulable node(s) of 0`);
-        expect(fake.writes()).toEqual([]);
+        expect(fake.writes()).toStrictEqual([]);
         expect(fake.node("al2-a").unschedulable).toBe(false);
     });
 
@@ -339,7 +342,7 @@ describe("drain against the fake API", () => {
             ],
         });
         const first = await drainNodeGroup(...drainOptions(fakeTime()));
-        expect(first).toEqual({
+        expect(first).toStrictEqual({
             cordoned: ["al2-b"],
             alreadyCordoned: ["al2-a"],
             evicted: ["shop/api-1", "shop/api-2"],
@@ -350,7 +353,7 @@ describe("drain against the fake API", () => {
 
         fake.requests = [];
         const time = fakeTime();
-        expect(await drainNodeGroup(...drainOptions(time))).toEqual({
+        expect(await drainNodeGroup(...drainOptions(time))).toStrictEqual({
             cordoned: [],
             alreadyCordoned: ["al2-a", "al2-b"],
             evicted: [],
@@ -358,8 +361,8 @@ describe("drain against the fake API", () => {
             emptyDirPods: [],
             unmanaged: [],
         });
-        expect(fake.writes()).toEqual([]);
-        expect(time.sleeps).toEqual([]);
+        expect(fake.writes()).toStrictEqual([]);
+        expect(time.sleeps).toStrictEqual([]);
     });
 
     it("treats a pod deleted before its eviction as gone, and fails on other eviction errors", async () => {
@@ -367,8 +370,8 @@ describe("drain against the fake API", () => {
             nodes: clusterNodes(),
             pods: [{ namespace: "shop", name: "api-1", nodeName: "al2-a", vanishes: true }],
         });
-        expect((await drainNodeGroup(...drainOptions(fakeTime()))).evicted).toEqual(["shop/api-1"]);
-        expect(fake.writes().filter((w) => w.method === "POST")).toEqual([
+        expect((await drainNodeGroup(...drainOptions(fakeTime()))).evicted).toStrictEqual(["shop/api-1"]);
+        expect(fake.writes().filter((w) => w.method === "POST")).toStrictEqual([
             { method: "POST", path: "/api/v1/namespaces/shop/pods/api-1/eviction", status: 404 },
         ]);
 
@@ -425,18 +428,18 @@ describe("drain refusals against the fake API", () => {
             (e: Error) => e,
         );
         expect(error?.message).toBe(UNMANAGED_REFUSAL);
-        expect(fake.writes()).toEqual([
+        expect(fake.writes()).toStrictEqual([
             { method: "PATCH", path: "/api/v1/nodes/al2-a", status: 200 },
             { method: "PATCH", path: "/api/v1/nodes/al2-b", status: 200 },
         ]);
         expect(fake.pods.length).toBe(6);
-        expect(time.sleeps).toEqual([]);
+        expect(time.sleeps).toStrictEqual([]);
     });
 
     it("evicts pods without a controller when allowed, and lists them", async () => {
         withBarePods();
         const summary = await drainNodeGroup(...drainOptions(fakeTime(), { evictUnmanagedPods: true }));
-        expect(summary).toEqual({
+        expect(summary).toStrictEqual({
             cordoned: ["al2-a", "al2-b"],
             alreadyCordoned: [],
             evicted: ["default/one-off", "shop/api-1", "tools/debug-shell"],
@@ -447,8 +450,8 @@ describe("drain refusals against the fake API", () => {
             emptyDirPods: ["default/one-off"],
             unmanaged: ["default/one-off", "tools/debug-shell"],
         });
-        expect(fake.podsOn("al2-a")).toEqual(["kube-system/aws-node-x1"]);
-        expect(fake.podsOn("al2-b")).toEqual(["kube-system/kube-proxy-al2-b", "batch/report-done"]);
+        expect(fake.podsOn("al2-a")).toStrictEqual(["kube-system/aws-node-x1"]);
+        expect(fake.podsOn("al2-b")).toStrictEqual(["kube-system/kube-proxy-al2-b", "batch/report-done"]);
     });
 
     it("stops when a pod without a controller appears during the drain, saying what was evicted", async () => {
@@ -467,7 +470,7 @@ describe("drain refusals against the fake API", () => {
             `refused: 1 pod(s) have no controller, so nothing would recreate them after eviction:\n` +
                 `  - tools/pinned on node al2-b\n1 pod(s) had been evicted before; the nodes stay cordoned.`,
         );
-        expect(fake.writes().filter((w) => w.method === "POST")).toEqual([
+        expect(fake.writes().filter((w) => w.method === "POST")).toStrictEqual([
             { method: "POST", path: "/api/v1/namespaces/shop/pods/api-1/eviction", status: 201 },
         ]);
     });
@@ -498,12 +501,12 @@ describe("drain refusals against the fake API", () => {
                 `1 pod(s) had been evicted before; no further eviction was attempted and the nodes stay cordoned. Fix ` +
                 `the overlapping budgets so that at most one selects each pod, then run pulumi up again.`,
         );
-        expect(fake.writes().filter((w) => w.method === "POST")).toEqual([
+        expect(fake.writes().filter((w) => w.method === "POST")).toStrictEqual([
             { method: "POST", path: "/api/v1/namespaces/shop/pods/api-1/eviction", status: 201 },
             { method: "POST", path: "/api/v1/namespaces/shop/pods/web-1/eviction", status: 500 },
         ]);
-        expect(fake.podsOn("al2-b")).toEqual(["shop/web-1", "shop/web-2"]);
-        expect(time.sleeps).toEqual([]);
+        expect(fake.podsOn("al2-b")).toStrictEqual(["shop/web-1", "shop/web-2"]);
+        expect(time.sleeps).toStrictEqual([]);
     });
 });
 
@@ -543,7 +546,7 @@ describe("drain concurrency and budgets that cannot be listed", () => {
         expect(summary.evicted).toHaveLength(6);
         expect(most).toBe(4);
         // All six in the first pass: no sleep was needed.
-        expect(time.sleeps).toEqual([]);
+        expect(time.sleeps).toStrictEqual([]);
     });
 
     it("goes on when the budgets cannot be listed, and says so in the log and the timeout error", async () => {

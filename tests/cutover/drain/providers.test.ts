@@ -2,15 +2,12 @@ import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-    NodeGroupCordon,
-    NodeGroupDrain,
     cordonProvider,
     drainProvider,
     type CordonOutputs,
     type DrainOutputs,
 } from "../../../cutover/drain/node-group-drain";
-import { exampleFacts, runProgram, useOfflineCloud } from "../../fakes/mocks";
-import { AL2, AL2023, clusterNodes, fake, kubeconfigYaml, startFake } from "./helpers";
+import { AL2, AL2023, clusterNodes, declaredProviders, fake, kubeconfigYaml, startFake } from "./helpers";
 
 beforeAll(startFake);
 afterAll(() => fake.stop());
@@ -22,21 +19,23 @@ describe("dynamic providers", () => {
         const inputs = { kubeconfig: kubeconfigYaml(), nodeGroupName: AL2 };
         const created = await cordonProvider.create(inputs);
         const outs = created.outs as CordonOutputs;
-        expect(created).toEqual({
+        expect(created).toStrictEqual({
             id: `cordon/${AL2}`,
             outs: { ...inputs, cordonedNodes: ["al2-a"], alreadyCordonedNodes: ["al2-b"] },
         });
 
-        expect(await cordonProvider.diff!(created.id, outs, inputs)).toEqual({ changes: false });
-        expect(await cordonProvider.diff!(created.id, outs, { ...inputs, kubeconfig: "other" })).toEqual({
+        expect(await cordonProvider.diff!(created.id, outs, inputs)).toStrictEqual({ changes: false });
+        expect(await cordonProvider.diff!(created.id, outs, { ...inputs, kubeconfig: "other" })).toStrictEqual({
             changes: false,
         });
-        expect(await cordonProvider.diff!(created.id, outs, { ...inputs, nodeGroupName: "prod-batch-al2" })).toEqual({
+        expect(
+            await cordonProvider.diff!(created.id, outs, { ...inputs, nodeGroupName: "prod-batch-al2" }),
+        ).toStrictEqual({
             changes: true,
         });
 
         await cordonProvider.delete!(created.id, outs);
-        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toEqual([
+        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toStrictEqual([
             ["al2-a", false],
             ["al2-b", true],
             ["al2023-a", false],
@@ -52,18 +51,18 @@ describe("dynamic providers", () => {
             ...inputs,
             nodeGroupName: AL2023,
         });
-        expect(updated.outs).toEqual({
+        expect(updated.outs).toStrictEqual({
             ...inputs,
             nodeGroupName: AL2023,
             cordonedNodes: ["al2023-a"],
             alreadyCordonedNodes: [],
         });
-        expect(fake.writes().map((w) => w.path)).toEqual([
+        expect(fake.writes().map((w) => w.path)).toStrictEqual([
             "/api/v1/nodes/al2023-a",
             "/api/v1/nodes/al2-a",
             "/api/v1/nodes/al2-b",
         ]);
-        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toEqual([
+        expect(fake.nodes.map((n) => [n.name, n.unschedulable])).toStrictEqual([
             ["al2-a", false],
             ["al2-b", false],
             ["al2023-a", true],
@@ -85,7 +84,7 @@ describe("dynamic providers", () => {
         };
         const created = await drainProvider.create(inputs);
         const outs = created.outs as DrainOutputs;
-        expect(created).toEqual({
+        expect(created).toStrictEqual({
             id: `drain/${AL2}`,
             outs: {
                 ...inputs,
@@ -97,30 +96,32 @@ describe("dynamic providers", () => {
             },
         });
 
-        expect(await drainProvider.diff!(created.id, outs, inputs)).toEqual({ changes: false });
+        expect(await drainProvider.diff!(created.id, outs, inputs)).toStrictEqual({ changes: false });
         expect(
             await drainProvider.diff!(created.id, outs, { ...inputs, kubeconfig: "other", timeoutMinutes: 45 }),
-        ).toEqual({ changes: false });
+        ).toStrictEqual({ changes: false });
         expect(
             await drainProvider.diff!(created.id, outs, { ...inputs, readyNodeGroupName: "dev-other-al2023" }),
-        ).toEqual({ changes: true });
-        expect(await drainProvider.diff!(created.id, outs, { ...inputs, minReadyNodes: 2 })).toEqual({ changes: true });
-        expect(await drainProvider.diff!(created.id, outs, { ...inputs, evictUnmanagedPods: true })).toEqual({
+        ).toStrictEqual({ changes: true });
+        expect(await drainProvider.diff!(created.id, outs, { ...inputs, minReadyNodes: 2 })).toStrictEqual({
+            changes: true,
+        });
+        expect(await drainProvider.diff!(created.id, outs, { ...inputs, evictUnmanagedPods: true })).toStrictEqual({
             changes: true,
         });
         // The state of a drain made before the input existed has no evictUnmanagedPods.
         const before: DrainOutputs = { ...outs };
         delete (before as { evictUnmanagedPods?: boolean }).evictUnmanagedPods;
-        expect(await drainProvider.diff!(created.id, before, { ...inputs, evictUnmanagedPods: true })).toEqual({
+        expect(await drainProvider.diff!(created.id, before, { ...inputs, evictUnmanagedPods: true })).toStrictEqual({
             changes: true,
         });
-        expect(await drainProvider.diff!(created.id, { ...outs, evictUnmanagedPods: true }, inputs)).toEqual({
+        expect(await drainProvider.diff!(created.id, { ...outs, evictUnmanagedPods: true }, inputs)).toStrictEqual({
             changes: false,
         });
-        expect(await drainProvider.diff!(created.id, before, inputs)).toEqual({ changes: false });
+        expect(await drainProvider.diff!(created.id, before, inputs)).toStrictEqual({ changes: false });
 
         const updated = await drainProvider.update!(created.id, outs, { ...inputs, minReadyNodes: 0 });
-        expect(updated.outs).toEqual({
+        expect(updated.outs).toStrictEqual({
             ...inputs,
             minReadyNodes: 0,
             // Still the drain's own: a later delete uncordons them.
@@ -134,7 +135,7 @@ describe("dynamic providers", () => {
         fake.requests = [];
         fake.nodes = fake.nodes.filter((n) => n.name !== "al2-b");
         await drainProvider.delete!(created.id, updated.outs as DrainOutputs);
-        expect(fake.writes()).toEqual([
+        expect(fake.writes()).toStrictEqual([
             { method: "PATCH", path: "/api/v1/nodes/al2-a", status: 200 },
             { method: "PATCH", path: "/api/v1/nodes/al2-b", status: 404 },
         ]);
@@ -157,7 +158,7 @@ describe("dynamic provider refusals", () => {
             evictUnmanagedPods: false,
         };
         await expect(drainProvider.create(inputs)).rejects.toThrow(`  - tools/debug-shell on node al2-a\n`);
-        expect(fake.podsOn("al2-a")).toEqual(["tools/debug-shell"]);
+        expect(fake.podsOn("al2-a")).toStrictEqual(["tools/debug-shell"]);
 
         const allowed = { ...inputs, evictUnmanagedPods: true };
         const olds: DrainOutputs = {
@@ -168,9 +169,9 @@ describe("dynamic provider refusals", () => {
             emptyDirPods: [],
             unmanagedPods: [],
         };
-        expect(await drainProvider.diff!(`drain/${AL2}`, olds, allowed)).toEqual({ changes: true });
+        expect(await drainProvider.diff!(`drain/${AL2}`, olds, allowed)).toStrictEqual({ changes: true });
         const updated = await drainProvider.update!(`drain/${AL2}`, olds, allowed);
-        expect(updated.outs).toEqual({
+        expect(updated.outs).toStrictEqual({
             ...allowed,
             cordonedNodes: [],
             evictedPods: ["tools/debug-shell"],
@@ -178,7 +179,7 @@ describe("dynamic provider refusals", () => {
             emptyDirPods: [],
             unmanagedPods: ["tools/debug-shell"],
         });
-        expect(fake.podsOn("al2-a")).toEqual([]);
+        expect(fake.podsOn("al2-a")).toStrictEqual([]);
     });
 });
 
@@ -187,40 +188,18 @@ describe("dynamic resources in a Pulumi program", () => {
     /** How the mocks see a secret input. */
     const SECRET_KUBECONFIG = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: KUBECONFIG };
 
-    async function declare(): Promise<{ name: string; inputs: Record<string, unknown> }[]> {
-        const cloud = await useOfflineCloud(exampleFacts("dev"));
-        await runProgram(async () => {
-            const cordon = new NodeGroupCordon("general-cordon", { kubeconfig: KUBECONFIG, nodeGroupName: AL2 });
-            const drain = new NodeGroupDrain(
-                "general-drain",
-                {
-                    kubeconfig: KUBECONFIG,
-                    nodeGroupName: AL2,
-                    readyNodeGroupName: AL2023,
-                    minReadyNodes: 2,
-                    timeoutMinutes: 20,
-                },
-                { dependsOn: [cordon] },
-            );
-            return { drained: drain.evictedPods };
-        });
-        return cloud
-            .ofType("pulumi-nodejs:dynamic:Resource")
-            .map((r) => ({ name: r.name, inputs: r.inputs as Record<string, unknown> }));
-    }
-
     it("declares both resources with exactly the inputs the providers read, and a serialized provider", async () => {
-        const [cordon, drain] = await declare();
+        const [cordon, drain] = await declaredProviders(KUBECONFIG);
         const withoutProvider = (r: { inputs: Record<string, unknown> }) => {
             const { __provider, ...rest } = r.inputs;
             return { provider: typeof __provider, rest };
         };
-        expect([cordon.name, drain.name]).toEqual(["general-cordon", "general-drain"]);
-        expect(withoutProvider(cordon)).toEqual({
+        expect([cordon.name, drain.name]).toStrictEqual(["general-cordon", "general-drain"]);
+        expect(withoutProvider(cordon)).toStrictEqual({
             provider: "string",
             rest: { kubeconfig: SECRET_KUBECONFIG, nodeGroupName: AL2 },
         });
-        expect(withoutProvider(drain)).toEqual({
+        expect(withoutProvider(drain)).toStrictEqual({
             provider: "string",
             rest: {
                 kubeconfig: SECRET_KUBECONFIG,
@@ -238,18 +217,18 @@ describe("dynamic resources in a Pulumi program", () => {
     });
 
     it("serializes the providers byte-identically on every run", async () => {
-        const first = (await declare()).map((r) => r.inputs.__provider);
-        const second = (await declare()).map((r) => r.inputs.__provider);
-        expect(second).toEqual(first);
+        const first = (await declaredProviders(KUBECONFIG)).map((r) => r.inputs.__provider);
+        const second = (await declaredProviders(KUBECONFIG)).map((r) => r.inputs.__provider);
+        expect(second).toStrictEqual(first);
     });
 
     it("the serialized cordon provider works on its own, loaded as the dynamic provider process loads it", async () => {
-        const [cordon] = await declare();
+        const [cordon] = await declaredProviders(KUBECONFIG);
         const loaded = loadSerializedProvider(String(cordon.inputs.__provider));
         fake.reset({ nodes: clusterNodes() });
         const inputs = { kubeconfig: kubeconfigYaml(), nodeGroupName: AL2 };
         const created = await loaded.create(inputs);
-        expect(created.outs).toEqual({ ...inputs, cordonedNodes: ["al2-a", "al2-b"], alreadyCordonedNodes: [] });
+        expect(created.outs).toStrictEqual({ ...inputs, cordonedNodes: ["al2-a", "al2-b"], alreadyCordonedNodes: [] });
         await loaded.delete!(created.id, created.outs);
         expect(fake.nodes.every((n) => !n.unschedulable)).toBe(true);
     });

@@ -64,15 +64,15 @@ describe("a cordon that fails part-way", () => {
             );
             // The partial state the engine records (ErrorResourceInitFailed): id and outputs.
             expect(error.id).toBe(`cordon/${AL2}`);
-            expect(error.properties).toEqual({ ...inputs, cordonedNodes: ["al2-a"], alreadyCordonedNodes: [] });
-            expect(cordoned()).toEqual(["al2-a"]);
+            expect(error.properties).toStrictEqual({ ...inputs, cordonedNodes: ["al2-a"], alreadyCordonedNodes: [] });
+            expect(cordoned()).toStrictEqual(["al2-a"]);
 
             // The next run updates it (the engine retries resources with init errors): al2-a stays its own.
             const next = await provider.update!(error.id!, error.properties as CordonOutputs, inputs);
-            expect(next.outs).toEqual({ ...inputs, cordonedNodes: ["al2-a", "al2-b"], alreadyCordonedNodes: [] });
+            expect(next.outs).toStrictEqual({ ...inputs, cordonedNodes: ["al2-a", "al2-b"], alreadyCordonedNodes: [] });
             // The rollback to canary uncordons both.
             await provider.delete!(error.id!, next.outs as CordonOutputs);
-            expect(cordoned()).toEqual([]);
+            expect(cordoned()).toStrictEqual([]);
         });
     }
 
@@ -85,7 +85,7 @@ describe("a cordon that fails part-way", () => {
         const error = await failure(provider.create({ kubeconfig: kubeconfigYaml(), nodeGroupName: AL2 }));
         await provider.delete!(error.id!, error.properties as CordonOutputs);
         // al2-c was cordoned by someone else and stays so.
-        expect(cordoned()).toEqual(["al2-c"]);
+        expect(cordoned()).toStrictEqual(["al2-c"]);
     });
 
     it("counts only a 404 as a node that is gone", async () => {
@@ -110,7 +110,7 @@ describe("nodes the drain cordons itself", () => {
         const run = runtime();
         const kubeconfig = kubeconfigYaml();
         const cordon = await cordonProviderWith(run).create({ kubeconfig, nodeGroupName: AL2 });
-        expect((cordon.outs as CordonOutputs).cordonedNodes).toEqual(["al2-a", "al2-b"]);
+        expect((cordon.outs as CordonOutputs).cordonedNodes).toStrictEqual(["al2-a", "al2-b"]);
 
         // The autoscaler launched a node after shift.
         fake.nodes.push({ name: "al2-late", nodeGroup: AL2, ready: true, unschedulable: false });
@@ -124,13 +124,13 @@ describe("nodes the drain cordons itself", () => {
             evictUnmanagedPods: false,
         };
         const drain = await drainProviderWith(run).create(drainInputs);
-        expect((drain.outs as DrainOutputs).cordonedNodes).toEqual(["al2-late"]);
-        expect((drain.outs as DrainOutputs).evictedPods).toEqual(["shop/api-1"]);
+        expect((drain.outs as DrainOutputs).cordonedNodes).toStrictEqual(["al2-late"]);
+        expect((drain.outs as DrainOutputs).evictedPods).toStrictEqual(["shop/api-1"]);
 
         await drainProviderWith(run).delete!(drain.id, drain.outs as DrainOutputs);
-        expect(cordoned()).toEqual(["al2-a", "al2-b", "al2-x"]);
+        expect(cordoned()).toStrictEqual(["al2-a", "al2-b", "al2-x"]);
         await cordonProviderWith(run).delete!(cordon.id, cordon.outs as CordonOutputs);
-        expect(cordoned()).toEqual(["al2-x"]);
+        expect(cordoned()).toStrictEqual(["al2-x"]);
     });
 
     it("are recorded when the drain fails, so the rollback still uncordons them", async () => {
@@ -146,7 +146,7 @@ describe("nodes the drain cordons itself", () => {
         };
         const error = await failure(drainProviderWith(run).create(inputs));
         expect(error.message).toContain("refused: 1 pod(s) have no controller");
-        expect(error.properties).toEqual({
+        expect(error.properties).toStrictEqual({
             ...inputs,
             cordonedNodes: ["al2-a", "al2-b"],
             evictedPods: [],
@@ -155,7 +155,7 @@ describe("nodes the drain cordons itself", () => {
             unmanagedPods: [],
         });
         await drainProviderWith(run).delete!(error.id!, error.properties as DrainOutputs);
-        expect(cordoned()).toEqual([]);
+        expect(cordoned()).toStrictEqual([]);
     });
 });
 
@@ -172,8 +172,8 @@ describe("a skip from canary to drain", () => {
                 `least 1 needed so evicted pods have somewhere to go. Nothing was cordoned or evicted.`,
         );
         expect(error.id).toBeUndefined();
-        expect(fake.writes()).toEqual([]);
-        expect(cordoned()).toEqual([]);
+        expect(fake.writes()).toStrictEqual([]);
+        expect(cordoned()).toStrictEqual([]);
     });
 });
 
@@ -192,14 +192,14 @@ describe("pods recreated under the same name", () => {
         statefulPod(1);
         const lines: string[] = [];
         const summary = await drainNodeGroup(...drainOptions(fakeTime(), { log: (l) => lines.push(l) }));
-        expect(summary.evicted).toEqual(["db/pg-0"]);
-        expect(fake.writes().filter((w) => w.method === "POST")).toEqual([
+        expect(summary.evicted).toStrictEqual(["db/pg-0"]);
+        expect(fake.writes().filter((w) => w.method === "POST")).toStrictEqual([
             { method: "POST", path: "/api/v1/namespaces/db/pods/pg-0/eviction", status: 201 },
             { method: "POST", path: "/api/v1/namespaces/db/pods/pg-0/eviction", status: 201 },
         ]);
-        expect(fake.podsOn("al2-a")).toEqual([]);
-        expect(fake.podsOn("al2-b")).toEqual([]);
-        expect(lines.filter((l) => l.includes("recreated"))).toEqual([
+        expect(fake.podsOn("al2-a")).toStrictEqual([]);
+        expect(fake.podsOn("al2-b")).toStrictEqual([]);
+        expect(lines.filter((l) => l.includes("recreated"))).toStrictEqual([
             "pod db/pg-0 was recreated on node al2-b (new UID p-2); evicting it again",
         ]);
     });
