@@ -59,7 +59,23 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): StackConfig
         checkRehearsalWiring(config.rehearsal, pools, identity, problems);
     }
     problems.throwIfAny();
-    return { ...config, identity };
+    return { ...config, pools: withSetKeys(config.pools, raw.pools), identity };
+}
+
+/** Each pool with the keys its raw config sets (a null value counts as absent, as the schema reads it). */
+function withSetKeys(pools: StackConfig["pools"], raw: unknown): StackConfig["pools"] {
+    const given = Array.isArray(raw) ? (raw as unknown[]) : [];
+    return pools.map((pool, i) => {
+        const entry = given[i];
+        const keys =
+            typeof entry === "object" && entry !== null
+                ? Object.entries(entry)
+                      .filter(([, value]) => value !== null && value !== undefined)
+                      .map(([key]) => key)
+                      .sort()
+                : [];
+        return { ...pool, setKeys: keys };
+    });
 }
 
 /** Keys whose values are always text, even when they look like a number (a cluster named "2024"). */

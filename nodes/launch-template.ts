@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterFacts } from "../common/cluster-facts";
 import type { NodeTaint, PoolConfig } from "./pools";
-import { encodeUserData, renderNodeadmUserData, type NodeConfigExtraSpec } from "./nodeadm-user-data";
+import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
+import type { LaunchTemplateCluster, LaunchTemplatePoolArgs } from "./pool-args";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";
 
@@ -54,14 +54,10 @@ export function registerWithTaintsFlags(pool: Pick<PoolConfig, "customAmi" | "ta
 
 /** Arguments of a NodeLaunchTemplate. */
 export interface NodeLaunchTemplateArgs {
-    /** The validated pool: root volume, IMDS, kubelet settings, scripts, security groups, custom AMI, tags. */
-    readonly pool: PoolConfig;
+    /** The pool's settings the template uses (`launchTemplateArgs`). */
+    readonly pool: LaunchTemplatePoolArgs;
     /** The cluster the nodes join: name, endpoint, CA and service CIDR go into the NodeConfig. */
-    readonly cluster: ClusterFacts;
-    /** Tags for every resource of the stack (merged under the pool's tags). @default {} */
-    readonly tags?: Readonly<Record<string, string>>;
-    /** NodeConfig `spec.containerd` / `spec.instance` translated from the AL2 node group's user data. @default none */
-    readonly extraSpec?: NodeConfigExtraSpec;
+    readonly cluster: LaunchTemplateCluster;
 }
 
 /**
@@ -80,18 +76,18 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
     constructor(name: string, args: NodeLaunchTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE_TOKENS.NodeLaunchTemplate, name, {}, opts);
         const { pool, cluster } = args;
-        const tags = poolTags(pool, cluster.name, args.tags);
+        const { tags, nodeConfig } = pool;
 
         this.userData = pulumi
             .all([cluster.endpoint, cluster.certificateAuthority])
             .apply(([apiServerEndpoint, certificateAuthority]) =>
                 renderNodeadmUserData({
                     cluster: { name: cluster.name, apiServerEndpoint, certificateAuthority, cidr: cluster.serviceCidr },
-                    maxPods: pool.kubelet.maxPods,
-                    kubeletConfig: pool.kubelet.config,
-                    kubeletFlags: [...pool.kubelet.flags, ...registerWithTaintsFlags(pool)],
-                    preBootstrapScripts: pool.preBootstrapScripts,
-                    ...(args.extraSpec !== undefined && { extraSpec: args.extraSpec }),
+                    maxPods: nodeConfig.maxPods,
+                    kubeletConfig: nodeConfig.kubeletConfig,
+                    kubeletFlags: nodeConfig.kubeletFlags,
+                    preBootstrapScripts: nodeConfig.preBootstrapScripts,
+                    ...(nodeConfig.extraSpec !== undefined && { extraSpec: nodeConfig.extraSpec }),
                 }),
             );
 
@@ -105,15 +101,15 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
         const template = new aws.ec2.LaunchTemplate(
             CHILD_NAMES.launchTemplate(name),
             {
-                namePrefix: `${pool.name}-`,
-                description: `AL2023 nodes of pool ${pool.name} in EKS cluster ${cluster.name}`,
+                namePrefix: `${pool.poolName}-`,
+                description: `AL2023 nodes of pool ${pool.poolName} in EKS cluster ${cluster.name}`,
                 updateDefaultVersion: true,
                 ...(pool.customAmi !== undefined && { imageId: pool.customAmi }),
                 userData: this.userData.apply(encodeUserData),
                 metadataOptions: {
                     httpEndpoint: "enabled",
                     httpTokens: "required",
-                    httpPutResponseHopLimit: pool.imds.hopLimit,
+                    httpPutResponseHopLimit: pool.imdsHopLimit,
                     instanceMetadataTags: "disabled",
                 },
                 blockDeviceMappings: [

@@ -5,8 +5,11 @@ import { notAllowedText } from "../common/config-error";
 import { checked, notAllowed, pathItem, required, type CrossCheck } from "../common/schema-kit";
 import { poolSchema } from "./pool-schema";
 
-/** One AL2023 node pool, optionally replacing one AL2 managed node group. */
-export type PoolConfig = v.InferOutput<typeof poolSchema>;
+/**
+ * One AL2023 node pool, optionally replacing one AL2 managed node group. `setKeys`: the keys `pools[i]` sets itself
+ * (`parseConfig` fills it), which the pool never inherits from its AL2 node group; absent, every key counts as set.
+ */
+export type PoolConfig = v.InferOutput<typeof poolSchema> & { readonly setKeys?: readonly string[] };
 /** Node group sizes (EKS `NodegroupScalingConfig`). */
 export type ScalingConfig = PoolConfig["scaling"];
 export type { NodeTaint } from "./kubernetes-labels";

@@ -2,6 +2,14 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { POOL_TAG } from "../nodes/launch-template";
 import { useNodegroupHealthReader, type NodegroupHealthReader } from "../cutover/nodegroup-health";
+import {
+    instanceTypeInvokeResult,
+    launchTemplateInvokeResult,
+    type InstanceTypeOutput,
+    type LaunchTemplateVersionOutput,
+} from "./offline-ec2";
+
+export type { InstanceTypeOutput, LaunchTemplateVersionOutput } from "./offline-ec2";
 
 /** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
 export interface DescribeClusterOutput {
@@ -78,14 +86,8 @@ export interface CloudFacts {
     readonly ssmParameters?: Readonly<Record<string, string>>;
     /** `aws ec2 describe-launch-template-versions` versions, by launch template id. */
     readonly launchTemplateVersions?: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>>;
-}
-
-/** One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads). */
-export interface LaunchTemplateVersionOutput {
-    readonly LaunchTemplateId: string;
-    readonly VersionNumber: number;
-    readonly DefaultVersion?: boolean;
-    readonly LaunchTemplateData: { readonly UserData?: string; readonly ImageId?: string };
+    /** `aws ec2 describe-instance-types` entries, by instance type. */
+    readonly instanceTypes?: Readonly<Record<string, InstanceTypeOutput>>;
 }
 
 /** One resource the program declared, with its inputs exactly as the engine would have received them. */
@@ -265,23 +267,10 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                 }
                 return nodeGroupInvokeResult(output);
             }
-            case "aws:ec2/getLaunchTemplate:getLaunchTemplate": {
-                const versions = this.facts.launchTemplateVersions?.[args.inputs.id] ?? [];
-                // The provider reads the default version; the facts may hold the version the node group runs.
-                const chosen = versions.find((version) => version.DefaultVersion) ?? versions[0];
-                if (chosen === undefined) {
-                    throw new Error(
-                        `reading EC2 Launch Template (${args.inputs.id}): no describe-launch-template-versions output for it in the facts`,
-                    );
-                }
-                return {
-                    id: chosen.LaunchTemplateId,
-                    defaultVersion: chosen.VersionNumber,
-                    latestVersion: Math.max(...versions.map((version) => version.VersionNumber)),
-                    userData: chosen.LaunchTemplateData.UserData ?? "",
-                    imageId: chosen.LaunchTemplateData.ImageId ?? "",
-                };
-            }
+            case "aws:ec2/getLaunchTemplate:getLaunchTemplate":
+                return launchTemplateInvokeResult(args.inputs.id, this.facts.launchTemplateVersions?.[args.inputs.id] ?? []);
+            case "aws:ec2/getInstanceType:getInstanceType":
+                return instanceTypeInvokeResult(this.facts.instanceTypes, args.inputs.instanceType);
             case "aws:eks/getNodeGroups:getNodeGroups": {
                 const clusterName = args.inputs.clusterName;
                 if (clusterName !== this.facts.cluster.cluster.name) {

@@ -41,6 +41,8 @@ describe("parsePools: valid pools", () => {
             kubelet: { flags: [], config: {} },
             preBootstrapScripts: [],
             tags: {},
+            // What the config sets itself: never inherited from an AL2 node group.
+            setKeys: ["name", "scaling", "subnetIds"],
         });
     });
 
@@ -77,7 +79,34 @@ describe("parsePools: valid pools", () => {
             tags: { team: "data" },
         };
         const { maxUnavailablePercentage, ...rest } = pool;
-        expect(parsePools([pool])).toEqual([{ ...rest, update: { maxUnavailablePercentage } }]);
+        expect(parsePools([pool])).toEqual([
+            {
+                ...rest,
+                update: { maxUnavailablePercentage },
+                setKeys: [
+                    "acceptReducedCapacity",
+                    "amiType",
+                    "autoscaled",
+                    "canarySize",
+                    "capacityType",
+                    "imds",
+                    "instanceTypes",
+                    "kubelet",
+                    "labels",
+                    "legacyNodeGroup",
+                    "maxUnavailablePercentage",
+                    "name",
+                    "nodeRoleArn",
+                    "phase",
+                    "preBootstrapScripts",
+                    "rootVolume",
+                    "scaling",
+                    "securityGroupIds",
+                    "tags",
+                    "taints",
+                ],
+            },
+        ]);
     });
 
     it("accepts a legacy pool without subnets, alias KMS keys and a custom AMI without amiType", () => {
@@ -96,6 +125,15 @@ describe("parsePools: valid pools", () => {
             throughput: 125,
             kmsKeyId: "alias/ebs-nodes",
         });
+    });
+
+    it("counts a key set to null as not set (YAML `key:`), so the pool may inherit it", () => {
+        expect(parsePool({ labels: null, capacityType: "ON_DEMAND" }).setKeys).toEqual([
+            "capacityType",
+            "name",
+            "scaling",
+            "subnetIds",
+        ]);
     });
 
     it("keeps zero values instead of replacing them with defaults", () => {
