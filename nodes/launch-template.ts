@@ -1,56 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeTaint, PoolConfig } from "./pools";
 import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
 import type { LaunchTemplateCluster, LaunchTemplatePoolArgs } from "./pool-args";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";
-
-/** Tag keys the program sets on every pool resource, so they can be found by pool and cluster. */
-export const POOL_TAG = "eks-al2023-migration/pool";
-export const CLUSTER_TAG = "eks-al2023-migration/cluster";
-
-/**
- * The tags of one pool's resources: the stack's tags, then the pool's, then the pool and cluster identity tags
- * (which users cannot override), with keys sorted so the inputs do not depend on config order.
- */
-export function poolTags(
-    pool: Pick<PoolConfig, "name" | "tags">,
-    clusterName: string,
-    tags: Readonly<Record<string, string>> = {},
-): Record<string, string> {
-    const merged: Record<string, string> = {
-        ...tags,
-        ...pool.tags,
-        [POOL_TAG]: pool.name,
-        [CLUSTER_TAG]: clusterName,
-    };
-    return Object.fromEntries(
-        Object.keys(merged)
-            .sort()
-            .map((key) => [key, merged[key]]),
-    );
-}
-
-/** Kubernetes spellings of the EKS API taint effects. */
-const KUBELET_TAINT_EFFECTS: Record<NodeTaint["effect"], string> = {
-    NO_SCHEDULE: "NoSchedule",
-    NO_EXECUTE: "NoExecute",
-    PREFER_NO_SCHEDULE: "PreferNoSchedule",
-};
-
-/**
- * With a custom AMI, EKS applies the node group's taints asynchronously, after the node registers, so pods can land
- * before them; kubelet's `--register-with-taints` puts them on the node at registration (EKS user guide,
- * mng-ami-id-conditions: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). With an EKS AMI (no `customAmi`) EKS registers them itself; no flag is added.
- */
-export function registerWithTaintsFlags(pool: Pick<PoolConfig, "customAmi" | "taints">): string[] {
-    if (pool.customAmi === undefined || pool.taints.length === 0) return [];
-    const taints = pool.taints.map(
-        (taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${KUBELET_TAINT_EFFECTS[taint.effect]}`,
-    );
-    return [`--register-with-taints=${taints.join(",")}`];
-}
 
 /** Arguments of a NodeLaunchTemplate. */
 export interface NodeLaunchTemplateArgs {

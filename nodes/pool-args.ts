@@ -1,8 +1,28 @@
 /** Pure builders of the narrow arguments the pool components take, from a validated pool. */
 import type { ClusterFacts } from "../common/cluster-facts";
 import type { NodeConfigExtraSpec } from "./nodeadm-user-data";
-import { poolTags, registerWithTaintsFlags } from "./launch-template";
+import { poolTags } from "./pool-tags";
 import type { NodeTaint, PoolConfig, RootVolumeConfig } from "./pools";
+
+/** Kubernetes spellings of the EKS API taint effects. */
+const KUBELET_TAINT_EFFECTS: Record<NodeTaint["effect"], string> = {
+    NO_SCHEDULE: "NoSchedule",
+    NO_EXECUTE: "NoExecute",
+    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+};
+
+/**
+ * With a custom AMI, EKS applies the node group's taints asynchronously, after the node registers, so pods can land
+ * before them; kubelet's `--register-with-taints` puts them on the node at registration (EKS user guide,
+ * mng-ami-id-conditions: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). With an EKS AMI (no `customAmi`) EKS registers them itself; no flag is added.
+ */
+export function registerWithTaintsFlags(pool: Pick<PoolConfig, "customAmi" | "taints">): string[] {
+    if (pool.customAmi === undefined || pool.taints.length === 0) return [];
+    const taints = pool.taints.map(
+        (taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${KUBELET_TAINT_EFFECTS[taint.effect]}`,
+    );
+    return [`--register-with-taints=${taints.join(",")}`];
+}
 
 /** The cluster fields a launch template needs: the NodeConfig's connection values and the cluster security group. */
 export type LaunchTemplateCluster = Pick<

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type { GateResult } from "../cutover/guards";
 import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./report";
 import { mapText, size, taintList, yesNo } from "./render";
+import { inheritanceMarkdown } from "./inheritance-report";
 
 /** The longest line the Markdown plan prints: it stays readable in a pull-request comment and a diff. */
 export const MARKDOWN_LINE_WIDTH = 120;
@@ -175,6 +176,7 @@ function poolLines(pool: PoolPlan): string[] {
         "```",
         "",
         "</details>",
+        ...inheritanceMarkdown(pool.inheritance),
     ];
     if (pool.gate !== undefined) lines.push("", ...gateLines(pool.gate));
     if (pool.next !== undefined) {

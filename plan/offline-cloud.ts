@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { POOL_TAG } from "../nodes/launch-template";
+import { POOL_TAG } from "../nodes/pool-tags";
 import { useNodegroupHealthReader, type NodegroupHealthReader } from "../cutover/nodegroup-health";
 import {
     instanceTypeInvokeResult,

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult } from "../cutover/guards";
 import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./report";
+import { inheritanceLines } from "./inheritance-report";
 
 /** How to render: ANSI colours only for a terminal. */
 export interface RenderOptions {
@@ -103,6 +104,7 @@ function poolLines(pool: PoolPlan, paint: { bold: Paint; ok: Paint; bad: Paint }
             row("deleted", legacy.deleted ? paint.bad("yes (decommission)") : "no"),
         );
     }
+    lines.push(...inheritanceLines(pool.inheritance));
     if (pool.gate !== undefined) lines.push("", ...gateLines(pool.gate, paint.ok, paint.bad));
     if (pool.next !== undefined) {
         lines.push("", pool.next.summary.replace(/^next: /, "Next: "));

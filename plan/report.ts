@@ -10,6 +10,7 @@ import type { CloudFacts, RecordedResource } from "./offline-cloud";
 import type { PreviousPhase, Simulation } from "./simulate";
 import { parseMultipart } from "../common/mime";
 import { CHILD_NAMES } from "../common/child-names";
+import { inheritanceField, type InheritancePlan } from "./inheritance-report";
 
 /** The plan document's format version; bumped when a field changes incompatibly. */
 export const PLAN_DOCUMENT_VERSION = 1;
@@ -110,6 +111,8 @@ export interface PoolPlan {
     /** The readiness gate (drain, decommission). */
     readonly gate?: GateResult;
     readonly next?: NextStep;
+    /** Per inheritable setting: inherited, set or default; what the AL2023 pool drops. Absent for greenfield. */
+    readonly inheritance?: InheritancePlan;
 }
 
 /** One workload restarted once so its pods pick up the identity. */
@@ -320,6 +323,7 @@ function poolPlans(input: PlanInput): PoolPlan[] {
             ...(legacy !== undefined && { legacy }),
             ...(outputs.gate !== undefined && { gate: outputs.gate as GateResult }),
             ...(outputs.next !== undefined && { next: outputs.next as NextStep }),
+            ...inheritanceField(outputs),
         };
     });
 }

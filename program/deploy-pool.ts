@@ -18,7 +18,7 @@ import type { GateResult, PoolCutoverFacts } from "../cutover/guards";
 import { nextStep, type NextStep } from "../cutover/runbook";
 import { holdsAl2023AtFullSize, ignoreDesiredSizeChanges, type PhasePlan } from "../cutover/phase-plan";
 import { CHILD_NAMES } from "../common/child-names";
-import type { PoolInheritance } from "./pool-inheritance";
+import { inheritanceOutput, type InheritanceOutput, type PoolInheritance } from "./pool-inheritance";
 
 /** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */
 export interface PoolOutputs {
@@ -44,6 +44,8 @@ export interface PoolOutputs {
         readonly protected: boolean;
     };
     readonly gate?: GateResult;
+    /** Where the pool's settings came from (its AL2 node group, its config, defaults); pools with an AL2 node group. */
+    readonly inheritance?: InheritanceOutput;
     readonly next: pulumi.Output<NextStep>;
 }
 
@@ -222,6 +224,8 @@ export function declarePool(
             },
         }),
         ...(shared.gate !== undefined && { gate: shared.gate }),
+        ...(pool.legacyNodeGroup !== undefined &&
+            context.inheritance !== undefined && { inheritance: inheritanceOutput(context.inheritance) }),
         next: al2023.nodeGroupName.apply((al2023NodeGroupName) =>
             nextStep(context, { clusterName: cluster.name, al2023NodeGroupName }),
         ),

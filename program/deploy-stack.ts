@@ -25,7 +25,7 @@ import { checkPromotion, readDevCutover } from "../cutover/promotion-gate";
 import { ConfigError } from "../common/config-error";
 import { CHILD_NAMES } from "../common/child-names";
 import { declarePool, type PoolContext, type PoolOutputs } from "./deploy-pool";
-import { al2NodeGroupFacts, inheritanceSource, inheritedPool, readAl2LaunchTemplate } from "./pool-inheritance";
+import { readPoolInheritance } from "./pool-inheritance";
 import { poolInstanceTypeProblems } from "./instance-types";
 
 export type { PoolOutputs } from "./deploy-pool";
@@ -60,16 +60,11 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
             const live = await readPoolNodeGroups(cluster.name, pool, previousPool, source.legacyNodeGroup);
             const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
             // Inherited once, when the AL2023 pool is first declared; from then on from the record.
-            const inheritance = inheritedPool(
+            const inheritance = await readPoolInheritance({
                 pool,
-                inheritanceSource({
-                    pool,
-                    ...(previousPool !== undefined && { previous: previousPool }),
-                    ...(live.legacy !== undefined && {
-                        live: al2NodeGroupFacts(live.legacy, await readAl2LaunchTemplate(live.legacy)),
-                    }),
-                }),
-            );
+                ...(previousPool !== undefined && { previous: previousPool }),
+                ...(live.legacy !== undefined && { legacy: live.legacy }),
+            });
             const missing = pool.legacyNodeGroup !== undefined && live.legacy === undefined;
             const clusterNodeGroups =
                 missing && source.legacyNodeGroups === "import"

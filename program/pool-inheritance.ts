@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import type { PoolCutoverRecord } from "../cutover/cutover-record";
 import type { LegacyNodeGroupState } from "../cutover/live-node-groups";
 import { LEGACY_TAINT } from "../cutover/phase-plan";
-import { INHERITED_KEYS, inheritPool, type Al2NodeGroupFacts, type InheritanceResult } from "../nodes/inheritance";
+import {
+    INHERITED_KEYS,
+    inheritPool,
+    type Al2NodeGroupFacts,
+    type InheritanceResult,
+    type Provenance,
+} from "../nodes/inheritance";
 import type { NodeTaint, PoolConfig } from "../nodes/pools";
 
 /** The AL2 EKS AMI's root device (the block device mapping a launch template sizes the root volume with). */
@@ -104,6 +110,31 @@ export function inheritanceSource(args: {
     return args.live === undefined ? { from: "none", reason: "not found" } : { from: "legacy", al2: args.live };
 }
 
+/**
+ * A pool's inheritance in this deployment: the record's AL2 node group, else, when the AL2023 pool is first
+ * declared, the live AL2 node group (an AL2 AMI type; the guards refuse any other) with its launch template version.
+ */
+export async function readPoolInheritance(args: {
+    readonly pool: PoolConfig;
+    readonly previous?: PoolCutoverRecord;
+    readonly legacy?: LegacyNodeGroupState;
+}): Promise<PoolInheritance> {
+    const { pool, previous, legacy } = args;
+    const first = previous?.inherited?.al2 === undefined && previous?.al2023NodeGroupName === undefined;
+    const live =
+        first && legacy !== undefined && legacy.amiType.startsWith("AL2_")
+            ? al2NodeGroupFacts(legacy, await readAl2LaunchTemplate(legacy))
+            : undefined;
+    return inheritedPool(
+        pool,
+        inheritanceSource({
+            pool,
+            ...(previous !== undefined && { previous }),
+            ...(live !== undefined && { live }),
+        }),
+    );
+}
+
 /** A pool after inheritance, with where its settings came from (for the plan). */
 export interface PoolInheritance {
     readonly source: InheritanceSource;
@@ -118,4 +149,29 @@ export function inheritedPool(pool: PoolConfig, source: InheritanceSource): Pool
     if (source.from === "none") return { source };
     const explicitKeys = new Set<string>(pool.setKeys ?? [...INHERITED_KEYS, "customAmi"]);
     return { source, result: inheritPool({ pool, explicitKeys, al2: source.al2 }) };
+}
+
+/** The `pools.<name>.inheritance` stack output: where each inheritable setting came from, and what differs. */
+export interface InheritanceOutput {
+    /** `record`, `legacy` (the live AL2 node group, first declaration), or `none`. */
+    readonly from: InheritanceSource["from"];
+    /** Why nothing was inherited (`from: none`). */
+    readonly reason?: string;
+    /** Per inheritable key: `inherited`, `set` (the pool's config) or `default`. */
+    readonly settings: Readonly<Record<string, Provenance>>;
+    /** What the AL2023 pool drops or changes relative to the AL2 node group (a label, a taint, a smaller disk). */
+    readonly changes: readonly string[];
+    readonly notes: readonly string[];
+}
+
+/** The stack output of a pool's inheritance (pure). */
+export function inheritanceOutput(inheritance: PoolInheritance): InheritanceOutput {
+    const { source, result } = inheritance;
+    return {
+        from: source.from,
+        ...(source.from === "none" && { reason: source.reason }),
+        settings: result === undefined ? {} : { ...result.provenance },
+        changes: [...(result?.changes ?? [])],
+        notes: [...(result?.notes ?? [])],
+    };
 }

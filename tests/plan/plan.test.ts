@@ -49,6 +49,9 @@ function writeFacts(facts: CloudFacts, edit: (docs: Record<string, unknown>) => 
     for (const [name, output] of Object.entries(facts.nodegroups)) {
         docs[`describe-nodegroup-${name}.json`] = structuredClone(output);
     }
+    if (facts.instanceTypes !== undefined) {
+        docs["describe-instance-types.json"] = { InstanceTypes: Object.values(facts.instanceTypes) };
+    }
     edit(docs);
     for (const [file, doc] of Object.entries(docs)) {
         fs.writeFileSync(path.join(dir, file), typeof doc === "string" ? doc : JSON.stringify(doc, null, 4));
