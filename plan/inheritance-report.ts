@@ -41,12 +41,12 @@ export function inheritanceField(outputs: Json): { inheritance?: InheritancePlan
 function sourceText(plan: InheritancePlan): string {
     switch (plan.from) {
         case "record":
-            return "the AL2 node group as the cutover record holds it (recorded when the AL2023 pool was first declared)";
+            return "the cutover record (the AL2 node group when the AL2023 pool was first declared)";
         case "legacy":
-            return "the live AL2 node group (first declaration; recorded for every later run)";
+            return "the live AL2 node group (first declaration; recorded for later runs)";
         default:
             return plan.reason === "deployed before inheritance"
-                ? "nothing: the AL2023 node group was deployed before the record carried inherited settings, so its inputs stay as they are"
+                ? "nothing: its AL2023 node group predates inherited settings in the record (inputs kept)"
                 : `nothing (${plan.reason ?? "no AL2 node group"})`;
     }
 }
@@ -66,19 +66,17 @@ export function inheritanceLines(plan: InheritancePlan | undefined): string[] {
     ];
 }
 
-/** The Markdown lines of a pool's inheritance (empty without one): one line per setting, then the differences. */
+/** The Markdown lines of a pool's inheritance (empty without one): one item per setting, then the differences. */
 export function inheritanceMarkdown(plan: InheritancePlan | undefined): string[] {
     if (plan === undefined) return [];
     return [
         "",
-        `**Inherited from** ${sourceText(plan)}: ${
-            Object.entries(plan.settings)
-                .map(([key, from]) => `\`${key}\` ${from}`)
-                .join(", ") || "no setting"
-        }.`,
+        `**Inherited from** ${sourceText(plan)}:`,
+        "",
+        ...Object.entries(plan.settings).map(([key, from]) => `- \`${key}\`: ${from}`),
         ...(plan.changes.length === 0
             ? ["", "The AL2023 pool drops or changes nothing of the AL2 node group."]
             : ["", "The AL2023 pool drops or changes:", "", ...plan.changes.map((change) => `- ${change}`)]),
-        ...plan.notes.map((note) => `\n> ${note}`),
+        ...plan.notes.flatMap((note) => ["", `> ${note}`]),
     ];
 }

@@ -147,7 +147,9 @@ function simulatePool(
         ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
         ...(atAdoption !== undefined && { legacySizeAtAdoption: atAdoption }),
         ...(al2023 !== undefined && { al2023NodeGroupName: al2023.nodegroupName }),
-        ...(liveOutput !== undefined && { inherited: simulatedInheritance(liveOutput, facts) }),
+        // A rehearsal's AL2 node group is not created yet: its subnets are unknown, the program reads it live.
+        ...(liveOutput !== undefined &&
+            liveOutput.nodegroup.subnets.length > 0 && { inherited: simulatedInheritance(liveOutput, facts) }),
     };
     const parts = [`last deployed in ${previousPhase}`];
     if (pool.legacyNodeGroup !== undefined) {
