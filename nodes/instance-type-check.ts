@@ -29,7 +29,9 @@ export function instanceTypeProblems(check: InstanceTypeCheck): string[] {
         const key = `${check.poolKey}.instanceTypes[${i}]`;
         const facts = check.facts[type];
         if (facts === undefined) {
-            return [`${key}: "${type}" is not allowed; it is not an EC2 instance type in this region (aws ec2 describe-instance-types lists those that are)`];
+            return [
+                `${key}: "${type}" is not allowed; it is not an EC2 instance type in this region (aws ec2 describe-instance-types lists those that are)`,
+            ];
         }
         if (architecture === undefined || facts.supportedArchitectures.includes(architecture)) return [];
         return [

@@ -143,7 +143,11 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
                 const name = requireField(file, { v: entry }, "v.InstanceType", "string") as string;
                 const arch = requireField(file, { v: entry }, "v.ProcessorInfo.SupportedArchitectures", "array");
                 if (!(arch as unknown[]).every((item) => typeof item === "string")) {
-                    throw new FactsError(file, `InstanceTypes.${i}.ProcessorInfo.SupportedArchitectures`, "expected a list of strings");
+                    throw new FactsError(
+                        file,
+                        `InstanceTypes.${i}.ProcessorInfo.SupportedArchitectures`,
+                        "expected a list of strings",
+                    );
                 }
                 instanceTypes[name] = entry as unknown as InstanceTypeOutput;
             });

@@ -268,7 +268,10 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                 return nodeGroupInvokeResult(output);
             }
             case "aws:ec2/getLaunchTemplate:getLaunchTemplate":
-                return launchTemplateInvokeResult(args.inputs.id, this.facts.launchTemplateVersions?.[args.inputs.id] ?? []);
+                return launchTemplateInvokeResult(
+                    args.inputs.id,
+                    this.facts.launchTemplateVersions?.[args.inputs.id] ?? [],
+                );
             case "aws:ec2/getInstanceType:getInstanceType":
                 return instanceTypeInvokeResult(this.facts.instanceTypes, args.inputs.instanceType);
             case "aws:eks/getNodeGroups:getNodeGroups": {

@@ -228,4 +228,3 @@ function drainKubeconfig(config: StackConfig, cluster: ClusterFacts): pulumi.Out
     const context = config.identity.kubernetes.context;
     return context === undefined ? clusterKubeconfig(cluster) : contextKubeconfig(context);
 }
-

@@ -106,7 +106,8 @@ export function inheritanceSource(args: {
     if (args.pool.legacyNodeGroup === undefined) return { from: "none", reason: "greenfield" };
     const recorded = args.previous?.inherited?.al2;
     if (recorded !== undefined) return { from: "record", al2: recorded };
-    if (args.previous?.al2023NodeGroupName !== undefined) return { from: "none", reason: "deployed before inheritance" };
+    if (args.previous?.al2023NodeGroupName !== undefined)
+        return { from: "none", reason: "deployed before inheritance" };
     return args.live === undefined ? { from: "none", reason: "not found" } : { from: "legacy", al2: args.live };
 }
 

@@ -40,7 +40,11 @@ describe("instance types against the AMI type", () => {
 
     it("checks only that the types exist for a custom AMI, whose architecture is not known", () => {
         expect(
-            instanceTypeProblems({ poolKey: "pools[2]", instanceTypes: ["m7g.large", "m6i.large", "x9.huge"], facts: FACTS }),
+            instanceTypeProblems({
+                poolKey: "pools[2]",
+                instanceTypes: ["m7g.large", "m6i.large", "x9.huge"],
+                facts: FACTS,
+            }),
         ).toEqual([
             'pools[2].instanceTypes[2]: "x9.huge" is not allowed; it is not an EC2 instance type in this region (aws ec2 describe-instance-types lists those that are)',
         ]);
