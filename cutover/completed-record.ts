@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { poolCutoverRecord, type PoolCutoverRecord } from "./cutover-record";
 import type { NodeSettingsSource } from "./inherited-settings";
+import type { Al2NodeGroupFacts } from "../nodes/inheritance";
 
 /** What a pool's record holds apart from the values only its resources know. */
 export type PoolRecordFields = Omit<Parameters<typeof poolCutoverRecord>[0], "al2023NodeGroupName" | "inherited">;
@@ -18,6 +19,8 @@ export function completedPoolRecord(args: {
     readonly al2023NodeGroupName: pulumi.Output<string>;
     /** What the pool took from its AL2 node group, recorded so it survives the group's deletion. */
     readonly inherited?: NodeSettingsSource;
+    /** The AL2 node group the pool inherited from (`inherited.al2` in the record). */
+    readonly al2?: Al2NodeGroupFacts;
     readonly proofs: readonly pulumi.Output<unknown>[];
 }): pulumi.Output<PoolCutoverRecord> {
     const inherited =
@@ -30,7 +33,13 @@ export function completedPoolRecord(args: {
             poolCutoverRecord({
                 ...args.fields,
                 al2023NodeGroupName,
-                ...(settings !== undefined && { inherited: { nodeRoleArn: settings[0], subnetIds: settings[1] } }),
+                ...(settings !== undefined && {
+                    inherited: {
+                        nodeRoleArn: settings[0],
+                        subnetIds: settings[1],
+                        ...(args.al2 !== undefined && { al2: args.al2 }),
+                    },
+                }),
             }),
         );
 }

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
 import type { ScalingConfig } from "../nodes/pools";
 import { Problems } from "../common/config-error";
+import type { Al2NodeGroupFacts } from "../nodes/inheritance";
+import { parseAl2Snapshot } from "./al2-snapshot";
 
 /** The stack output that holds the CutoverRecord; the next deployment reads it back through a StackReference. */
 export const CUTOVER_OUTPUT = "cutover";
@@ -35,6 +37,11 @@ export interface PoolCutoverRecord {
 export interface InheritedNodeSettings {
     readonly nodeRoleArn: string;
     readonly subnetIds: readonly string[];
+    /**
+     * The AL2 node group as it was when the AL2023 pool was first declared: what the pool inherits its labels,
+     * taints, instance types and the rest from on every later run. Absent in records written before it existed.
+     */
+    readonly al2?: Al2NodeGroupFacts;
 }
 
 /** The `cutover` stack output: per pool name. */
@@ -120,8 +127,9 @@ function parseInherited(key: string, value: unknown, problems: Problems): Inheri
     const subnets = Array.isArray(subnetIds) && subnetIds.every((id) => typeof id === "string" && id !== "");
     if (!subnets || subnetIds.length === 0)
         problems.add(`${key}.subnetIds`, subnetIds, "expected a list of subnet ids");
+    const al2 = parseAl2Snapshot(`${key}.al2`, value.al2, problems);
     return typeof nodeRoleArn === "string" && subnets
-        ? { nodeRoleArn, subnetIds: [...(subnetIds as string[])] }
+        ? { nodeRoleArn, subnetIds: [...(subnetIds as string[])], ...(al2 !== undefined && { al2 }) }
         : undefined;
 }
 
@@ -210,7 +218,11 @@ export function poolCutoverRecord(args: {
         al2023NodeGroupName: args.al2023NodeGroupName,
         ...(args.al2023HeldAtFullSize === true && { al2023HeldAtFullSize: true }),
         ...(args.inherited !== undefined && {
-            inherited: { nodeRoleArn: args.inherited.nodeRoleArn, subnetIds: [...args.inherited.subnetIds] },
+            inherited: {
+                nodeRoleArn: args.inherited.nodeRoleArn,
+                subnetIds: [...args.inherited.subnetIds],
+                ...(args.inherited.al2 !== undefined && { al2: args.inherited.al2 }),
+            },
         }),
     };
 }

@@ -11,7 +11,8 @@ export type InstanceTypeFacts = { readonly supportedArchitectures: readonly stri
 export interface InstanceTypeCheck {
     /** The pool's key, `pools[0]`. */
     readonly poolKey: string;
-    readonly amiType: Al2023AmiType;
+    /** The pool's AMI type; undefined with a custom AMI, whose architecture is not known here (existence only). */
+    readonly amiType?: Al2023AmiType;
     readonly instanceTypes: readonly string[];
     /** EC2's answer per instance type; undefined when EC2 does not know the type. */
     readonly facts: Readonly<Record<string, InstanceTypeFacts>>;
@@ -23,14 +24,18 @@ export interface InstanceTypeCheck {
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ProcessorInfo.html).
  */
 export function instanceTypeProblems(check: InstanceTypeCheck): string[] {
-    const architecture = amiArchitecture(check.amiType);
+    const architecture = check.amiType === undefined ? undefined : amiArchitecture(check.amiType);
     return check.instanceTypes.flatMap((type, i) => {
         const key = `${check.poolKey}.instanceTypes[${i}]`;
         const facts = check.facts[type];
-        if (facts === undefined) return [`${key}: "${type}" is not an EC2 instance type in this region`];
-        if (facts.supportedArchitectures.includes(architecture)) return [];
+        if (facts === undefined) {
+            return [
+                `${key}: "${type}" is not allowed; it is not an EC2 instance type in this region (aws ec2 describe-instance-types lists those that are)`,
+            ];
+        }
+        if (architecture === undefined || facts.supportedArchitectures.includes(architecture)) return [];
         return [
-            `${key}: "${type}" runs ${facts.supportedArchitectures.join("/")}, but amiType ${check.amiType} is ${architecture}; choose a ${architecture} instance type or an ${architecture === "arm64" ? "x86_64" : "ARM_64"} AMI type`,
+            `${key}: "${type}" is not allowed; it runs ${facts.supportedArchitectures.join("/")}, but amiType ${check.amiType} is ${architecture}; choose a ${architecture} instance type or an ${architecture === "arm64" ? "x86_64" : "ARM_64"} AMI type`,
         ];
     });
 }

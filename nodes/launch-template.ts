@@ -1,67 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterFacts } from "../common/cluster-facts";
-import type { NodeTaint, PoolConfig } from "./pools";
-import { encodeUserData, renderNodeadmUserData, type NodeConfigExtraSpec } from "./nodeadm-user-data";
+import { encodeUserData, renderNodeadmUserData } from "./nodeadm-user-data";
+import type { LaunchTemplateCluster, LaunchTemplatePoolArgs } from "./pool-args";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";
 
-/** Tag keys the program sets on every pool resource, so they can be found by pool and cluster. */
-export const POOL_TAG = "eks-al2023-migration/pool";
-export const CLUSTER_TAG = "eks-al2023-migration/cluster";
-
-/**
- * The tags of one pool's resources: the stack's tags, then the pool's, then the pool and cluster identity tags
- * (which users cannot override), with keys sorted so the inputs do not depend on config order.
- */
-export function poolTags(
-    pool: Pick<PoolConfig, "name" | "tags">,
-    clusterName: string,
-    tags: Readonly<Record<string, string>> = {},
-): Record<string, string> {
-    const merged: Record<string, string> = {
-        ...tags,
-        ...pool.tags,
-        [POOL_TAG]: pool.name,
-        [CLUSTER_TAG]: clusterName,
-    };
-    return Object.fromEntries(
-        Object.keys(merged)
-            .sort()
-            .map((key) => [key, merged[key]]),
-    );
-}
-
-/** Kubernetes spellings of the EKS API taint effects. */
-const KUBELET_TAINT_EFFECTS: Record<NodeTaint["effect"], string> = {
-    NO_SCHEDULE: "NoSchedule",
-    NO_EXECUTE: "NoExecute",
-    PREFER_NO_SCHEDULE: "PreferNoSchedule",
-};
-
-/**
- * With a custom AMI, EKS applies the node group's taints asynchronously, after the node registers, so pods can land
- * before them; kubelet's `--register-with-taints` puts them on the node at registration (EKS user guide,
- * mng-ami-id-conditions: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). With an EKS AMI (no `customAmi`) EKS registers them itself; no flag is added.
- */
-export function registerWithTaintsFlags(pool: Pick<PoolConfig, "customAmi" | "taints">): string[] {
-    if (pool.customAmi === undefined || pool.taints.length === 0) return [];
-    const taints = pool.taints.map(
-        (taint) => `${taint.key}${taint.value ? `=${taint.value}` : ""}:${KUBELET_TAINT_EFFECTS[taint.effect]}`,
-    );
-    return [`--register-with-taints=${taints.join(",")}`];
-}
-
 /** Arguments of a NodeLaunchTemplate. */
 export interface NodeLaunchTemplateArgs {
-    /** The validated pool: root volume, IMDS, kubelet settings, scripts, security groups, custom AMI, tags. */
-    readonly pool: PoolConfig;
+    /** The pool's settings the template uses (`launchTemplateArgs`). */
+    readonly pool: LaunchTemplatePoolArgs;
     /** The cluster the nodes join: name, endpoint, CA and service CIDR go into the NodeConfig. */
-    readonly cluster: ClusterFacts;
-    /** Tags for every resource of the stack (merged under the pool's tags). @default {} */
-    readonly tags?: Readonly<Record<string, string>>;
-    /** NodeConfig `spec.containerd` / `spec.instance` translated from the AL2 node group's user data. @default none */
-    readonly extraSpec?: NodeConfigExtraSpec;
+    readonly cluster: LaunchTemplateCluster;
 }
 
 /**
@@ -80,18 +29,18 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
     constructor(name: string, args: NodeLaunchTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE_TOKENS.NodeLaunchTemplate, name, {}, opts);
         const { pool, cluster } = args;
-        const tags = poolTags(pool, cluster.name, args.tags);
+        const { tags, nodeConfig } = pool;
 
         this.userData = pulumi
             .all([cluster.endpoint, cluster.certificateAuthority])
             .apply(([apiServerEndpoint, certificateAuthority]) =>
                 renderNodeadmUserData({
                     cluster: { name: cluster.name, apiServerEndpoint, certificateAuthority, cidr: cluster.serviceCidr },
-                    maxPods: pool.kubelet.maxPods,
-                    kubeletConfig: pool.kubelet.config,
-                    kubeletFlags: [...pool.kubelet.flags, ...registerWithTaintsFlags(pool)],
-                    preBootstrapScripts: pool.preBootstrapScripts,
-                    ...(args.extraSpec !== undefined && { extraSpec: args.extraSpec }),
+                    maxPods: nodeConfig.maxPods,
+                    kubeletConfig: nodeConfig.kubeletConfig,
+                    kubeletFlags: nodeConfig.kubeletFlags,
+                    preBootstrapScripts: nodeConfig.preBootstrapScripts,
+                    ...(nodeConfig.extraSpec !== undefined && { extraSpec: nodeConfig.extraSpec }),
                 }),
             );
 
@@ -105,15 +54,15 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
         const template = new aws.ec2.LaunchTemplate(
             CHILD_NAMES.launchTemplate(name),
             {
-                namePrefix: `${pool.name}-`,
-                description: `AL2023 nodes of pool ${pool.name} in EKS cluster ${cluster.name}`,
+                namePrefix: `${pool.poolName}-`,
+                description: `AL2023 nodes of pool ${pool.poolName} in EKS cluster ${cluster.name}`,
                 updateDefaultVersion: true,
                 ...(pool.customAmi !== undefined && { imageId: pool.customAmi }),
                 userData: this.userData.apply(encodeUserData),
                 metadataOptions: {
                     httpEndpoint: "enabled",
                     httpTokens: "required",
-                    httpPutResponseHopLimit: pool.imds.hopLimit,
+                    httpPutResponseHopLimit: pool.imdsHopLimit,
                     instanceMetadataTags: "disabled",
                 },
                 blockDeviceMappings: [

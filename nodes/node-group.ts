@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PoolConfig, ScalingConfig } from "./pools";
-import { poolTags } from "./launch-template";
+import type { ScalingConfig } from "./pools";
+import type { NodeGroupPoolArgs } from "./pool-args";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";
 
@@ -9,10 +9,8 @@ import { CHILD_NAMES } from "../common/child-names";
 export interface Al2023NodeGroupArgs {
     /** The EKS cluster the node group joins. */
     readonly clusterName: string;
-    /** Kubernetes `major.minor` of the cluster; set on the node group unless the pool has a `customAmi` (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html). */
-    readonly kubernetesVersion: string;
-    /** The validated pool: AMI type, instance types, capacity type, update config, labels, taints, tags. */
-    readonly pool: PoolConfig;
+    /** The pool's settings the node group uses (`nodeGroupArgs`): AMI, instance and capacity types, labels, taints. */
+    readonly pool: NodeGroupPoolArgs;
     /** The pool's launch template; the node group always uses its latest version. */
     readonly launchTemplate: { readonly id: pulumi.Input<string>; readonly version: pulumi.Input<number> };
     /** The node IAM role. */
@@ -26,8 +24,6 @@ export interface Al2023NodeGroupArgs {
      * (for autoscaled pools on a re-run of the same phase). @default false
      */
     readonly ignoreDesiredSizeChanges?: boolean;
-    /** Tags for every resource of the stack (merged under the pool's tags). @default {} */
-    readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,12 +45,12 @@ export class Al2023NodeGroup extends pulumi.ComponentResource {
         const { pool, scaling } = args;
 
         // With an image id in the launch template, EKS rejects amiType, version and releaseVersion (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html).
-        const ami = pool.customAmi === undefined ? { amiType: pool.amiType, version: args.kubernetesVersion } : {};
+        const ami = pool.ami === undefined ? {} : { amiType: pool.ami.amiType, version: pool.ami.version };
         const nodeGroup = new aws.eks.NodeGroup(
             CHILD_NAMES.al2023NodeGroup(name),
             {
                 clusterName: args.clusterName,
-                nodeGroupNamePrefix: `${pool.name}-`,
+                nodeGroupNamePrefix: `${pool.poolName}-`,
                 launchTemplate: {
                     id: args.launchTemplate.id,
                     version: pulumi.output(args.launchTemplate.version).apply((version) => String(version)),
@@ -68,7 +64,7 @@ export class Al2023NodeGroup extends pulumi.ComponentResource {
                 taints: pool.taints.map((taint) => ({ ...taint })),
                 subnetIds: args.subnetIds,
                 nodeRoleArn: args.nodeRoleArn,
-                tags: poolTags(pool, args.clusterName, args.tags),
+                tags: { ...pool.tags },
             },
             {
                 parent: this,

@@ -1,3 +1,5 @@
+import type { InstanceTypeOutput, LaunchTemplateVersionOutput } from "./offline-ec2";
+
 // The facts the offline cloud answers from, typed as the AWS CLI prints them (plan/facts-files.ts reads them).
 
 /** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
@@ -77,6 +79,8 @@ export interface CloudFacts {
     readonly launchTemplateVersions?: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>>;
     /** `aws ec2 describe-images` images (a CUSTOM node group's AMI), by image id. */
     readonly images?: Readonly<Record<string, DescribeImagesImage>>;
+    /** `aws ec2 describe-instance-types` entries, by instance type. */
+    readonly instanceTypes?: Readonly<Record<string, InstanceTypeOutput>>;
 }
 
 /** One entry of `aws ec2 describe-images` output's `Images` (the fields the program reads). */
@@ -87,14 +91,6 @@ export interface DescribeImagesImage {
     readonly PlatformDetails?: string;
     readonly Architecture?: string;
     readonly OwnerId?: string;
-}
-
-/** One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads). */
-export interface LaunchTemplateVersionOutput {
-    readonly LaunchTemplateId: string;
-    readonly VersionNumber: number;
-    readonly DefaultVersion?: boolean;
-    readonly LaunchTemplateData: { readonly UserData?: string; readonly ImageId?: string };
 }
 
 /** The region of the facts' cluster (from its ARN). */

@@ -6,6 +6,7 @@ import type {
     DescribeClusterOutput,
     DescribeImagesImage,
     DescribeNodegroupOutput,
+    InstanceTypeOutput,
     LaunchTemplateVersionOutput,
 } from "./offline-cloud";
 
@@ -102,7 +103,8 @@ export function readJsonDocuments(location: string): SourceDocument[] {
 
 /**
  * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
- * `aws eks describe-nodegroup`, `aws ec2 describe-launch-template-versions`, `aws ec2 describe-images` and
+ * `aws eks describe-nodegroup`, `aws ec2 describe-launch-template-versions`, `aws ec2 describe-images`,
+ * `aws ec2 describe-instance-types` and
  * `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
  * them. A file may also hold a list of such documents. Documents of a pre-flight cluster dump (`kubectl get -o json`,
  * see preflight/dump.ts) are skipped, so one folder can serve both commands.
@@ -118,6 +120,7 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
     const ssmParameters: Record<string, string> = {};
     const launchTemplateVersions: Record<string, LaunchTemplateVersionOutput[]> = {};
     const images: Record<string, DescribeImagesImage> = {};
+    const instanceTypes: Record<string, InstanceTypeOutput> = {};
     for (const { file, doc } of documents) {
         if (isDumpDocument(doc)) continue;
         if (isObject(doc) && "cluster" in doc) {
@@ -149,6 +152,20 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
                 }
                 images[image.ImageId as string] = image as unknown as DescribeImagesImage;
             });
+        } else if (isObject(doc) && "InstanceTypes" in doc) {
+            const entries = requireField(file, doc, "InstanceTypes", "array") as Json[];
+            entries.forEach((entry, i) => {
+                const name = requireField(file, { v: entry }, "v.InstanceType", "string") as string;
+                const arch = requireField(file, { v: entry }, "v.ProcessorInfo.SupportedArchitectures", "array");
+                if (!(arch as unknown[]).every((item) => typeof item === "string")) {
+                    throw new FactsError(
+                        file,
+                        `InstanceTypes.${i}.ProcessorInfo.SupportedArchitectures`,
+                        "expected a list of strings",
+                    );
+                }
+                instanceTypes[name] = entry as unknown as InstanceTypeOutput;
+            });
         } else if (isObject(doc) && "Parameter" in doc) {
             const name = requireField(file, doc, "Parameter.Name", "string") as string;
             ssmParameters[name] = requireField(file, doc, "Parameter.Value", "string") as string;
@@ -156,7 +173,7 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
             throw new FactsError(
                 file,
                 "(document)",
-                'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}), `aws ec2 describe-launch-template-versions` ({"LaunchTemplateVersions": ...}), `aws ec2 describe-images` ({"Images": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
+                'expected `aws eks describe-cluster` ({"cluster": ...}), `aws eks describe-nodegroup` ({"nodegroup": ...}), `aws ec2 describe-launch-template-versions` ({"LaunchTemplateVersions": ...}), `aws ec2 describe-images` ({"Images": ...}), `aws ec2 describe-instance-types` ({"InstanceTypes": ...}) or `aws ssm get-parameter` ({"Parameter": ...}) output',
             );
         }
     }
@@ -167,5 +184,6 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
         ...(Object.keys(ssmParameters).length > 0 && { ssmParameters }),
         ...(Object.keys(launchTemplateVersions).length > 0 && { launchTemplateVersions }),
         ...(Object.keys(images).length > 0 && { images }),
+        ...(Object.keys(instanceTypes).length > 0 && { instanceTypes }),
     };
 }

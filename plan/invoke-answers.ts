@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { NodegroupHealthReader } from "../cutover/nodegroup-health";
+import { instanceTypeInvokeResult, launchTemplateInvokeResult } from "./offline-ec2";
 import { factsRegion, type CloudFacts, type DescribeClusterOutput, type DescribeNodegroupOutput } from "./cloud-facts";
 
 // What the offline cloud answers the program's AWS reads with: each Pulumi data source (invoke) and the one AWS SDK
@@ -131,23 +132,10 @@ export function answerInvoke(
             }
             return nodeGroupInvokeResult(output);
         }
-        case "aws:ec2/getLaunchTemplate:getLaunchTemplate": {
-            const versions = facts.launchTemplateVersions?.[inputs.id] ?? [];
-            // The provider reads the default version; the facts may hold the version the node group runs.
-            const chosen = versions.find((version) => version.DefaultVersion) ?? versions[0];
-            if (chosen === undefined) {
-                throw new Error(
-                    `reading EC2 Launch Template (${inputs.id}): no describe-launch-template-versions output for it in the facts`,
-                );
-            }
-            return {
-                id: chosen.LaunchTemplateId,
-                defaultVersion: chosen.VersionNumber,
-                latestVersion: Math.max(...versions.map((version) => version.VersionNumber)),
-                userData: chosen.LaunchTemplateData.UserData ?? "",
-                imageId: chosen.LaunchTemplateData.ImageId ?? "",
-            };
-        }
+        case "aws:ec2/getLaunchTemplate:getLaunchTemplate":
+            return launchTemplateInvokeResult(inputs.id, facts.launchTemplateVersions?.[inputs.id] ?? []);
+        case "aws:ec2/getInstanceType:getInstanceType":
+            return instanceTypeInvokeResult(facts.instanceTypes, inputs.instanceType);
         case "aws:ec2/getAmi:getAmi": {
             const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
             const ids = filters.find((filter) => filter.name === "image-id")?.values ?? [];

@@ -4,6 +4,7 @@ import type { PlanDocument, PoolPlan, ServiceAccountPlan } from "./plan-document
 import { mapText, size, taintList, yesNo } from "./render";
 import { workloadKey } from "../preflight/finding";
 import { NOT_CHECKED_REASON, type PreflightGatePlan } from "./preflight-gates";
+import { inheritanceMarkdown } from "./inheritance-report";
 
 /** The longest line the Markdown plan prints: it stays readable in a pull-request comment and a diff. */
 export const MARKDOWN_LINE_WIDTH = 120;
@@ -177,6 +178,7 @@ function poolLines(pool: PoolPlan): string[] {
         "```",
         "",
         "</details>",
+        ...inheritanceMarkdown(pool.inheritance),
     ];
     if (pool.gate !== undefined) lines.push("", ...gateLines(pool.gate));
     if (pool.next !== undefined) {

@@ -1,19 +1,14 @@
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { POOL_TAG } from "../nodes/launch-template";
+import { POOL_TAG } from "../nodes/pool-tags";
 import { useNodegroupHealthReader } from "../cutover/nodegroup-health";
 import { factsRegion, type CloudFacts } from "./cloud-facts";
 import { answerInvoke, factsNodegroupHealth } from "./invoke-answers";
 
 // The facts' types and the invoke answers have their own files; these names stay importable from here, where the
 // tests, the bench and the plan modules have always found them.
-export type {
-    CloudFacts,
-    DescribeClusterOutput,
-    DescribeImagesImage,
-    DescribeNodegroupOutput,
-    LaunchTemplateVersionOutput,
-} from "./cloud-facts";
+export type { CloudFacts, DescribeClusterOutput, DescribeImagesImage, DescribeNodegroupOutput } from "./cloud-facts";
+export type { InstanceTypeOutput, LaunchTemplateVersionOutput } from "./offline-ec2";
 export { clusterInvokeResult, nodeGroupInvokeResult } from "./invoke-answers";
 
 /** One resource the program declared, with its inputs exactly as the engine would have received them. */

@@ -6,6 +6,7 @@ import type { CloudFacts } from "./offline-cloud";
 import type { PreviousPhase, Simulation } from "./simulate";
 import type { ClusterDump } from "../preflight/cluster-dump";
 import type { PreflightGatePlan } from "./preflight-gates";
+import type { InheritancePlan } from "./inheritance-report";
 
 /** The plan document's format version; bumped when a field changes incompatibly. */
 export const PLAN_DOCUMENT_VERSION = 1;
@@ -89,6 +90,8 @@ export interface PoolPlan {
     /** The readiness gate (drain, decommission). */
     readonly gate?: GateResult;
     readonly next?: NextStep;
+    /** Per inheritable setting: inherited, set or default; what the AL2023 pool drops. Absent for greenfield. */
+    readonly inheritance?: InheritancePlan;
 }
 
 /** One workload restarted once so its pods pick up the identity. */

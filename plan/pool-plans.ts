@@ -11,6 +11,7 @@ import type {
     PoolPlan,
 } from "./plan-document";
 import { decodeUserData, mimeParts, nodeConfigOf } from "./recorded-user-data";
+import { inheritanceField } from "./inheritance-report";
 import {
     asObject,
     asStrings,
@@ -123,6 +124,7 @@ export function poolPlans(input: PlanInput): PoolPlan[] {
             ...(legacy !== undefined && { legacy }),
             ...(outputs.gate !== undefined && { gate: outputs.gate as GateResult }),
             ...(outputs.next !== undefined && { next: outputs.next as NextStep }),
+            ...inheritanceField(outputs),
         };
     });
 }

@@ -2,7 +2,7 @@ import type { StackConfig } from "../config/read-config";
 import type { DescribeNodegroupOutput } from "./offline-cloud";
 import { poolTarget, type PoolTarget } from "../preflight/pool-target";
 
-/** The tag the stack puts on each AL2023 node group, naming its pool (components/launch-template.ts POOL_TAG). */
+/** The tag the stack puts on each AL2023 node group, naming its pool (nodes/pool-tags.ts POOL_TAG). */
 const POOL_TAG = "eks-al2023-migration/pool";
 
 /**

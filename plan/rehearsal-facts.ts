@@ -1,7 +1,7 @@
 import type { StackConfig } from "../config/read-config";
 import { effectivePhase, planPhase } from "../cutover/phase-plan";
 import type { CutoverPhase } from "../cutover/phases";
-import { POOL_TAG } from "../nodes/launch-template";
+import { POOL_TAG } from "../nodes/pool-tags";
 import type { ScalingConfig } from "../nodes/pools";
 import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
 

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult } from "../cutover/readiness-gate";
 import type { PlanDocument, PlanTaint, PoolPlan, ServiceAccountPlan } from "./plan-document";
+import { inheritanceLines } from "./inheritance-report";
 import { workloadKey } from "../preflight/finding";
 import { NOT_CHECKED_REASON, type PreflightGatePlan } from "./preflight-gates";
 
@@ -105,6 +106,7 @@ function poolLines(pool: PoolPlan, paint: { bold: Paint; ok: Paint; bad: Paint }
             row("deleted", legacy.deleted ? paint.bad("yes (decommission)") : "no"),
         );
     }
+    lines.push(...inheritanceLines(pool.inheritance));
     if (pool.gate !== undefined) lines.push("", ...gateLines(pool.gate, paint.ok, paint.bad));
     if (pool.next !== undefined) {
         lines.push("", pool.next.summary.replace(/^next: /, "Next: "));

@@ -1,4 +1,4 @@
-import { POOL_TAG } from "../nodes/launch-template";
+import { POOL_TAG } from "../nodes/pool-tags";
 import { parseConfig, type StackConfig } from "../config/read-config";
 import { CUTOVER_PHASES, phaseIndex, type CutoverPhase } from "../cutover/phases";
 import { PROJECT } from "../common/project";
@@ -10,7 +10,11 @@ import {
     type PoolCutoverRecord,
 } from "../cutover/cutover-record";
 import { effectivePhase, planPhase } from "../cutover/phase-plan";
-import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
+import { nodeGroupInvokeResult, type CloudFacts, type DescribeNodegroupOutput } from "./offline-cloud";
+import { launchTemplateInvokeResult } from "./offline-ec2";
+import { al2NodeGroupFacts, type Al2LaunchTemplateData } from "../program/pool-inheritance";
+import type { LegacyNodeGroupState } from "../cutover/live-node-groups";
+import type { InheritedNodeSettings } from "../cutover/cutover-record";
 import { withRehearsalNodeGroups } from "./rehearsal-facts";
 
 /** The Pulumi organization `evaluateOffline` runs the program in (stack references are `acme/<project>/<stack>`). */
@@ -98,6 +102,29 @@ interface PoolSimulation {
     readonly assumption: string;
 }
 
+/**
+ * What an earlier deployment of this program recorded as inherited from the AL2 node group in the facts: its node
+ * role, subnets and settings, with its launch template version's root volume and security groups when the facts
+ * hold that version as the default (as the program reads it).
+ */
+function simulatedInheritance(live: DescribeNodegroupOutput, facts: CloudFacts): InheritedNodeSettings {
+    const state = nodeGroupInvokeResult(live) as unknown as LegacyNodeGroupState;
+    const template = live.nodegroup.launchTemplate;
+    const versions = template?.id === undefined ? [] : (facts.launchTemplateVersions?.[template.id] ?? []);
+    const data =
+        template?.id !== undefined && versions.length > 0
+            ? (launchTemplateInvokeResult(template.id, versions) as unknown as Al2LaunchTemplateData & {
+                  defaultVersion: number;
+              })
+            : undefined;
+    const runs = data !== undefined && String(data.defaultVersion) === template?.version ? data : undefined;
+    return {
+        nodeRoleArn: live.nodegroup.nodeRole,
+        subnetIds: [...live.nodegroup.subnets],
+        ...(live.nodegroup.amiType.startsWith("AL2_") && { al2: al2NodeGroupFacts(state, runs) }),
+    };
+}
+
 /** One pool's assumed last deployment: its cutover record entry and the sizes that phase planned. */
 function simulatePool(
     pool: PoolConfig,
@@ -110,7 +137,8 @@ function simulatePool(
         const legacy = pool.legacyNodeGroup === undefined ? "" : `; AL2 node group ${pool.legacyNodeGroup} not adopted`;
         return { previousPhase, assumption: `${subject}: first deployment, no cutover record${legacy}` };
     }
-    const live = pool.legacyNodeGroup === undefined ? undefined : facts.nodegroups[pool.legacyNodeGroup]?.nodegroup;
+    const liveOutput = pool.legacyNodeGroup === undefined ? undefined : facts.nodegroups[pool.legacyNodeGroup];
+    const live = liveOutput?.nodegroup;
     const atAdoption = live === undefined ? undefined : liveScaling(live);
     const al2023 = al2023NodeGroupOf(facts, pool.name);
     const record: PoolCutoverRecord = {
@@ -119,6 +147,9 @@ function simulatePool(
         ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
         ...(atAdoption !== undefined && { legacySizeAtAdoption: atAdoption }),
         ...(al2023 !== undefined && { al2023NodeGroupName: al2023.nodegroupName }),
+        // A rehearsal's AL2 node group is not created yet: its subnets are unknown, the program reads it live.
+        ...(liveOutput !== undefined &&
+            liveOutput.nodegroup.subnets.length > 0 && { inherited: simulatedInheritance(liveOutput, facts) }),
     };
     const parts = [`last deployed in ${previousPhase}`];
     if (pool.legacyNodeGroup !== undefined) {

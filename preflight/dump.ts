@@ -58,9 +58,15 @@ export function isDumpDocument(doc: unknown): boolean {
     );
 }
 
-/** Whether a document is AWS cloud facts (`describe-cluster`, `describe-nodegroup`, `ssm get-parameter`). */
+/**
+ * Whether a document is AWS cloud facts (`describe-cluster`, `describe-nodegroup`, `ssm get-parameter`,
+ * `describe-launch-template-versions`, `describe-instance-types`).
+ */
 export function isCloudFactsDocument(doc: unknown): boolean {
-    return isObject(doc) && ("cluster" in doc || "nodegroup" in doc || "Parameter" in doc);
+    return (
+        isObject(doc) &&
+        ["cluster", "nodegroup", "Parameter", "LaunchTemplateVersions", "InstanceTypes"].some((key) => key in doc)
+    );
 }
 
 function need(file: string, field: string, value: unknown, type: "string" | "array"): void {

@@ -1,25 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NodeGroupCordon, NodeGroupDrain } from "../cutover/drain/node-group-drain";
-import { liveGateInputs } from "../preflight/live-gate";
 import { clusterKubeconfig, contextKubeconfig } from "../common/kubernetes-access";
-import { NodeLaunchTemplate } from "../nodes/launch-template";
-import { LegacyNodeGroup } from "../cutover/legacy-node-group";
-import { Al2023NodeGroup } from "../nodes/node-group";
 import { NodeRole } from "../nodes/node-role";
 import { WorkloadIdentities, type WorkloadIdentityOutput } from "../identity/workload-identities";
-import { completedPoolRecord } from "../cutover/completed-record";
-import { inheritanceProblems, inheritedNodeSettings, type InheritedSettings } from "../cutover/inherited-settings";
+import { inheritanceProblems, inheritedNodeSettings } from "../cutover/inherited-settings";
 import type { ClusterFacts } from "../common/cluster-facts";
-import {
-    replacementProblems,
-    type LiveNodeGroupIdentity,
-    type PlannedNodeGroupIdentity,
-} from "../nodes/replacement-guard";
+import { replacementProblems, type PlannedNodeGroupIdentity } from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
 import { translateAl2UserData, type PoolTranslation } from "./al2-user-data";
 import { readCustomAmiFacts } from "./custom-al2-ami";
-import type { NodeConfigExtraSpec } from "../nodes/nodeadm-user-data";
 import type { StackConfig } from "../config/read-config";
 import { poolWarnings, type PoolConfig } from "../nodes/pools";
 import {
@@ -30,48 +19,17 @@ import {
     type CutoverRecord,
     type PoolCutoverRecord,
 } from "../cutover/cutover-record";
-import { type LegacyNodeGroupState, readPoolNodeGroups } from "../cutover/live-node-groups";
+import { readPoolNodeGroups } from "../cutover/live-node-groups";
 import { guardCutover, type PoolCutoverFacts } from "../cutover/guards";
-import type { GateResult } from "../cutover/readiness-gate";
-import { nextStep, type NextStep } from "../cutover/runbook";
-import {
-    effectivePhase,
-    holdsAl2023AtFullSize,
-    ignoreDesiredSizeChanges,
-    phaseKey,
-    planPhase,
-    type PhasePlan,
-} from "../cutover/phase-plan";
+import { effectivePhase, holdsAl2023AtFullSize, phaseKey, planPhase } from "../cutover/phase-plan";
 import { checkPromotion, readDevCutover } from "../cutover/promotion-gate";
 import { ConfigError } from "../common/config-error";
 import { CHILD_NAMES } from "../common/child-names";
+import { declarePool, type PoolContext, type PoolOutputs } from "./deploy-pool";
+import { readPoolInheritance } from "./pool-inheritance";
+import { poolInstanceTypeProblems } from "./instance-types";
 
-/** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */
-export interface PoolOutputs {
-    readonly phase: string;
-    readonly al2023: {
-        readonly nodeGroupName: pulumi.Output<string>;
-        readonly amiType?: string;
-        readonly customAmi?: string;
-        readonly instanceTypes: readonly string[];
-        readonly scaling: PhasePlan["al2023"]["scaling"];
-        readonly launchTemplateId: pulumi.Output<string>;
-        readonly launchTemplateVersion: pulumi.Output<number>;
-    };
-    readonly legacy?: {
-        readonly nodeGroupName: string;
-        readonly present: boolean;
-        readonly amiType?: string;
-        readonly sizeAtAdoption?: PhasePlan["al2023"]["scaling"];
-        readonly scaling?: PhasePlan["al2023"]["scaling"];
-        readonly noScheduleTaint: boolean;
-        readonly cordoned: boolean;
-        readonly drained: boolean;
-        readonly protected: boolean;
-    };
-    readonly gate?: GateResult;
-    readonly next: pulumi.Output<NextStep>;
-}
+export type { PoolOutputs } from "./deploy-pool";
 
 /** The stack outputs. `cutover` is read back by the next deployment (phase order, size at adoption). */
 export interface StackOutputs {
@@ -83,19 +41,6 @@ export interface StackOutputs {
 }
 
 export type { ClusterSource } from "./cluster-source";
-
-/** One pool with everything read about it before any resource is declared. */
-interface PoolContext extends PoolCutoverFacts {
-    readonly plan: PhasePlan;
-    /** The live AL2 node group, all of it (adoption copies its inputs). */
-    readonly liveLegacy?: LegacyNodeGroupState;
-    /** The AL2023 node group the last deployment recorded, as it is live (the replacement guard compares it). */
-    readonly liveAl2023?: LiveNodeGroupIdentity;
-    /** The node role and subnets the pool takes from its AL2 node group (recorded, live, or the AL2023 group's). */
-    readonly inherited?: InheritedSettings;
-    /** NodeConfig fields translated from the AL2 node group's user data that the pool has no key for. */
-    readonly extraSpec?: NodeConfigExtraSpec;
-}
 
 /**
  * Reads the cluster, the last deployment's cutover record and the live node groups, runs every guard, and only then
@@ -115,6 +60,12 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
             const previousPool = previous.pools[pool.name];
             const live = await readPoolNodeGroups(cluster.name, pool, previousPool, source.legacyNodeGroup);
             const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
+            // Inherited once, when the AL2023 pool is first declared; from then on from the record.
+            const inheritance = await readPoolInheritance({
+                pool,
+                ...(previousPool !== undefined && { previous: previousPool }),
+                ...(live.legacy !== undefined && { legacy: live.legacy }),
+            });
             const missing = pool.legacyNodeGroup !== undefined && live.legacy === undefined;
             const clusterNodeGroups =
                 missing && source.legacyNodeGroups === "import"
@@ -122,7 +73,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                     : undefined;
             const legacyCustomAmi = live.legacy && (await readCustomAmiFacts(live.legacy));
             const context: PoolCutoverFacts = {
-                pool,
+                pool: inheritance.result?.pool ?? pool,
                 poolIndex,
                 phase,
                 ...(previousPool !== undefined && { previous: previousPool }),
@@ -146,6 +97,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 ...(live.legacy !== undefined && { liveLegacy: live.legacy }),
                 ...(live.al2023 !== undefined && { liveAl2023: live.al2023 }),
                 ...(inherited !== undefined && { inherited }),
+                inheritance,
             };
         }),
     );
@@ -168,6 +120,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
             }),
         ),
     ];
+    problems.push(...(await poolInstanceTypeProblems(read)));
     if (problems.length > 0) throw new ConfigError(problems);
     // The AL2 node groups' launch template user data, translated; what cannot move stops the run here.
     const translations = await translateAl2UserData(read, cluster);
@@ -277,167 +230,4 @@ function needsCreatedNodeRole(pool: PoolConfig): boolean {
 function drainKubeconfig(config: StackConfig, cluster: ClusterFacts): pulumi.Output<string> {
     const context = config.identity.kubernetes.context;
     return context === undefined ? clusterKubeconfig(cluster) : contextKubeconfig(context);
-}
-
-/** Declares one pool's resources for its phase plan. */
-function declarePool(
-    context: PoolContext,
-    shared: {
-        readonly config: StackConfig;
-        readonly cluster: ClusterFacts;
-        readonly source: Pick<ClusterSource, "legacyNodeGroups" | "nodeGroupDependsOn">;
-        readonly kubeconfig: pulumi.Output<string>;
-        readonly nodeRoleArn: pulumi.Input<string>;
-        readonly gate?: GateResult;
-    },
-): { outputs: PoolOutputs; record: pulumi.Output<PoolCutoverRecord> } {
-    const { pool, plan, phase, liveLegacy, legacyAtAdoption } = context;
-    const held = holdsAl2023AtFullSize(phase, context.previous);
-    const { config, cluster, kubeconfig } = shared;
-    // A created cluster (rehearsal) and its network must outlive the node groups on destroy.
-    const clusterDependsOn = [...shared.source.nodeGroupDependsOn];
-    const nodeGroupOptions = { protect: config.protectNodeGroups, dependsOn: clusterDependsOn };
-
-    const launchTemplate = new NodeLaunchTemplate(pool.name, {
-        pool,
-        cluster,
-        tags: config.tags,
-        ...(context.extraSpec !== undefined && { extraSpec: context.extraSpec }),
-    });
-    const al2023 = new Al2023NodeGroup(
-        pool.name,
-        {
-            clusterName: cluster.name,
-            kubernetesVersion: cluster.kubernetesVersion,
-            pool,
-            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion },
-            nodeRoleArn: shared.nodeRoleArn,
-            subnetIds: [...(pool.subnetIds ?? context.inherited?.settings.subnetIds ?? [])],
-            scaling: plan.al2023.scaling,
-            ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
-                "al2023",
-                pool,
-                phase,
-                context.previous?.phase,
-                legacyAtAdoption,
-                { previous: context.previous?.al2023HeldAtFullSize === true, now: held },
-            ),
-            tags: config.tags,
-        },
-        nodeGroupOptions,
-    );
-
-    // Outputs of every resource that proves this phase: the record waits for all of them.
-    const proofs: pulumi.Output<unknown>[] = [launchTemplate.id, al2023.id];
-    const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
-    if (legacyPlan !== undefined && liveLegacy !== undefined) {
-        const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
-        // The pre-flight live gate the cordon (shift) and the drain run before they change anything.
-        const preflight = pulumi.output(al2023.nodeGroupName).apply((nodeGroupName) =>
-            liveGateInputs({
-                pool,
-                legacyAmiType: liveLegacy.amiType,
-                nodeGroupName,
-                config: {
-                    serviceAccounts: config.identity.serviceAccounts,
-                    evictUnmanagedPods: config.drainEvictUnmanagedPods,
-                    acknowledged: config.preflightAcknowledge,
-                },
-            }),
-        );
-        const cordon = legacyPlan.cordon
-            ? new NodeGroupCordon(CHILD_NAMES.legacyCordon(pool.name), {
-                  kubeconfig,
-                  nodeGroupName: liveLegacy.nodeGroupName,
-                  // A cordon created together with the drain (a skip to drain) first checks what the drain checks.
-                  ...(legacyPlan.drain && { readiness: { readyNodeGroupName: al2023.nodeGroupName, minReadyNodes } }),
-                  preflight,
-              })
-            : undefined;
-        // The drain runs after the AL2023 node group is at full size and before the AL2 node group shrinks.
-        const drain = legacyPlan.drain
-            ? new NodeGroupDrain(
-                  CHILD_NAMES.legacyDrain(pool.name),
-                  {
-                      kubeconfig,
-                      nodeGroupName: liveLegacy.nodeGroupName,
-                      readyNodeGroupName: al2023.nodeGroupName,
-                      minReadyNodes,
-                      timeoutMinutes: config.drainTimeoutMinutes,
-                      evictUnmanagedPods: config.drainEvictUnmanagedPods,
-                      maxConcurrentEvictions: config.drainMaxConcurrentEvictions,
-                      preflight,
-                  },
-                  { dependsOn: [al2023, ...(cordon ? [cordon] : [])] },
-              )
-            : undefined;
-        const legacy = new LegacyNodeGroup(
-            pool.name,
-            {
-                live: liveLegacy,
-                plan: legacyPlan,
-                // A node group the source only defines (rehearsal) is created, never imported.
-                adopt: shared.source.legacyNodeGroups === "import" && context.previous?.adopted !== true,
-                ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
-                    "legacy",
-                    pool,
-                    phase,
-                    context.previous?.phase,
-                    legacyAtAdoption,
-                ),
-                // Defined whenever the live AL2 node group is: it falls back to the live sizes.
-                sizeAtAdoption: legacyAtAdoption!,
-                autoscaled: pool.autoscaled,
-            },
-            { dependsOn: [...clusterDependsOn, ...(drain ? [drain] : [])] },
-        );
-        proofs.push(
-            legacy.nodeGroupName,
-            legacy.scalingConfig,
-            ...(cordon ? [cordon.id] : []),
-            ...(drain ? [drain.id] : []),
-        );
-    }
-
-    const record = completedPoolRecord({
-        fields: {
-            phase,
-            ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
-            ...(legacyAtAdoption !== undefined && { legacySizeAtAdoption: legacyAtAdoption }),
-            al2023HeldAtFullSize: held,
-        },
-        al2023NodeGroupName: al2023.nodeGroupName,
-        ...(context.inherited !== undefined && { inherited: context.inherited.settings }),
-        proofs,
-    });
-
-    const outputs: PoolOutputs = {
-        phase,
-        al2023: {
-            nodeGroupName: al2023.nodeGroupName,
-            ...(pool.customAmi === undefined ? { amiType: pool.amiType } : { customAmi: pool.customAmi }),
-            instanceTypes: pool.instanceTypes,
-            scaling: plan.al2023.scaling,
-            launchTemplateId: launchTemplate.id,
-            launchTemplateVersion: launchTemplate.latestVersion,
-        },
-        ...(pool.legacyNodeGroup !== undefined && {
-            legacy: {
-                nodeGroupName: pool.legacyNodeGroup,
-                present: legacyPlan !== undefined,
-                ...(liveLegacy !== undefined && { amiType: liveLegacy.amiType }),
-                ...(legacyAtAdoption !== undefined && { sizeAtAdoption: legacyAtAdoption }),
-                ...(legacyPlan !== undefined && { scaling: legacyPlan.scaling }),
-                noScheduleTaint: legacyPlan?.taintNoSchedule ?? false,
-                cordoned: legacyPlan?.cordon ?? false,
-                drained: legacyPlan?.drain ?? false,
-                protected: legacyPlan?.protect ?? false,
-            },
-        }),
-        ...(shared.gate !== undefined && { gate: shared.gate }),
-        next: al2023.nodeGroupName.apply((al2023NodeGroupName) =>
-            nextStep(context, { clusterName: cluster.name, al2023NodeGroupName }),
-        ),
-    };
-    return { outputs, record };
 }

@@ -17,22 +17,36 @@ describe("instance types against the AMI type", () => {
             "AL2023_x86_64_STANDARD",
             ["m6i.large", "m7g.large"],
             [
-                'pools[0].instanceTypes[1]: "m7g.large" runs arm64, but amiType AL2023_x86_64_STANDARD is x86_64; choose a x86_64 instance type or an ARM_64 AMI type',
+                'pools[0].instanceTypes[1]: "m7g.large" is not allowed; it runs arm64, but amiType AL2023_x86_64_STANDARD is x86_64; choose a x86_64 instance type or an ARM_64 AMI type',
             ],
         ],
         [
             "AL2023_ARM_64_STANDARD",
             ["m6i.large"],
             [
-                'pools[0].instanceTypes[0]: "m6i.large" runs x86_64, but amiType AL2023_ARM_64_STANDARD is arm64; choose a arm64 instance type or an x86_64 AMI type',
+                'pools[0].instanceTypes[0]: "m6i.large" is not allowed; it runs x86_64, but amiType AL2023_ARM_64_STANDARD is arm64; choose a arm64 instance type or an x86_64 AMI type',
             ],
         ],
         [
             "AL2023_x86_64_STANDARD",
             ["m6i.lrage"],
-            ['pools[0].instanceTypes[0]: "m6i.lrage" is not an EC2 instance type in this region'],
+            [
+                'pools[0].instanceTypes[0]: "m6i.lrage" is not allowed; it is not an EC2 instance type in this region (aws ec2 describe-instance-types lists those that are)',
+            ],
         ],
     ] as const)("%s with %j", (amiType, instanceTypes, expected) => {
         expect(instanceTypeProblems({ poolKey: "pools[0]", amiType, instanceTypes, facts: FACTS })).toEqual(expected);
+    });
+
+    it("checks only that the types exist for a custom AMI, whose architecture is not known", () => {
+        expect(
+            instanceTypeProblems({
+                poolKey: "pools[2]",
+                instanceTypes: ["m7g.large", "m6i.large", "x9.huge"],
+                facts: FACTS,
+            }),
+        ).toEqual([
+            'pools[2].instanceTypes[2]: "x9.huge" is not allowed; it is not an EC2 instance type in this region (aws ec2 describe-instance-types lists those that are)',
+        ]);
     });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { NodeLaunchTemplate } from "../../nodes/launch-template";
 import { Al2023NodeGroup } from "../../nodes/node-group";
 import { NodeRole } from "../../nodes/node-role";
+import { launchTemplateArgs, nodeGroupArgs } from "../../nodes/pool-args";
 import { MIME_BOUNDARY, SHELL_SCRIPT_CONTENT_TYPE } from "../../nodes/nodeadm-user-data";
 import { lookupClusterFacts } from "../../common/cluster-facts";
 import { parseConfig } from "../../config/read-config";
@@ -65,21 +66,18 @@ async function declarePool(
         const facts = await lookupClusterFacts(config.clusterName);
         const [poolConfig] = config.pools;
         const template = new NodeLaunchTemplate(poolConfig.name, {
-            pool: poolConfig,
+            pool: launchTemplateArgs({ pool: poolConfig, clusterName: facts.name, stackTags: config.tags }),
             cluster: facts,
-            tags: config.tags,
         });
         const role = new NodeRole(poolConfig.name, { cluster: facts, tags: config.tags });
         const nodeGroup = new Al2023NodeGroup(poolConfig.name, {
             clusterName: facts.name,
-            kubernetesVersion: facts.kubernetesVersion,
-            pool: poolConfig,
+            pool: nodeGroupArgs({ pool: poolConfig, cluster: facts, stackTags: config.tags }),
             launchTemplate: { id: template.id, version: template.latestVersion },
             nodeRoleArn: role.arn,
             subnetIds: [...(poolConfig.subnetIds ?? [])],
             scaling: options.scaling ?? poolConfig.scaling,
             ignoreDesiredSizeChanges: options.ignoreDesiredSizeChanges ?? false,
-            tags: config.tags,
         });
         return {
             userData: template.userData,
@@ -286,8 +284,10 @@ describe("Al2023NodeGroup", () => {
             try {
                 new Al2023NodeGroup("general", {
                     clusterName: "shop-dev",
-                    kubernetesVersion: "1.32",
-                    pool: config.pools[0],
+                    pool: nodeGroupArgs({
+                        pool: config.pools[0],
+                        cluster: { name: "shop-dev", kubernetesVersion: "1.32" },
+                    }),
                     launchTemplate: { id: "lt-0123456789abcdef0", version: 1 },
                     nodeRoleArn: "arn:aws:iam::111122223333:role/nodes",
                     subnetIds: SUBNETS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { poolTags } from "../../nodes/launch-template";
+import { poolTags } from "../../nodes/pool-tags";
 
 describe("poolTags", () => {
     it("merges stack tags, pool tags and the identity tags, keys sorted whatever the config order", () => {

@@ -44,6 +44,8 @@ function devFacts(
         docs[`describe-nodegroup-${name}.json`] = structuredClone(output) as never;
     edit(docs);
     for (const [file, doc] of Object.entries(docs)) fs.writeFileSync(path.join(dir, file), JSON.stringify(doc));
+    const instanceTypes = "describe-instance-types.json";
+    fs.copyFileSync(path.join(ROOT, "facts", "dev", instanceTypes), path.join(dir, instanceTypes));
     return dir;
 }
 

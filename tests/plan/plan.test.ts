@@ -17,6 +17,7 @@ import { LEGACY_TAINT } from "../../cutover/phase-plan";
 import { nodeConfigs, parseMime } from "../fakes/mime";
 import { captureIo } from "../fakes/capture-io";
 import { exampleFacts, ROOT, stackFileConfig } from "../fakes/mocks";
+import { inheritanceLines } from "../../plan/inheritance-report";
 
 const PROD_AL2023 = "general-20261109101204556700000001";
 const DEV_AL2023 = "general-20261102093015123400000001";
@@ -49,6 +50,9 @@ function writeFacts(facts: CloudFacts, edit: (docs: Record<string, unknown>) => 
     const docs: Record<string, unknown> = { "describe-cluster.json": structuredClone(facts.cluster) };
     for (const [name, output] of Object.entries(facts.nodegroups)) {
         docs[`describe-nodegroup-${name}.json`] = structuredClone(output);
+    }
+    if (facts.instanceTypes !== undefined) {
+        docs["describe-instance-types.json"] = { InstanceTypes: Object.values(facts.instanceTypes) };
     }
     edit(docs);
     for (const [file, doc] of Object.entries(docs)) {
@@ -344,6 +348,20 @@ describe("simulated previous deployment", () => {
                     legacyNodeGroupName: "prod-general-al2",
                     legacySizeAtAdoption: LIVE.prodGeneral,
                     al2023NodeGroupName: PROD_AL2023,
+                    // As the program records it at first declaration (facts/prod/describe-nodegroup-prod-general-al2).
+                    inherited: {
+                        nodeRoleArn: "arn:aws:iam::444455556666:role/shop-prod-node-role",
+                        subnetIds: ["subnet-0d4e5f60718293a4b", "subnet-0e5f60718293a4b5c", "subnet-0f60718293a4b5c6d"],
+                        al2: {
+                            amiType: "AL2_x86_64",
+                            instanceTypes: ["m6i.xlarge"],
+                            capacityType: "ON_DEMAND",
+                            diskSize: 50,
+                            labels: { workload: "general" },
+                            taints: [],
+                            update: { maxUnavailable: 1 },
+                        },
+                    },
                 },
             },
         });
@@ -376,6 +394,58 @@ describe("simulated previous deployment", () => {
                 ],
             }),
         ).toStrictEqual({ subjects: ["system:serviceaccount:a:*"], services: ["pods.eks.amazonaws.com"] });
+    });
+});
+
+describe("the plan's inheritance per pool", () => {
+    it("shows per setting inherited, set or default, and what the AL2023 pool drops or changes", async () => {
+        const general = pool(await plan("dev", "prepare"), "general");
+        expect(general.inheritance).toEqual({
+            from: "legacy",
+            settings: {
+                amiType: "inherited",
+                instanceTypes: "set",
+                capacityType: "set",
+                labels: "set",
+                taints: "default",
+                rootVolume: "set",
+                securityGroupIds: "default",
+                maxUnavailable: "set",
+            },
+            changes: [
+                "root volume smaller: 40 GiB instead of 50 GiB",
+                "instance types t3.large changed to t3.large, t3a.large, m6i.large",
+            ],
+            notes: [],
+        });
+        expect(inheritanceLines(general.inheritance)).toEqual([
+            "",
+            "Inherited from the live AL2 node group (first declaration; recorded for later runs)",
+            "  amiType:             inherited",
+            "  instanceTypes:       set",
+            "  capacityType:        set",
+            "  labels:              set",
+            "  taints:              default",
+            "  rootVolume:          set",
+            "  securityGroupIds:    default",
+            "  maxUnavailable:      set",
+            "  AL2023 pool drops or changes:",
+            "    - root volume smaller: 40 GiB instead of 50 GiB",
+            "    - instance types t3.large changed to t3.large, t3a.large, m6i.large",
+        ]);
+    });
+
+    it("in a later phase reads them from the record; a taint only the AL2 node group has is inherited", async () => {
+        const dir = writeFacts(exampleFacts("prod"), (docs) => {
+            const ng = docs["describe-nodegroup-prod-general-al2.json"] as { nodegroup: { taints: object[] } };
+            ng.nodegroup.taints = [{ key: "dedicated", value: "general", effect: "NO_EXECUTE" }];
+        });
+        const general = pool(await plan("prod", "canary", ["--facts", dir]), "general");
+        expect(general.inheritance?.from).toBe("record");
+        expect(general.inheritance?.settings.taints).toBe("inherited");
+        expect(general.al2023.taints).toEqual([{ key: "dedicated", value: "general", effect: "NO_EXECUTE" }]);
+        const batch = pool(await plan("prod", "canary", ["--facts", dir]), "batch");
+        expect(batch.inheritance?.settings.taints).toBe("set");
     });
 });
 

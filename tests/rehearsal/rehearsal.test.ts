@@ -66,6 +66,7 @@ function rehearsalFacts(): CloudFacts {
         nodegroups: { [AL2023]: nodegroup },
         oidcProviderUrls: [],
         ssmParameters: { [al2ReleaseVersionParameter("1.32")]: RELEASE },
+        ...(dev.instanceTypes !== undefined && { instanceTypes: dev.instanceTypes }),
     };
 }
 
