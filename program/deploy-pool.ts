@@ -14,6 +14,7 @@ import type { NodeConfigExtraSpec } from "../nodes/nodeadm-user-data";
 import type { StackConfig } from "../config/read-config";
 import type { PoolCutoverRecord } from "../cutover/cutover-record";
 import type { LegacyNodeGroupState } from "../cutover/live-node-groups";
+import type { PoolCutoverFacts } from "../cutover/guards";
 import type { GateResult } from "../cutover/readiness-gate";
 import { nextStep, type NextStep } from "../cutover/runbook";
 import { holdsAl2023AtFullSize, ignoreDesiredSizeChanges, type PhasePlan } from "../cutover/phase-plan";
