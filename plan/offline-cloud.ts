@@ -2,6 +2,7 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { POOL_TAG } from "../nodes/launch-template";
 import { useNodegroupHealthReader, type NodegroupHealthReader } from "../cutover/nodegroup-health";
+import { liveAddon, useAddonReader, type AddonReader } from "../identity/pod-identity-agent";
 
 /** `aws eks describe-cluster` output, as the AWS CLI prints it (the fields the program reads). */
 export interface DescribeClusterOutput {
@@ -67,11 +68,26 @@ export interface DescribeNodegroupOutput {
     };
 }
 
+/** `aws eks describe-addon` output, as the AWS CLI prints it (the fields the program reads). */
+export interface DescribeAddonOutput {
+    readonly addon: {
+        readonly addonName: string;
+        readonly clusterName: string;
+        readonly addonVersion: string;
+        readonly status?: string;
+        readonly serviceAccountRoleArn?: string;
+        readonly configurationValues?: string;
+        readonly tags?: Readonly<Record<string, string>>;
+    };
+}
+
 /** Everything the offline cloud answers from: one cluster, its node groups, and what the account holds. */
 export interface CloudFacts {
     readonly cluster: DescribeClusterOutput;
     /** By node group name. */
     readonly nodegroups: Readonly<Record<string, DescribeNodegroupOutput>>;
+    /** The cluster's add-ons by name (`aws eks describe-addon`); an add-on not here does not exist. */
+    readonly addons?: Readonly<Record<string, DescribeAddonOutput>>;
     /** IAM OIDC provider URLs (without https://) that exist in the account. Default: the cluster's issuer. */
     readonly oidcProviderUrls?: readonly string[];
     /** SSM parameters by name (for AMI lookups). */
@@ -214,7 +230,17 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     ) {
         // DescribeNodegroup is an AWS SDK call, not a Pulumi invoke the mocks see: answer it from the same facts.
         useNodegroupHealthReader(this.nodegroupHealth);
+        // So is DescribeAddon (the agent add-on's adoption).
+        useAddonReader(this.describeAddon);
     }
+
+    /** An add-on of the facts' cluster (`describe-addon`); undefined when the facts hold none of that name. */
+    readonly describeAddon: AddonReader = async ({ clusterName, addonName }) => {
+        if (clusterName !== this.facts.cluster.cluster.name)
+            throw new Error(`ResourceNotFoundException: No cluster found for name: ${clusterName}.`);
+        const output = this.facts.addons?.[addonName];
+        return output === undefined || output.addon.clusterName !== clusterName ? undefined : liveAddon(output.addon);
+    };
 
     /** The health issues of a node group in the facts (`describe-nodegroup` `nodegroup.health.issues`). */
     readonly nodegroupHealth: NodegroupHealthReader = async ({ clusterName, nodeGroupName }) => {
