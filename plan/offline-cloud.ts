@@ -441,6 +441,14 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                 return {
                     arn: `arn:${partition}:iam::${account}:policy/${(inputs.name as string | undefined) ?? args.name}`,
                 };
+            case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+                // EKS association ids: `a-` and 17 lowercase letters and digits.
+                const associationId = `a-${stableSuffix(`${inputs.namespace}/${inputs.serviceAccount}`)}`;
+                return {
+                    associationId,
+                    associationArn: `arn:${partition}:eks:${this.region()}:${account}:podidentityassociation/${this.facts.cluster.cluster.name}/${associationId}`,
+                };
+            }
             case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
                 return {
                     arn: `arn:${partition}:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
