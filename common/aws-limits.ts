@@ -35,3 +35,12 @@ export const IMDS_HOP_LIMIT = { min: 1, max: 64, default: 2, safeMax: 2 } as con
  * resource, keys of 1-128 characters, values of at most 256; the `aws:` prefix is reserved.
  */
 export const AWS_TAG_LIMITS = { maxTags: 50, maxKeyLength: 128, maxValueLength: 256, reservedPrefix: "aws:" } as const;
+
+/**
+ * How long a new or changed EKS Pod Identity association is given to become effective before workloads restart:
+ * "EKS Pod Identity associations are eventually consistent, and may take several seconds to be effective after the
+ * initial API call returns successfully"
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreatePodIdentityAssociation.html,
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdatePodIdentityAssociation.html).
+ */
+export const POD_IDENTITY_SETTLE_SECONDS = 15;

@@ -24,6 +24,8 @@ export const CHILD_NAMES = {
     serviceAccount: (binding: string) => `${binding}-sa`,
     /** The Pod Identity association of a binding. */
     podIdentityAssociation: (binding: string) => `${binding}-association`,
+    /** The wait after a binding's Pod Identity association is created or changed, before its restarts. */
+    associationSettle: (binding: string) => `${binding}-association-settle`,
     /** What every restart patch of a binding's name starts with. */
     restartPrefix: (binding: string) => `${binding}-restart-`,
 } as const;

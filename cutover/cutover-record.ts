@@ -168,15 +168,28 @@ export function parseCutoverRecord(value: unknown): CutoverRecord {
     return { version: CUTOVER_RECORD_VERSION, pools };
 }
 
+/** What the last deployment of this stack left in its outputs: its CutoverRecord and other outputs, raw. */
+export interface PreviousDeployment {
+    readonly cutover: CutoverRecord;
+    /** The raw values of the other outputs asked for, by name; undefined when the last deployment has none. */
+    readonly others: Readonly<Record<string, unknown>>;
+}
+
 /**
- * Reads the CutoverRecord the last deployment of this stack left in its outputs, through a StackReference to the
- * stack itself. A first deployment reads nothing and gets the empty record.
+ * Reads the CutoverRecord the last deployment of this stack left in its outputs, and the other outputs named in
+ * `otherOutputs` (raw: their owners parse them), through one StackReference to the stack itself. A first deployment
+ * reads nothing and gets the empty record.
  */
-export async function readPreviousCutover(): Promise<CutoverRecord> {
+export async function readPreviousDeployment(otherOutputs: readonly string[] = []): Promise<PreviousDeployment> {
     const self = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const ref = new pulumi.StackReference("cutover-previous-deployment", { name: self });
     const details = await ref.getOutputDetails(CUTOVER_OUTPUT);
-    return parseCutoverRecord(details.value ?? details.secretValue);
+    const others: Record<string, unknown> = {};
+    for (const name of otherOutputs) {
+        const other = await ref.getOutputDetails(name);
+        others[name] = other.value ?? other.secretValue;
+    }
+    return { cutover: parseCutoverRecord(details.value ?? details.secretValue), others };
 }
 
 /**

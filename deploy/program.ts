@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { ENVIRONMENTS, type DeployConfig, type EnvironmentName } from "./config";
-import { DeployEnvironment } from "./deploy-environment";
+import { DeployEnvironment, type OidcProviderChoice } from "./deploy-environment";
+import { getOidcProvider, planOidcProviders, type OidcProviderLookup } from "./oidc-providers";
 import { guardrailsPolicyGroupArgs } from "./policy-group";
 import { GITHUB_OIDC_URL, githubActionsSubjects } from "./trust";
 
@@ -42,17 +43,37 @@ export function githubIssuerArgs(config: DeployConfig): pulumiservice.OidcIssuer
 
 /**
  * Declares the whole bootstrap: one DeployEnvironment per migration stack, the GitHub issuer in Pulumi Cloud, and the
- * policy group that enforces the guardrails pack on the migration stacks.
+ * policy group that enforces the guardrails pack on the migration stacks. Each account's Pulumi and GitHub OIDC
+ * providers are looked up first (`lookup`, through the environment's AWS provider) and created only where the
+ * account has none, once per account (see planOidcProviders).
  */
-export function deployPipeline(config: DeployConfig): DeployPipelineOutputs {
+export async function deployPipeline(
+    config: DeployConfig,
+    lookup: OidcProviderLookup = getOidcProvider,
+): Promise<DeployPipelineOutputs> {
     new pulumiservice.OidcIssuer("github-actions", githubIssuerArgs(config));
     new pulumiservice.PolicyGroup("guardrails", guardrailsPolicyGroupArgs(config));
+    const environments = {} as Record<EnvironmentName, DeployEnvironment>;
+    for (const name of ENVIRONMENTS) {
+        environments[name] = new DeployEnvironment(name, { config, environment: config.environments[name] });
+    }
+    const found = {} as Record<EnvironmentName, Awaited<ReturnType<DeployEnvironment["lookUpOidcProviders"]>>>;
+    for (const name of ENVIRONMENTS) found[name] = await environments[name].lookUpOidcProviders(lookup);
+    const plans = planOidcProviders(config, found);
     const roleArns = {} as Record<EnvironmentName, pulumi.Output<string>>;
     const deploymentSettings = {} as Record<EnvironmentName, pulumi.Output<string>>;
     for (const name of ENVIRONMENTS) {
-        const environment = new DeployEnvironment(name, { config, environment: config.environments[name] });
-        roleArns[name] = environment.roleArn;
-        deploymentSettings[name] = environment.deploymentSettingsId;
+        const choice = {} as Record<"pulumi" | "github", OidcProviderChoice["pulumi"]>;
+        for (const issuer of ["pulumi", "github"] as const) {
+            const use = plans[name][issuer];
+            choice[issuer] =
+                use.use === "shared"
+                    ? { use: "shared", provider: environments[use.with].createdOidcProviders[issuer]! }
+                    : use;
+        }
+        environments[name].declare(choice);
+        roleArns[name] = environments[name].roleArn;
+        deploymentSettings[name] = environments[name].deploymentSettingsId;
     }
     return { roleArns, deploymentSettings };
 }

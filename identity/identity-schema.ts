@@ -218,7 +218,8 @@ export const identityEntries = {
         {
             type: "`{manage, addonVersion}`",
             defaultText: "`{manage: false}`",
-            description: "`manage: true` installs the `eks-pod-identity-agent` add-on (optional `addonVersion`)",
+            description:
+                "`manage: true` manages the `eks-pod-identity-agent` add-on: adopts (imports once) the cluster's, or installs it (optional `addonVersion`)",
         },
     ),
     trustPolicyMaxLength: kit.withDefault(

@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IdentityKind, RestartTarget } from "./identity-config";
 import { TYPE_TOKENS } from "../common/project";
 import { CHILD_NAMES } from "../common/child-names";
+import { POD_IDENTITY_SETTLE_SECONDS } from "../common/aws-limits";
+import { AssociationSettle } from "./association-settle";
 
 /** The service account annotation the EKS Pod Identity Webhook reads the IRSA role from (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html). */
 export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -76,7 +78,8 @@ export interface ServiceAccountBindingArgs {
  * binding removes the annotations again. Pod Identity: an `aws.eks.PodIdentityAssociation` (the service account is
  * created only with `create`; no annotation; an existing one keeps an annotation-free patch, see below). Restarts
  * are Deployment/StatefulSet/DaemonSetPatches of one pod template annotation, which depend on the binding so the
- * webhook or the agent sees the identity before the pods are re-created.
+ * webhook or the agent sees the identity before the pods are re-created, on the whole role (policies included), and
+ * for Pod Identity on an AssociationSettle that waits for the association to become effective after it changes.
  */
 export class ServiceAccountBinding extends pulumi.ComponentResource {
     /** The role the service account is bound to. */
@@ -91,6 +94,8 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
         const metadata = { name: args.serviceAccount, namespace: args.namespace };
 
         let binding: pulumi.Resource;
+        // Pod Identity: the restarts also wait for the association to become effective (AssociationSettle).
+        const settled: pulumi.Resource[] = [];
         if (args.binding === "irsa") {
             const annotations = roleArn.apply((arn) =>
                 irsaAnnotations(arn, {
@@ -129,6 +134,17 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: account },
             );
+            settled.push(
+                new AssociationSettle(
+                    CHILD_NAMES.associationSettle(name),
+                    {
+                        associationId: association.associationId,
+                        roleArn,
+                        settleSeconds: POD_IDENTITY_SETTLE_SECONDS,
+                    },
+                    { parent: this, dependsOn: [association] },
+                ),
+            );
             // An existing service account keeps a patch that owns no IRSA annotation: when the account moves from
             // irsa to pod-identity, this update (same resource) drops the role-arn annotation it owned, after the
             // association exists and before the restart, so restarted pods do not keep IRSA credentials (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html).
@@ -148,7 +164,10 @@ export class ServiceAccountBinding extends pulumi.ComponentResource {
                 spec: { template: { metadata: { annotations: { [IDENTITY_HASH_ANNOTATION]: this.identityHash } } } },
             };
             const patchName = `${CHILD_NAMES.restartPrefix(name)}${target.kind.toLowerCase()}-${target.name}`;
-            const patchOpts = { ...k8sOpts, dependsOn: [binding, ...(args.role !== undefined ? [args.role] : [])] };
+            const patchOpts = {
+                ...k8sOpts,
+                dependsOn: [binding, ...settled, ...(args.role !== undefined ? [args.role] : [])],
+            };
             switch (target.kind) {
                 case "Deployment":
                     new k8s.apps.v1.DeploymentPatch(patchName, patchArgs, patchOpts);

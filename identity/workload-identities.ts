@@ -17,6 +17,14 @@ import {
     type TrustPolicyDocument,
 } from "./workload-trust-policy";
 import { TYPE_TOKENS } from "../common/project";
+import {
+    addonReader,
+    agentAddonInputs,
+    agentAdoption,
+    POD_IDENTITY_AGENT_ADDON,
+    type AgentAdoption,
+    type AgentRecord,
+} from "./pod-identity-agent";
 import { CHILD_NAMES } from "../common/child-names";
 
 /** Arguments of WorkloadIdentities.create. */
@@ -37,6 +45,11 @@ export interface WorkloadIdentitiesArgs {
     readonly tags?: Readonly<Record<string, string>>;
     /** The Kubernetes provider to bind with. @default one built from `identity.kubernetes` and the cluster */
     readonly kubernetesProvider?: k8s.Provider;
+    /**
+     * The last completed run's `podIdentityAgent` output says the stack manages the agent add-on (created or
+     * imported it), so it is never imported again. @default false
+     */
+    readonly podIdentityAgentManagedBefore?: boolean;
 }
 
 /** What the stack reports for each service account. */
@@ -56,6 +69,8 @@ interface IdentityPlan {
     readonly issuerUrl?: string;
     /** By role key; Outputs when the issuer is (see create). */
     readonly trustPolicies: ReadonlyMap<string, pulumi.Input<TrustPolicyDocument>>;
+    /** How the agent add-on is declared, when `podIdentityAgent.manage`. */
+    readonly agent?: AgentAdoption;
 }
 
 /**
@@ -69,6 +84,11 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     public readonly serviceAccounts: pulumi.Output<WorkloadIdentityOutput[]>;
     /** The IAM OIDC provider ARN the IRSA roles trust; undefined when no role uses IRSA. */
     public readonly oidcProviderArn: pulumi.Input<string> | undefined;
+    /**
+     * The `podIdentityAgent` record: resolves once the add-on is created, imported or updated in this run; undefined
+     * when the stack does not manage the add-on.
+     */
+    public readonly podIdentityAgent: pulumi.Output<AgentRecord> | undefined;
 
     /**
      * Resolves the OIDC provider and checks every trust policy, then declares the component. Throws a ConfigError
@@ -132,10 +152,21 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
             trustPolicies.set(role.key, document);
         }
         if (problems.length > 0) throw new ConfigError(problems);
+        const agent = identity.podIdentityAgent.manage
+            ? agentAdoption({
+                  live: await addonReader()({
+                      clusterName: cluster.name,
+                      addonName: POD_IDENTITY_AGENT_ADDON,
+                      region: cluster.region,
+                  }),
+                  managedBefore: args.podIdentityAgentManagedBefore ?? false,
+              })
+            : undefined;
         const plan = {
             providerArn: irsaRoles.length > 0 ? (args.oidcProviderArn ?? providerArn) : undefined,
             issuerUrl,
             trustPolicies,
+            ...(agent !== undefined && { agent }),
         };
         return new WorkloadIdentities(name, args, plan, opts);
     }
@@ -160,24 +191,21 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
                       ),
                   ]
                 : [];
-        const agent = identity.podIdentityAgent.manage
-            ? [
-                  new aws.eks.Addon(
-                      `${name}-pod-identity-agent`,
-                      {
-                          clusterName: cluster.name,
-                          addonName: "eks-pod-identity-agent",
-                          ...(identity.podIdentityAgent.addonVersion !== undefined
-                              ? { addonVersion: identity.podIdentityAgent.addonVersion }
-                              : {}),
-                          resolveConflictsOnCreate: "OVERWRITE",
-                          resolveConflictsOnUpdate: "OVERWRITE",
-                          tags: { ...tags },
-                      },
-                      { parent: this },
-                  ),
-              ]
-            : [];
+        const agent =
+            plan.agent === undefined
+                ? []
+                : [
+                      new aws.eks.Addon(
+                          `${name}-pod-identity-agent`,
+                          agentAddonInputs({ clusterName: cluster.name, identity, adoption: plan.agent, tags }),
+                          {
+                              parent: this,
+                              ...(plan.agent.mode === "import" && {
+                                  import: `${cluster.name}:${POD_IDENTITY_AGENT_ADDON}`,
+                              }),
+                          },
+                      ),
+                  ];
 
         const roles = new Map<string, WorkloadRole>();
         for (const role of identity.roles) {
@@ -241,7 +269,15 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
 
         this.serviceAccounts = pulumi.all(outputs);
         this.oidcProviderArn = plan.providerArn;
-        this.registerOutputs({ serviceAccounts: this.serviceAccounts, oidcProviderArn: this.oidcProviderArn });
+        this.podIdentityAgent =
+            agent[0] === undefined
+                ? undefined
+                : agent[0].id.apply((): AgentRecord => ({ addonName: POD_IDENTITY_AGENT_ADDON, managed: true }));
+        this.registerOutputs({
+            serviceAccounts: this.serviceAccounts,
+            oidcProviderArn: this.oidcProviderArn,
+            podIdentityAgent: this.podIdentityAgent,
+        });
     }
 }
 

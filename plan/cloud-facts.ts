@@ -66,11 +66,26 @@ export interface DescribeNodegroupOutput {
     };
 }
 
+/** `aws eks describe-addon` output, as the AWS CLI prints it (the fields the program reads). */
+export interface DescribeAddonOutput {
+    readonly addon: {
+        readonly addonName: string;
+        readonly clusterName: string;
+        readonly addonVersion: string;
+        readonly status?: string;
+        readonly serviceAccountRoleArn?: string;
+        readonly configurationValues?: string;
+        readonly tags?: Readonly<Record<string, string>>;
+    };
+}
+
 /** Everything the offline cloud answers from: one cluster, its node groups, and what the account holds. */
 export interface CloudFacts {
     readonly cluster: DescribeClusterOutput;
     /** By node group name. */
     readonly nodegroups: Readonly<Record<string, DescribeNodegroupOutput>>;
+    /** The cluster's add-ons by name (`aws eks describe-addon`); an add-on not here does not exist. */
+    readonly addons?: Readonly<Record<string, DescribeAddonOutput>>;
     /** IAM OIDC provider URLs (without https://) that exist in the account. Default: the cluster's issuer. */
     readonly oidcProviderUrls?: readonly string[];
     /** SSM parameters by name (for AMI lookups). */

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { isDumpDocument, type SourceDocument } from "../preflight/dump";
 import type {
     CloudFacts,
+    DescribeAddonOutput,
     DescribeClusterOutput,
     DescribeImagesImage,
     DescribeNodegroupOutput,
@@ -78,6 +79,13 @@ function checkNodegroup(file: string, doc: Json): DescribeNodegroupOutput {
     return doc as unknown as DescribeNodegroupOutput;
 }
 
+function checkAddon(file: string, doc: Json): DescribeAddonOutput {
+    for (const field of ["addon.addonName", "addon.clusterName", "addon.addonVersion"]) {
+        requireField(file, doc, field, "string");
+    }
+    return doc as unknown as DescribeAddonOutput;
+}
+
 /** Every JSON document of a folder (each `*.json` in it, sorted by name) or of one file; a file may hold a list. */
 export function readJsonDocuments(location: string): SourceDocument[] {
     if (!fs.existsSync(location)) throw new FactsError(location, "(file)", "no such file or folder");
@@ -103,8 +111,8 @@ export function readJsonDocuments(location: string): SourceDocument[] {
 
 /**
  * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
- * `aws eks describe-nodegroup`, `aws ec2 describe-launch-template-versions`, `aws ec2 describe-images`,
- * `aws ec2 describe-instance-types` and
+ * `aws eks describe-nodegroup`, `aws eks describe-addon`, `aws ec2 describe-launch-template-versions`,
+ * `aws ec2 describe-images`, `aws ec2 describe-instance-types` and
  * `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
  * them. A file may also hold a list of such documents. Documents of a pre-flight cluster dump (`kubectl get -o json`,
  * see preflight/dump.ts) are skipped, so one folder can serve both commands.
@@ -121,7 +129,14 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
     const launchTemplateVersions: Record<string, LaunchTemplateVersionOutput[]> = {};
     const images: Record<string, DescribeImagesImage> = {};
     const instanceTypes: Record<string, InstanceTypeOutput> = {};
+    const addons: Record<string, DescribeAddonOutput> = {};
     for (const { file, doc } of documents) {
+        // `aws eks describe-addon` output serves both the plan (the agent add-on's adoption) and the pre-flight dump.
+        if (isObject(doc) && "addon" in doc) {
+            const addon = checkAddon(file, doc);
+            addons[addon.addon.addonName] = addon;
+            continue;
+        }
         if (isDumpDocument(doc)) continue;
         if (isObject(doc) && "cluster" in doc) {
             if (cluster) throw new FactsError(file, "cluster", "a second describe-cluster document; give one cluster");
@@ -185,5 +200,6 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
         ...(Object.keys(launchTemplateVersions).length > 0 && { launchTemplateVersions }),
         ...(Object.keys(images).length > 0 && { images }),
         ...(Object.keys(instanceTypes).length > 0 && { instanceTypes }),
+        ...(Object.keys(addons).length > 0 && { addons }),
     };
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { NodegroupHealthReader } from "../cutover/nodegroup-health";
+import { liveAddon, type AddonReader } from "../identity/pod-identity-agent";
 import { instanceTypeInvokeResult, launchTemplateInvokeResult } from "./offline-ec2";
 import { factsRegion, type CloudFacts, type DescribeClusterOutput, type DescribeNodegroupOutput } from "./cloud-facts";
 
@@ -230,5 +231,15 @@ export function factsNodegroupHealth(facts: CloudFacts): NodegroupHealthReader {
             message: issue.message,
             resourceIds: issue.resourceIds ?? [],
         }));
+    };
+}
+
+/** DescribeAddon from the facts (`describe-addon`): undefined when the facts hold no add-on of that name. */
+export function factsAddonReader(facts: CloudFacts): AddonReader {
+    return async ({ clusterName, addonName }) => {
+        if (clusterName !== facts.cluster.cluster.name)
+            throw new Error(`ResourceNotFoundException: No cluster found for name: ${clusterName}.`);
+        const output = facts.addons?.[addonName];
+        return output === undefined || output.addon.clusterName !== clusterName ? undefined : liveAddon(output.addon);
     };
 }

@@ -3,11 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { POOL_TAG } from "../nodes/pool-tags";
 import { useNodegroupHealthReader } from "../cutover/nodegroup-health";
 import { factsRegion, type CloudFacts } from "./cloud-facts";
-import { answerInvoke, factsNodegroupHealth } from "./invoke-answers";
+import { answerInvoke, factsAddonReader, factsNodegroupHealth } from "./invoke-answers";
+import { useAddonReader } from "../identity/pod-identity-agent";
 
 // The facts' types and the invoke answers have their own files; these names stay importable from here, where the
 // tests, the bench and the plan modules have always found them.
-export type { CloudFacts, DescribeClusterOutput, DescribeImagesImage, DescribeNodegroupOutput } from "./cloud-facts";
+export type {
+    CloudFacts,
+    DescribeAddonOutput,
+    DescribeClusterOutput,
+    DescribeImagesImage,
+    DescribeNodegroupOutput,
+} from "./cloud-facts";
 export type { InstanceTypeOutput, LaunchTemplateVersionOutput } from "./offline-ec2";
 export { clusterInvokeResult, nodeGroupInvokeResult } from "./invoke-answers";
 
@@ -42,6 +49,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     ) {
         // DescribeNodegroup is an AWS SDK call, not a Pulumi invoke the mocks see: answer it from the same facts.
         useNodegroupHealthReader(factsNodegroupHealth(facts));
+        // So is DescribeAddon (the agent add-on's adoption).
+        useAddonReader(factsAddonReader(facts));
     }
 
     /**
@@ -132,6 +141,14 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
                 return {
                     arn: `arn:${partition}:iam::${account}:policy/${(inputs.name as string | undefined) ?? args.name}`,
                 };
+            case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+                // EKS association ids: `a-` and 17 lowercase letters and digits.
+                const associationId = `a-${stableSuffix(`${inputs.namespace}/${inputs.serviceAccount}`)}`;
+                return {
+                    associationId,
+                    associationArn: `arn:${partition}:eks:${this.region()}:${account}:podidentityassociation/${this.facts.cluster.cluster.name}/${associationId}`,
+                };
+            }
             case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
                 return {
                     arn: `arn:${partition}:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,

@@ -4,6 +4,7 @@ import { clusterKubeconfig, contextKubeconfig } from "../common/kubernetes-acces
 import { NodeRole } from "../nodes/node-role";
 import { WorkloadIdentities, type WorkloadIdentityOutput } from "../identity/workload-identities";
 import { inheritanceProblems, inheritedNodeSettings } from "../cutover/inherited-settings";
+import { agentManagedBefore, POD_IDENTITY_AGENT_OUTPUT, type AgentRecord } from "../identity/pod-identity-agent";
 import type { ClusterFacts } from "../common/cluster-facts";
 import { replacementProblems, type PlannedNodeGroupIdentity } from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
@@ -15,7 +16,7 @@ import {
     CUTOVER_OUTPUT,
     CUTOVER_RECORD_VERSION,
     legacySizeAtAdoption,
-    readPreviousCutover,
+    readPreviousDeployment,
     type CutoverRecord,
     type PoolCutoverRecord,
 } from "../cutover/cutover-record";
@@ -37,6 +38,8 @@ export interface StackOutputs {
     readonly [CUTOVER_OUTPUT]: pulumi.Output<CutoverRecord>;
     readonly pools: Readonly<Record<string, PoolOutputs>>;
     readonly serviceAccounts: pulumi.Output<WorkloadIdentityOutput[]>;
+    /** Present when the stack manages the agent add-on: read back so an adopted add-on is imported only once. */
+    readonly [POD_IDENTITY_AGENT_OUTPUT]?: pulumi.Output<AgentRecord>;
     readonly warnings: readonly string[];
 }
 
@@ -52,7 +55,8 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
     // The existing cluster, or in rehearsal mode the cluster this stack creates: the rest does not tell them apart.
     const source = clusterSource ?? (await openClusterSource(config));
     const cluster = source.facts;
-    const previous = await readPreviousCutover();
+    const previousDeployment = await readPreviousDeployment([POD_IDENTITY_AGENT_OUTPUT]);
+    const previous = previousDeployment.cutover;
 
     const read: Omit<PoolContext, "plan">[] = await Promise.all(
         config.pools.map(async (pool, poolIndex) => {
@@ -159,6 +163,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         tags: config.tags,
         ...(source.oidcProviderArn !== undefined && { oidcProviderArn: source.oidcProviderArn }),
         ...(source.kubernetesProvider !== undefined && { kubernetesProvider: source.kubernetesProvider }),
+        podIdentityAgentManagedBefore: agentManagedBefore(previousDeployment.others[POD_IDENTITY_AGENT_OUTPUT]),
     });
 
     for (const warning of warnings) pulumi.log.warn(warning);
@@ -189,6 +194,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
             .apply((byPool) => ({ version: CUTOVER_RECORD_VERSION, pools: byPool })),
         pools: poolOutputs,
         serviceAccounts: identities.serviceAccounts,
+        ...(identities.podIdentityAgent !== undefined && { [POD_IDENTITY_AGENT_OUTPUT]: identities.podIdentityAgent }),
         warnings,
     };
 }

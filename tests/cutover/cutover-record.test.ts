@@ -5,8 +5,9 @@ import {
     legacySizeAtAdoption,
     parseCutoverRecord,
     poolCutoverRecord,
-    readPreviousCutover,
+    readPreviousDeployment,
     type CutoverRecord,
+    type PreviousDeployment,
 } from "../../cutover/cutover-record";
 import { lookupNodeGroup, readPoolNodeGroups } from "../../cutover/live-node-groups";
 import { liveNodeGroup } from "./cutover-fixtures";
@@ -67,18 +68,24 @@ describe("parseCutoverRecord", () => {
     });
 });
 
-describe("readPreviousCutover", () => {
+describe("readPreviousDeployment", () => {
     it("reads the cutover output of this stack's last deployment through a StackReference to itself", async () => {
         const cloud = await useOfflineCloud(exampleFacts("prod"), {
             stack: "prod",
-            previousOutputs: { cutover: RECORD },
+            previousOutputs: {
+                cutover: RECORD,
+                podIdentityAgent: { addonName: "eks-pod-identity-agent", managed: true },
+            },
         });
-        let read: CutoverRecord | undefined;
+        let read: PreviousDeployment | undefined;
         await runProgram(async () => {
-            read = await readPreviousCutover();
+            read = await readPreviousDeployment(["podIdentityAgent", "absent"]);
             return {};
         });
-        expect(read).toStrictEqual(RECORD);
+        expect(read).toStrictEqual({
+            cutover: RECORD,
+            others: { podIdentityAgent: { addonName: "eks-pod-identity-agent", managed: true }, absent: undefined },
+        });
         expect(cloud.resource("pulumi:pulumi:StackReference", "cutover-previous-deployment").inputs).toStrictEqual({
             name: "acme/eks-al2023-migration/prod",
         });
@@ -86,12 +93,12 @@ describe("readPreviousCutover", () => {
 
     it("is empty on a first deployment", async () => {
         await useOfflineCloud(exampleFacts("prod"), { stack: "prod" });
-        let read: CutoverRecord | undefined;
+        let read: PreviousDeployment | undefined;
         await runProgram(async () => {
-            read = await readPreviousCutover();
+            read = await readPreviousDeployment();
             return {};
         });
-        expect(read).toStrictEqual(EMPTY_CUTOVER_RECORD);
+        expect(read).toStrictEqual({ cutover: EMPTY_CUTOVER_RECORD, others: {} });
     });
 });
 

@@ -29,16 +29,56 @@ export interface DeclaredResource {
     readonly inputs: Record<string, unknown>;
 }
 
+/** An IAM OIDC provider that exists in an account before the bootstrap runs. */
+export interface ExistingProvider {
+    readonly account: string;
+    readonly url: string;
+    readonly clientIdLists: readonly string[];
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
 /**
  * Pulumi mocks for the deploy program (project eks-al2023-migration-deploy): record every custom resource, give roles an
- * ARN in the account their provider is pinned to, and fail on any invoke (the program calls none).
+ * ARN in the account their provider is pinned to, and answer the one invoke the program makes,
+ * `aws.iam.getOpenIdConnectProvider({url})`, from `existing` in the account of the provider it runs with (failing as
+ * the AWS provider fails when the account has none). Any other invoke fails.
  */
 export class DeployMocks implements pulumi.runtime.Mocks {
     readonly resources: DeclaredResource[] = [];
+    /** Every OIDC provider lookup: the account (from the provider it ran with) and the URL. */
+    readonly lookups: { account: string; url: string }[] = [];
     private readonly accountByProvider = new Map<string, string>();
 
+    constructor(
+        private readonly existing: readonly ExistingProvider[] = [],
+        /** When set, every lookup fails with this text (an error that is not "not found"). */
+        private readonly lookupError?: string,
+    ) {}
+
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        throw new Error(`DeployMocks: unexpected invoke ${args.token}`);
+        if (args.token !== "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
+            throw new Error(`DeployMocks: unexpected invoke ${args.token}`);
+        }
+        const account = this.accountByProvider.get((args.provider ?? "").split("::")[3] ?? "") ?? "000000000000";
+        const url = String(args.inputs.url);
+        this.lookups.push({ account, url });
+        if (this.lookupError !== undefined)
+            throw Object.assign(new Error(this.lookupError), { details: this.lookupError });
+        const found = this.existing.find((p) => p.account === account && p.url === url);
+        if (found === undefined) {
+            const message = `finding IAM OIDC Provider by url (${url}): not found`;
+            // The SDK builds an invoke's error from its `details` (see plan/offline-cloud.ts).
+            throw Object.assign(new Error(message), { details: message });
+        }
+        const arn = `arn:aws:iam::${account}:oidc-provider/${url.replace(/^https:\/\//, "")}`;
+        return {
+            id: arn,
+            arn,
+            url,
+            clientIdLists: [...found.clientIdLists],
+            thumbprintLists: [],
+            tags: found.tags ?? {},
+        };
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
@@ -71,8 +111,11 @@ export class DeployMocks implements pulumi.runtime.Mocks {
 }
 
 /** Installs fresh DeployMocks for stack `deploy` of the deploy program and returns them. */
-export async function useDeployMocks(): Promise<DeployMocks> {
-    const mocks = new DeployMocks();
+export async function useDeployMocks(
+    existing: readonly ExistingProvider[] = [],
+    lookupError?: string,
+): Promise<DeployMocks> {
+    const mocks = new DeployMocks(existing, lookupError);
     await pulumi.runtime.setMocks(mocks, DEPLOY_PROJECT, "deploy", false, "acme");
     return mocks;
 }

@@ -36,7 +36,7 @@ async function evaluate() {
     const mocks = await useDeployMocks();
     const config = parseDeployConfig(exampleDeployConfig());
     const outputs = await runProgram(async () => {
-        const { roleArns, deploymentSettings } = deployPipeline(config);
+        const { roleArns, deploymentSettings } = await deployPipeline(config);
         return {
             dev: await resolve(roleArns.dev),
             prod: await resolve(roleArns.prod),
@@ -245,7 +245,7 @@ describe("bootstrap credentials", () => {
             ...raw,
             environments: { ...environments, prod: { ...environments.prod, bootstrapRoleArn } },
         });
-        await runProgram(async () => ({ role: await resolve(deployPipeline(config).roleArns.prod) }));
+        await runProgram(async () => ({ role: await resolve((await deployPipeline(config)).roleArns.prod) }));
         const providers = mocks.ofType("pulumi:providers:aws");
         expect(providers.map((p) => p.inputs.assumeRoles)).toEqual([
             undefined,
@@ -262,7 +262,7 @@ describe("bootstrap credentials", () => {
             environments: { ...environments, dev: { ...environments.dev, kubernetesAccessEntry: false } },
         });
         await runProgram(async () => {
-            const { deploymentSettings } = deployPipeline(config);
+            const { deploymentSettings } = await deployPipeline(config);
             return { settings: [await resolve(deploymentSettings.dev), await resolve(deploymentSettings.prod)] };
         });
         expect(mocks.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toEqual(["prod-deploy-access"]);
@@ -328,7 +328,7 @@ describe("deploy config", () => {
         let error: unknown;
         await runProgram(async () => {
             try {
-                deployPipeline(parseDeployConfig(bad));
+                await deployPipeline(parseDeployConfig(bad));
             } catch (e) {
                 error = e;
             }

@@ -42,10 +42,22 @@ export class FailingCloud extends OfflineCloud {
 export interface EngineRun {
     readonly evaluation: Evaluation;
     readonly cloud: FailingCloud;
-    /** The update failed: a resource failed, a protected resource could not be deleted, or the program refused. */
+    /**
+     * The update failed: a resource failed, a protected resource could not be deleted, a delete failed, or the
+     * program refused.
+     */
     readonly failed: boolean;
+    /** Names of the resources this run deleted (no longer declared), sorted. */
+    readonly deleted: readonly string[];
+    /** Names of the resources whose delete failed in this run. */
+    readonly failedDeletes: readonly string[];
     /** The stack's outputs after the run (what the next run's StackReference to itself reads). */
     readonly outputs: Record<string, unknown>;
+}
+
+/** The resource name of a `<type>::<name>` key. */
+function nameOf(key: string): string {
+    return key.slice(key.lastIndexOf("::") + 2);
 }
 
 /** What the engine's state holds of one resource. */
@@ -63,7 +75,10 @@ interface StateEntry {
  * - resources the run declared and the engine created or updated are in the state; node groups among them are live
  *   in the cluster with the declared inputs (AL2 node groups keep what only EKS knows);
  * - only after a run in which nothing failed, resources no longer declared are deleted, and a node group among them
- *   leaves the cluster; a resource the previous run left protected is not deleted, and fails the update.
+ *   leaves the cluster; a resource the previous run left protected is not deleted, and fails the update;
+ * - deletes run after the program's outputs are registered; when one fails (`failDelete`), the update fails and
+ *   stops there: every resource still to be deleted stays in the state (and a node group in the cluster), and the
+ *   outputs stay registered.
  */
 export class LifecycleEngine {
     private readonly live = new Map<string, CloudFacts>();
@@ -85,11 +100,12 @@ export class LifecycleEngine {
         this.live.set(stack, change(this.facts(stack)));
     }
 
-    /** One `pulumi up` of `stack` with `config`, where the resources named in `fail` fail. */
+    /** One `pulumi up` of `stack` with `config`, where the resources named in `fail` (`failDelete`: their delete) fail. */
     async up(args: {
         readonly stack: string;
         readonly config: Readonly<Record<string, unknown>>;
         readonly fail?: readonly string[];
+        readonly failDelete?: readonly string[];
     }): Promise<EngineRun> {
         const { stack } = args;
         const previous = this.outputs.get(stack) ?? {};
@@ -122,14 +138,19 @@ export class LifecycleEngine {
         const refused = evaluation.error !== undefined && cloud.failed.length === 0;
         let failed = evaluation.error !== undefined || cloud.failed.length > 0;
         const next = new Map([...state, ...declared]);
+        const deleted: string[] = [];
+        const failedDeletes: string[] = [];
         if (!failed) {
-            for (const [key, entry] of state) {
-                if (declared.has(key)) continue;
-                if (entry.protect) {
-                    failed = true; // "resource ... cannot be deleted because it is protected"
-                    continue;
-                }
+            const gone = [...state].filter(([key]) => !declared.has(key));
+            const protectedOnes = gone.filter(([, entry]) => entry.protect);
+            // "resource ... cannot be deleted because it is protected"
+            if (protectedOnes.length > 0) failed = true;
+            failedDeletes.push(...gone.map(([key]) => nameOf(key)).filter((name) => args.failDelete?.includes(name)));
+            if (failedDeletes.length > 0) failed = true;
+            for (const [key, entry] of gone) {
+                if (entry.protect || failedDeletes.length > 0) continue;
                 next.delete(key);
+                deleted.push(nameOf(key));
                 if (entry.nodeGroupName !== undefined) this.deleteNodeGroup(stack, entry.nodeGroupName);
             }
         }
@@ -141,7 +162,7 @@ export class LifecycleEngine {
               ? { ...previous, ...evaluation.outputs }
               : evaluation.outputs;
         this.outputs.set(stack, outputs);
-        return { evaluation, cloud, failed, outputs };
+        return { evaluation, cloud, failed, deleted: deleted.sort(), failedDeletes, outputs };
     }
 
     /** A created or updated node group, live with its inputs. */

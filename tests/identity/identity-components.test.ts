@@ -334,15 +334,24 @@ describe("WorkloadIdentities", () => {
             dependsOn: ["identities-shop-s3-reader-sa", "identities-shop-s3-reader"],
             provider: "identities-kubernetes",
         });
+        // Pod Identity: after the association, the wait for it to become effective, and the whole role.
         expect(seen["DeploymentPatch/identities-orders-publisher-restart-deployment-publisher"]).toStrictEqual({
-            dependsOn: ["identities-orders-publisher-association", "identities-events"],
+            dependsOn: [
+                "identities-orders-publisher-association",
+                "identities-orders-publisher-association-settle",
+                "identities-events",
+            ],
             provider: "identities-kubernetes",
         });
+        expect(seen["Resource/identities-orders-publisher-association-settle"].dependsOn).toStrictEqual([
+            "identities-orders-publisher-association",
+        ]);
         expect(seen["PodIdentityAssociation/identities-orders-publisher-association"].dependsOn).toStrictEqual([
             "identities-orders-publisher-sa",
         ]);
         expect(seen["DeploymentPatch/identities-orders-consumer-restart-deployment-consumer"].dependsOn).toStrictEqual([
             "identities-orders-consumer-sa",
+            "identities-orders-consumer-association-settle",
             "identities-events",
         ]);
         expect(seen["ServiceAccountPatch/identities-orders-consumer-sa"].dependsOn).toStrictEqual([

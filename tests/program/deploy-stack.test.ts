@@ -11,6 +11,8 @@ import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+/** The other dynamic resource of dev in every phase: the wait after payments-api's Pod Identity association. */
+const SETTLE = "workloads-payments-payments-api-association-settle";
 
 /** The bundled AL2023 node group names (facts/<stack>/describe-nodegroup-*-al2023.json). */
 const AL2023_NAMES: Record<string, string> = {
@@ -109,11 +111,11 @@ describe("the composed stack", () => {
 
     it("declares exactly the cutover resources of each phase (dev)", async () => {
         const shift = ok(await evaluateStack("dev", "shift", "canary"));
-        expect(names(shift, DYNAMIC)).toStrictEqual(["general-legacy-cordon"]);
+        expect(names(shift, DYNAMIC)).toStrictEqual(["general-legacy-cordon", SETTLE]);
         expect(names(shift, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
 
         const drain = ok(await evaluateStack("dev", "drain", "shift"));
-        expect(names(drain, DYNAMIC)).toStrictEqual(["general-legacy-cordon", "general-legacy-drain"]);
+        expect(names(drain, DYNAMIC)).toStrictEqual(["general-legacy-cordon", "general-legacy-drain", SETTLE]);
         const drainInputs = drain.resources.find((r) => r.name === "general-legacy-drain")!.inputs;
         expect(drainInputs).toMatchObject({
             nodeGroupName: "dev-general-al2",
@@ -134,7 +136,7 @@ describe("the composed stack", () => {
         });
 
         const decommission = ok(await evaluateStack("dev", "decommission", "drain"));
-        expect(names(decommission, DYNAMIC)).toStrictEqual([]);
+        expect(names(decommission, DYNAMIC)).toStrictEqual([SETTLE]);
         expect(names(decommission, NODE_GROUP)).toStrictEqual(["general-ng"]);
     });
 
@@ -286,7 +288,7 @@ describe("the composed stack", () => {
 
     it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {
         const rollback = ok(await evaluateStack("dev", "canary", "shift"));
-        expect(names(rollback, DYNAMIC)).toStrictEqual([]);
+        expect(names(rollback, DYNAMIC)).toStrictEqual([SETTLE]);
         expect(rollback.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toStrictEqual({
             minSize: 1,
             desiredSize: 2,

@@ -8,7 +8,8 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 
 /**
  * One `pulumi up` and what must hold after it.
- * - `fail`: the resource (by name) whose create or update fails in this run.
+ * - `fail`: the resource (by name) whose create or update fails in this run; `failDelete`: the one whose delete fails
+ *   (deletes run after the outputs are registered).
  * - `outcome`: `ok`; `failed` (the update failed, the engine keeps what it had); or the refusal's message (the program
  *   refused before declaring anything).
  * - `record`: the `cutover` output after the run, per pool: `<phase>[ adopted]`, or `none`.
@@ -16,6 +17,8 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
  *   sizes `min/desired/max`, the AL2023 node group's version, the AL2 node group's `import`, `protected`, `tainted`
  *   (LEGACY_TAINT); `cordon` / `drain` for those resources; `-` where nothing was applied.
  * - `sameInputsAs`: every declared resource has exactly the inputs of that earlier step.
+ * - `deleted`: the resources the run deleted (no longer declared); `al2InCluster`: the AL2 node groups still in the
+ *   cluster after the run.
  * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
  */
 interface Step {
@@ -24,11 +27,14 @@ interface Step {
     readonly title: string;
     readonly phase: CutoverPhase;
     readonly fail?: string;
+    readonly failDelete?: string;
     readonly change?: "instanceTypes" | "labels" | "cluster 1.33";
     readonly outcome: "ok" | "failed" | RegExp;
     readonly record: Readonly<Record<string, string>>;
     readonly pools?: Readonly<Record<string, string>>;
     readonly sameInputsAs?: string;
+    readonly deleted?: readonly string[];
+    readonly al2InCluster?: readonly string[];
 }
 
 /**
@@ -75,8 +81,15 @@ const DEV: readonly Step[] = [
     { title: "drain", phase: "drain", outcome: "ok", record: { general: "drain adopted" },
       pools: { general: "1/2/4 v1.32 | 0/0/4 tainted | cordon drain" } },
     { title: "decommission: AL2023 node group fails", phase: "decommission", fail: "general-ng", outcome: "failed", record: { general: "drain adopted" } },
+    // Deletes run after the outputs: the record says decommission, while the AL2 node group is still in the cluster
+    // (at 0 nodes) and in the state, with its cordon and drain.
+    { title: "decommission: delete of AL2 fails", phase: "decommission", failDelete: "general-legacy", outcome: "failed",
+      record: { general: "decommission" }, pools: { general: "1/2/4 v1.32 | - | -" }, deleted: [], al2InCluster: ["dev-general-al2"] },
+    // The re-run declares exactly the same and retries the delete: the AL2 node group with its LegacyNodeGroup component
+    // (`general`), and the cordon and drain after it.
     { title: "decommission", phase: "decommission", outcome: "ok", record: { general: "decommission" },
-      pools: { general: "1/2/4 v1.32 | - | -" } },
+      pools: { general: "1/2/4 v1.32 | - | -" }, sameInputsAs: "decommission: delete of AL2 fails",
+      deleted: ["general", "general-legacy", "general-legacy-cordon", "general-legacy-drain"], al2InCluster: [] },
     // The AL2 node group is gone from the cluster now: the node role and subnets come from the record.
     { title: "decommission again", phase: "decommission", outcome: "ok", record: { general: "decommission" },
       pools: { general: "1/2/4 v1.32 | - | -" }, sameInputsAs: "decommission" },
@@ -165,14 +178,20 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
             ...(index === 0 && step.change === "instanceTypes" && { instanceTypes: ["m6i.large"] }),
             ...(index === 0 && step.change === "labels" && { labels: { workload: "general", tier: "web" } }),
         }));
-        const run = await engine.up({ stack, config, ...(step.fail !== undefined && { fail: [step.fail] }) });
+        const run = await engine.up({
+            stack,
+            config,
+            ...(step.fail !== undefined && { fail: [step.fail] }),
+            ...(step.failDelete !== undefined && { failDelete: [step.failDelete] }),
+        });
         runs.set(step.title, run);
         if (step.outcome === "ok") {
             expect(run.evaluation.error).toBeUndefined();
             expect(run.failed).toBe(false);
         } else if (step.outcome === "failed") {
             expect(run.failed).toBe(true);
-            expect(run.cloud.failed).toStrictEqual([step.fail]);
+            expect(run.cloud.failed).toStrictEqual(step.fail !== undefined ? [step.fail] : []);
+            expect(run.failedDeletes).toStrictEqual(step.failDelete !== undefined ? [step.failDelete] : []);
         } else {
             expect(String(run.evaluation.error)).toMatch(step.outcome);
             expect(run.evaluation.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:"))).toStrictEqual([]);
@@ -180,6 +199,11 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
         expect(recordText(run, pools)).toStrictEqual(step.record);
         if (step.pools !== undefined) {
             expect(Object.fromEntries(pools.map((pool) => [pool, poolText(run, pool)]))).toStrictEqual(step.pools);
+        }
+        if (step.deleted !== undefined) expect(run.deleted).toEqual(step.deleted);
+        if (step.al2InCluster !== undefined) {
+            const names = Object.values(engine.facts(stack).nodegroups).map((ng) => ng.nodegroup.nodegroupName);
+            expect(names.filter((name) => name.endsWith("-al2"))).toEqual(step.al2InCluster);
         }
         if (step.sameInputsAs !== undefined) {
             expect(declaredInputs(run)).toStrictEqual(declaredInputs(runs.get(step.sameInputsAs)!));
