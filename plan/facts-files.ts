@@ -101,8 +101,8 @@ export function readJsonDocuments(location: string): SourceDocument[] {
 
 /**
  * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
- * `aws eks describe-nodegroup` outputs and `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
- * them. A file may also hold a list of such documents. Documents of a pre-flight cluster dump (`kubectl get -o json`,
+ * `aws eks describe-nodegroup`, `aws ssm get-parameter` and `aws ec2 describe-subnets` outputs (any number), exactly as
+ * the AWS CLI prints them. A file may also hold a list of such documents. Documents of a pre-flight cluster dump (`kubectl get -o json`,
  * see preflight/dump.ts) are skipped, so one folder can serve both commands.
  */
 export function loadCloudFacts(location: string): CloudFacts {
@@ -115,7 +115,17 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
     const nodegroups: Record<string, DescribeNodegroupOutput> = {};
     const ssmParameters: Record<string, string> = {};
     const launchTemplateVersions: Record<string, LaunchTemplateVersionOutput[]> = {};
+    const subnetZones: Record<string, string> = {};
     for (const { file, doc } of documents) {
+        // `aws ec2 describe-subnets` output is also a dump document: the program reads the zones (live gates).
+        if (isObject(doc) && "Subnets" in doc) {
+            const subnets = requireField(file, doc, "Subnets", "array") as unknown[];
+            subnets.forEach((subnet) => {
+                const id = requireField(file, { s: subnet }, "s.SubnetId", "string") as string;
+                subnetZones[id] = requireField(file, { s: subnet }, "s.AvailabilityZone", "string") as string;
+            });
+            continue;
+        }
         if (isDumpDocument(doc)) continue;
         if (isObject(doc) && "cluster" in doc) {
             if (cluster) throw new FactsError(file, "cluster", "a second describe-cluster document; give one cluster");
@@ -151,5 +161,6 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
         nodegroups,
         ...(Object.keys(ssmParameters).length > 0 && { ssmParameters }),
         ...(Object.keys(launchTemplateVersions).length > 0 && { launchTemplateVersions }),
+        ...(Object.keys(subnetZones).length > 0 && { subnetZones }),
     };
 }
