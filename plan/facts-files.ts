@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isDumpDocument, type SourceDocument } from "../preflight/dump";
+import { isDumpDocument, isSubnetsDocument, type SourceDocument } from "../preflight/dump";
 import type {
     CloudFacts,
     DescribeClusterOutput,
@@ -118,7 +118,7 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
     const subnetZones: Record<string, string> = {};
     for (const { file, doc } of documents) {
         // `aws ec2 describe-subnets` output is also a dump document: the program reads the zones (live gates).
-        if (isObject(doc) && "Subnets" in doc) {
+        if (isObject(doc) && isSubnetsDocument(doc)) {
             const subnets = requireField(file, doc, "Subnets", "array") as unknown[];
             subnets.forEach((subnet) => {
                 const id = requireField(file, { s: subnet }, "s.SubnetId", "string") as string;

@@ -187,6 +187,7 @@ describe("deploy role permissions", () => {
         expect(unscoped).toEqual([
             "ec2:DescribeLaunchTemplateVersions",
             "ec2:DescribeLaunchTemplates",
+            "ec2:DescribeSubnets",
             "iam:ListOpenIDConnectProviders",
             "sts:GetCallerIdentity",
         ]);
