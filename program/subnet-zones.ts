@@ -19,7 +19,10 @@ export function subnetZones(subnetIds: readonly pulumi.Input<string>[]): pulumi.
         const subnets = await Promise.all(sorted.map((id) => aws.ec2.getSubnet({ id })));
         return {
             subnetIds: sorted,
-            zones: Object.fromEntries(sorted.map((id, i) => [id, subnets[i].availabilityZone])),
+            // A subnet without a zone (the offline plan's facts lack it) stays out: the pool's zones are then unknown.
+            zones: Object.fromEntries(
+                sorted.flatMap((id, i) => (subnets[i].availabilityZone ? [[id, subnets[i].availabilityZone]] : [])),
+            ),
         };
     });
 }
