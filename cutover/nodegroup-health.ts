@@ -54,7 +54,8 @@ function describeFailure(
  */
 export function describeNodegroupHealthWith(settings: EksClientSettings = {}): NodegroupHealthReader {
     return async (args) => {
-        // Loaded on first use: most runs (every phase but drain and decommission) never call it.
+        // Loaded on first use: it is called in every phase once the last deployment recorded an AL2023 node
+        // group (live-node-groups.ts reads its health), never before, and never offline (plan/offline-cloud.ts).
         const { EKSClient, DescribeNodegroupCommand } =
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             require("@aws-sdk/client-eks") as typeof import("@aws-sdk/client-eks");

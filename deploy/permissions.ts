@@ -101,6 +101,8 @@ export const INVOKE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
         "iam:ListOpenIDConnectProviders",
     ],
     "aws:ssm/getParameter:getParameter": ["ssm:GetParameter"],
+    // The zones of the AL2023 node groups' subnets, for the pre-flight live gates.
+    "aws:ec2/getSubnet:getSubnet": ["ec2:DescribeSubnets"],
     "pulumi:providers:aws": ["sts:GetCallerIdentity"],
 };
 
@@ -142,7 +144,7 @@ export function deployRolePolicy(env: EnvironmentConfig): PolicyDocument {
         {
             Sid: "Ec2Describe",
             Effect: "Allow",
-            Action: ["ec2:DescribeLaunchTemplateVersions", "ec2:DescribeLaunchTemplates"],
+            Action: ["ec2:DescribeLaunchTemplateVersions", "ec2:DescribeLaunchTemplates", "ec2:DescribeSubnets"],
             Resource: "*",
         },
         {

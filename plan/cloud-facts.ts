@@ -90,6 +90,8 @@ export interface CloudFacts {
     readonly oidcProviderUrls?: readonly string[];
     /** SSM parameters by name (for AMI lookups). */
     readonly ssmParameters?: Readonly<Record<string, string>>;
+    /** Availability zone by subnet id (`aws ec2 describe-subnets` output: `Subnets[].SubnetId`, `AvailabilityZone`). */
+    readonly subnetZones?: Readonly<Record<string, string>>;
     /** `aws ec2 describe-launch-template-versions` versions, by launch template id. */
     readonly launchTemplateVersions?: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>>;
     /** `aws ec2 describe-images` images (a CUSTOM node group's AMI), by image id. */

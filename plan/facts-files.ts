@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isDumpDocument, type SourceDocument } from "../preflight/dump";
+import { isDumpDocument, isSubnetsDocument, type SourceDocument } from "../preflight/dump";
 import type {
     CloudFacts,
     DescribeAddonOutput,
@@ -112,7 +112,7 @@ export function readJsonDocuments(location: string): SourceDocument[] {
 /**
  * Loads cluster facts from a folder (every `*.json` in it) or one file: `aws eks describe-cluster` output (one),
  * `aws eks describe-nodegroup`, `aws eks describe-addon`, `aws ec2 describe-launch-template-versions`,
- * `aws ec2 describe-images`, `aws ec2 describe-instance-types` and
+ * `aws ec2 describe-images`, `aws ec2 describe-instance-types`, `aws ec2 describe-subnets` and
  * `aws ssm get-parameter` outputs (any number), exactly as the AWS CLI prints
  * them. A file may also hold a list of such documents. Documents of a pre-flight cluster dump (`kubectl get -o json`,
  * see preflight/dump.ts) are skipped, so one folder can serve both commands.
@@ -130,11 +130,21 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
     const images: Record<string, DescribeImagesImage> = {};
     const instanceTypes: Record<string, InstanceTypeOutput> = {};
     const addons: Record<string, DescribeAddonOutput> = {};
+    const subnetZones: Record<string, string> = {};
     for (const { file, doc } of documents) {
         // `aws eks describe-addon` output serves both the plan (the agent add-on's adoption) and the pre-flight dump.
         if (isObject(doc) && "addon" in doc) {
             const addon = checkAddon(file, doc);
             addons[addon.addon.addonName] = addon;
+            continue;
+        }
+        // `aws ec2 describe-subnets` output is also a dump document: the program reads the zones (live gates).
+        if (isObject(doc) && isSubnetsDocument(doc)) {
+            const subnets = requireField(file, doc, "Subnets", "array") as unknown[];
+            subnets.forEach((subnet) => {
+                const id = requireField(file, { s: subnet }, "s.SubnetId", "string") as string;
+                subnetZones[id] = requireField(file, { s: subnet }, "s.AvailabilityZone", "string") as string;
+            });
             continue;
         }
         if (isDumpDocument(doc)) continue;
@@ -201,5 +211,6 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
         ...(Object.keys(images).length > 0 && { images }),
         ...(Object.keys(instanceTypes).length > 0 && { instanceTypes }),
         ...(Object.keys(addons).length > 0 && { addons }),
+        ...(Object.keys(subnetZones).length > 0 && { subnetZones }),
     };
 }

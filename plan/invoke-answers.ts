@@ -175,6 +175,10 @@ export function answerInvoke(
             const arn = `arn:${partition}:iam::${account}:oidc-provider/${url}`;
             return { arn, id: arn, url, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
         }
+        case "aws:ec2/getSubnet:getSubnet":
+            // A subnet the facts do not describe (no `aws ec2 describe-subnets` output) has no known zone: the
+            // program then leaves the pool's zones unknown, as the report does (sched-zones-unknown).
+            return { id: inputs.id, availabilityZone: facts.subnetZones?.[inputs.id] ?? "", tags: {} };
         case "aws:ssm/getParameter:getParameter": {
             const value = facts.ssmParameters?.[inputs.name];
             if (value === undefined) throw new Error(`reading SSM Parameter (${inputs.name}): ParameterNotFound`);

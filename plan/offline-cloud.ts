@@ -61,7 +61,7 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokes.push({ token: args.token, inputs: args.inputs });
         try {
-            return answerInvoke(this.facts, args.token, args.inputs);
+            return answerInvoke(this.factsWithCreatedSubnets(), args.token, args.inputs);
         } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             throw Object.assign(new Error(message), { details: message });
@@ -72,6 +72,14 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         const id = args.id || this.mockId(args.type, args.name);
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, id });
         return { id, state: { ...args.inputs, ...this.computedOutputs(args, id) } };
+    }
+
+    /** The facts, plus the zone of each subnet the program created (a rehearsal's VPC), as EC2 would describe it. */
+    private factsWithCreatedSubnets(): CloudFacts {
+        const created = this.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet");
+        if (created.length === 0) return this.facts;
+        const zones = Object.fromEntries(created.map((r) => [r.id, String(r.inputs.availabilityZone)]));
+        return { ...this.facts, subnetZones: { ...this.facts.subnetZones, ...zones } };
     }
 
     /** The first recorded resource of a type and name; throws when there is none. */

@@ -1,7 +1,7 @@
 import { CHILD_NAMES } from "../common/child-names";
 import { phaseIndex, type CutoverPhase } from "../cutover/phases";
 import type { ClusterDump } from "../preflight/cluster-dump";
-import { clusterDumpFromDocuments, isDumpDocument, type SourceDocument } from "../preflight/dump";
+import { clusterDumpFromDocuments, isDumpDocument, isSubnetsDocument, type SourceDocument } from "../preflight/dump";
 import type { Finding } from "../preflight/finding";
 import { gateFindings, liveGateMessage, type LiveGateInputs } from "../preflight/live-gate";
 import type { RecordedResource } from "./offline-cloud";
@@ -37,7 +37,8 @@ export interface PreflightGatePlan {
  * undefined when no document is part of one. A partial dump (no nodes or pods) is a DumpError.
  */
 export function clusterDumpIn(documents: readonly SourceDocument[]): ClusterDump | undefined {
-    return documents.some((d) => isDumpDocument(d.doc)) ? clusterDumpFromDocuments(documents) : undefined;
+    const dumped = documents.some((d) => isDumpDocument(d.doc) && !isSubnetsDocument(d.doc));
+    return dumped ? clusterDumpFromDocuments(documents) : undefined;
 }
 
 /** Whether a resource that exists from `since` on is created by a deployment after `previous`. */

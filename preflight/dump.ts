@@ -59,13 +59,23 @@ export function isDumpDocument(doc: unknown): boolean {
 }
 
 /**
+ * Whether a document is `aws ec2 describe-subnets` output: part of a dump, and also read as cloud facts (the program
+ * reads subnet zones for the live gates), so on its own it does not make a folder hold a dump.
+ */
+export function isSubnetsDocument(doc: unknown): boolean {
+    return isObject(doc) && "Subnets" in doc;
+}
+
+/**
  * Whether a document is AWS cloud facts (`describe-cluster`, `describe-nodegroup`, `ssm get-parameter`,
- * `describe-launch-template-versions`, `describe-instance-types`).
+ * `describe-launch-template-versions`, `describe-images`, `describe-instance-types`).
  */
 export function isCloudFactsDocument(doc: unknown): boolean {
     return (
         isObject(doc) &&
-        ["cluster", "nodegroup", "Parameter", "LaunchTemplateVersions", "InstanceTypes"].some((key) => key in doc)
+        ["cluster", "nodegroup", "Parameter", "LaunchTemplateVersions", "Images", "InstanceTypes"].some(
+            (key) => key in doc,
+        )
     );
 }
 

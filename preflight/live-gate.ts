@@ -5,6 +5,7 @@ import { isAcknowledged, type Acknowledgement } from "./acknowledge";
 import { EMPTY_DUMP, type ClusterDump } from "./cluster-dump";
 import { normalizeFindings, workloadKey, type Finding } from "./finding";
 import { poolTarget, type PoolTarget, type PoolTargetSource } from "./pool-target";
+import { addonFindings } from "./rules/addons";
 import { poolFindings } from "./run";
 
 // The live gates: before `shift` cordons and before `drain` evicts, the blocking pre-flight rules run against the live
@@ -13,7 +14,10 @@ import { poolFindings } from "./run";
 
 /** What a live gate checks: one pool's AL2023 target and the stack settings the rules read. */
 export interface LiveGateInputs {
-    /** The pool's target; its zones are not known live (no EC2 call), so the volume-zone rule is left to the report. */
+    /**
+     * The pool's target, with the zones of the AL2023 node group's subnets resolved when the program runs
+     * (`aws.ec2.getSubnet`), so the volume-zone and zone-affinity rules run live.
+     */
     readonly target: PoolTarget;
     readonly serviceAccounts: readonly ServiceAccountRef[];
     readonly evictUnmanagedPods: boolean;
@@ -22,8 +26,10 @@ export interface LiveGateInputs {
 }
 
 /**
- * The read-only Kubernetes calls a live gate makes (RBAC: list nodes, pods, replicasets, jobs,
- * poddisruptionbudgets, serviceaccounts, persistentvolumes, persistentvolumeclaims).
+ * The read-only Kubernetes calls a live gate makes (RBAC: list nodes, pods, daemonsets, replicasets, jobs,
+ * poddisruptionbudgets, serviceaccounts, persistentvolumes, persistentvolumeclaims). The add-on rules read the
+ * DaemonSets: an EKS add-on runs as one too (`aws-node`'s image tag is the VPC CNI version, `ebs-csi-node` is the EBS
+ * CSI driver's node plugin), so no EKS call is needed.
  */
 export interface LiveGateApi {
     readonly core: Pick<
@@ -34,7 +40,7 @@ export interface LiveGateApi {
         | "listPersistentVolume"
         | "listPersistentVolumeClaimForAllNamespaces"
     >;
-    readonly apps: Pick<AppsV1Api, "listReplicaSetForAllNamespaces">;
+    readonly apps: Pick<AppsV1Api, "listReplicaSetForAllNamespaces" | "listDaemonSetForAllNamespaces">;
     readonly batch: Pick<BatchV1Api, "listJobForAllNamespaces">;
     readonly policy: Pick<PolicyV1Api, "listPodDisruptionBudgetForAllNamespaces">;
 }
@@ -52,9 +58,10 @@ export function liveGateApi(kubeConfig: KubeConfig): LiveGateApi {
 
 /** The part of the cluster the per-pool rules read, from the API server. */
 export async function readLiveDump(api: LiveGateApi): Promise<ClusterDump> {
-    const [nodes, pods, replicaSets, jobs, budgets, accounts, volumes, claims] = await Promise.all([
+    const [nodes, pods, daemonSets, replicaSets, jobs, budgets, accounts, volumes, claims] = await Promise.all([
         api.core.listNode({}),
         api.core.listPodForAllNamespaces({}),
+        api.apps.listDaemonSetForAllNamespaces({}),
         api.apps.listReplicaSetForAllNamespaces({}),
         api.batch.listJobForAllNamespaces({}),
         api.policy.listPodDisruptionBudgetForAllNamespaces({}),
@@ -66,6 +73,7 @@ export async function readLiveDump(api: LiveGateApi): Promise<ClusterDump> {
         ...EMPTY_DUMP,
         nodes: nodes.items,
         pods: pods.items,
+        daemonSets: daemonSets.items,
         replicaSets: replicaSets.items,
         jobs: jobs.items,
         podDisruptionBudgets: budgets.items,
@@ -84,8 +92,9 @@ export interface GateFindings {
 }
 
 /**
- * The blocking findings of the pods on the pool's AL2 nodes: what the live gates check before `shift` and `drain`,
- * and what the offline plan checks from a cluster dump (plan/preflight-gates.ts).
+ * The blocking findings of the pods on the pool's AL2 nodes and of the add-ons the pool's AL2023 nodes need (VPC CNI
+ * version, NVIDIA device plugin, EBS CSI driver): what the live gates check before `shift` and `drain`, and what the
+ * offline plan checks from a cluster dump (plan/preflight-gates.ts).
  */
 export function gateFindings(dump: ClusterDump, inputs: LiveGateInputs): GateFindings {
     const request = {
@@ -94,7 +103,10 @@ export function gateFindings(dump: ClusterDump, inputs: LiveGateInputs): GateFin
         serviceAccounts: inputs.serviceAccounts,
         evictUnmanagedPods: inputs.evictUnmanagedPods,
     };
-    const found = normalizeFindings(poolFindings(request, inputs.target)).filter((f) => f.severity === "blocker");
+    const found = normalizeFindings([
+        ...poolFindings(request, inputs.target),
+        ...addonFindings(dump, [inputs.target]),
+    ]).filter((f) => f.severity === "blocker");
     return {
         blockers: found.filter((f) => !isAcknowledged(f, inputs.acknowledged)),
         acknowledged: found.filter((f) => isAcknowledged(f, inputs.acknowledged)),
@@ -117,11 +129,18 @@ export function liveGateMessage(step: "shift" | "drain", inputs: LiveGateInputs,
     );
 }
 
-/** The inputs of a pool's live gates, from the stack config, the live AL2 node group and the AL2023 node group's name. */
+/**
+ * The inputs of a pool's live gates, from the stack config, the live AL2 node group, the AL2023 node group's name and
+ * subnets, and the zone of each of those subnets (read when the program runs).
+ */
 export function liveGateInputs(args: {
     readonly pool: PoolTargetSource["pool"];
     readonly legacyAmiType: string;
     readonly nodeGroupName: string;
+    /** The AL2023 node group's subnets (the pool's `subnetIds`, or those it takes from the AL2 node group). */
+    readonly subnetIds: readonly string[];
+    /** Availability zone by subnet id, for `subnetIds`. */
+    readonly subnetZones: Readonly<Record<string, string>>;
     readonly config: {
         readonly serviceAccounts: readonly ServiceAccountRef[];
         readonly evictUnmanagedPods: boolean;
@@ -130,10 +149,10 @@ export function liveGateInputs(args: {
 }): LiveGateInputs {
     return {
         target: poolTarget({
-            pool: args.pool,
+            pool: { ...args.pool, subnetIds: [...args.subnetIds] },
             legacy: { amiType: args.legacyAmiType, subnets: [] },
             nodeGroupName: args.nodeGroupName,
-            subnetZones: {},
+            subnetZones: args.subnetZones,
         }),
         serviceAccounts: args.config.serviceAccounts.map((a) => ({ namespace: a.namespace, name: a.name })),
         evictUnmanagedPods: args.config.evictUnmanagedPods,

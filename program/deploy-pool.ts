@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupCordon, NodeGroupDrain } from "../cutover/drain/node-group-drain";
 import { liveGateInputs } from "../preflight/live-gate";
+import { subnetZones } from "./subnet-zones";
 import { NodeLaunchTemplate } from "../nodes/launch-template";
 import { LegacyNodeGroup } from "../cutover/legacy-node-group";
 import { Al2023NodeGroup } from "../nodes/node-group";
@@ -93,6 +94,7 @@ export function declarePool(
         }),
         cluster,
     });
+    const al2023SubnetIds = [...(pool.subnetIds ?? context.inherited?.settings.subnetIds ?? [])];
     const al2023 = new Al2023NodeGroup(
         pool.name,
         {
@@ -100,7 +102,7 @@ export function declarePool(
             pool: nodeGroupArgs({ pool, cluster, stackTags: config.tags }),
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion },
             nodeRoleArn: shared.nodeRoleArn,
-            subnetIds: [...(pool.subnetIds ?? context.inherited?.settings.subnetIds ?? [])],
+            subnetIds: al2023SubnetIds,
             scaling: plan.al2023.scaling,
             ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
                 "al2023",
@@ -120,18 +122,22 @@ export function declarePool(
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
         const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
         // The pre-flight live gate the cordon (shift) and the drain run before they change anything.
-        const preflight = pulumi.output(al2023.nodeGroupName).apply((nodeGroupName) =>
-            liveGateInputs({
-                pool,
-                legacyAmiType: liveLegacy.amiType,
-                nodeGroupName,
-                config: {
-                    serviceAccounts: config.identity.serviceAccounts,
-                    evictUnmanagedPods: config.drainEvictUnmanagedPods,
-                    acknowledged: config.preflightAcknowledge,
-                },
-            }),
-        );
+        const preflight = pulumi
+            .all([al2023.nodeGroupName, subnetZones(al2023SubnetIds)])
+            .apply(([nodeGroupName, subnets]) =>
+                liveGateInputs({
+                    pool,
+                    legacyAmiType: liveLegacy.amiType,
+                    nodeGroupName,
+                    subnetIds: subnets.subnetIds,
+                    subnetZones: subnets.zones,
+                    config: {
+                        serviceAccounts: config.identity.serviceAccounts,
+                        evictUnmanagedPods: config.drainEvictUnmanagedPods,
+                        acknowledged: config.preflightAcknowledge,
+                    },
+                }),
+            );
         const cordon = legacyPlan.cordon
             ? new NodeGroupCordon(CHILD_NAMES.legacyCordon(pool.name), {
                   kubeconfig,

@@ -22,10 +22,16 @@ function factsWithHealth(issues: unknown[]): string {
     return dir;
 }
 
-async function drainPlan(facts: string) {
-    const args = parsePlanArgs(["--stack", "prod", "--phase", "drain", "--facts", facts, "--json"]);
+async function drainPlan(facts: string, phase: "drain" | "decommission" = "drain") {
+    const args = parsePlanArgs(["--stack", "prod", "--phase", phase, "--facts", facts, "--json"]);
     return (await planStack(args, { cwd: ROOT })).document;
 }
+
+const LAUNCH_FAILURE = {
+    code: "AsgInstanceLaunchFailures",
+    message: "Could not launch On-Demand Instances. InsufficientInstanceCapacity",
+    resourceIds: ["eks-general-20261109101204556700000001-8e1f2a3b"],
+};
 
 describe("the readiness gate reads health issues (DescribeNodegroup; offline: the describe-nodegroup facts)", () => {
     it("passes drain when the AL2023 node group has none", async () => {
@@ -49,6 +55,30 @@ describe("the readiness gate reads health issues (DescribeNodegroup; offline: th
                 },
             ]),
         );
+        expect(document.ok).toBe(false);
+        expect(document.error?.problems).toEqual([
+            expect.stringContaining(
+                'pool "general" is not ready: AL2023 node group "general-20261109101204556700000001" fails the ' +
+                    "readiness gate (health: 1 health issue(s): AsgInstanceLaunchFailures: Could not launch On-Demand " +
+                    "Instances. InsufficientInstanceCapacity (eks-general-20261109101204556700000001-8e1f2a3b)",
+            ),
+        ]);
+    });
+});
+
+describe("the decommission readiness gate reads the same health issues offline", () => {
+    it("passes decommission when the AL2023 node group has none", async () => {
+        const document = await drainPlan(factsWithHealth([]), "decommission");
+        expect(document.ok).toBe(true);
+        expect(document.pools.find((p) => p.name === "general")?.gate?.checks).toContainEqual({
+            name: "health",
+            ok: true,
+            detail: "no health issues (DescribeNodegroup)",
+        });
+    });
+
+    it("refuses decommission on a health issue", async () => {
+        const document = await drainPlan(factsWithHealth([LAUNCH_FAILURE]), "decommission");
         expect(document.ok).toBe(false);
         expect(document.error?.problems).toEqual([
             expect.stringContaining(

@@ -25,6 +25,7 @@ const PROGRAM_INVOKES = [
     "aws:eks/getNodeGroups:getNodeGroups",
     "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
     "aws:ssm/getParameter:getParameter",
+    "aws:ec2/getSubnet:getSubnet",
 ];
 
 const config = parseDeployConfig(exampleDeployConfig());
@@ -75,6 +76,7 @@ const DEV_ACTIONS = [
     "ec2:DeleteTags",
     "ec2:DescribeLaunchTemplateVersions",
     "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeSubnets",
     "ec2:ModifyLaunchTemplate",
     "eks:CreateAddon",
     "eks:CreateNodegroup",
@@ -187,6 +189,7 @@ describe("deploy role permissions", () => {
         expect(unscoped).toEqual([
             "ec2:DescribeLaunchTemplateVersions",
             "ec2:DescribeLaunchTemplates",
+            "ec2:DescribeSubnets",
             "iam:ListOpenIDConnectProviders",
             "sts:GetCallerIdentity",
         ]);

@@ -1,8 +1,10 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
-// A fake Kubernetes API over real HTTP on 127.0.0.1, for the real @kubernetes/client-node: nodes (list, merge-patch),
-// pods (list by node), PodDisruptionBudgets (list, with a computed status) and the Eviction subresource with the API
+// A fake Kubernetes API over real HTTP on 127.0.0.1, for the real @kubernetes/client-node: nodes (list, by label or
+// all; merge-patch), pods (list by node or all), PodDisruptionBudgets (list per namespace or all, with a computed
+// status), the cluster-wide lists the pre-flight live gate reads (DaemonSets, ReplicaSets, Jobs, ServiceAccounts,
+// PersistentVolumes, PersistentVolumeClaims: served as given) and the Eviction subresource with the API
 // server's budget rules, plus failure injection (any status, dropped connections, requests never answered, tokens
 // refused before they expire). PDB coverage is decided here with this file's own selector logic.
 //
@@ -24,6 +26,8 @@ export interface FakeNode {
     nodeGroup: string;
     ready: boolean;
     unschedulable: boolean;
+    /** Labels besides `eks.amazonaws.com/nodegroup` (zone, instance type, ...). */
+    labels?: Record<string, string>;
 }
 
 /** A pod of the fake cluster; times are in the fake's clock units. */
@@ -54,7 +58,26 @@ export interface FakePod {
     recreate?: { nodeName: string; ticks: number; times: number };
     /** The pod is deleted by someone else just before our eviction (eviction answers 404). */
     vanishes?: boolean;
+    /**
+     * What the pod holds beyond the fake's model, merged into the pod the API returns: `metadata` fields (its real
+     * ownerReferences) and `spec` fields (containers, volumes, nodeSelector, affinity, tolerations), as a cluster
+     * dump's pod has them. `nodeName` and the fake's metadata (name, namespace, uid, labels) always win.
+     */
+    manifest?: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
 }
+
+/** The kinds the fake serves as given, each from its cluster-wide list path. */
+export const LISTED_KINDS = {
+    daemonsets: "/apis/apps/v1/daemonsets",
+    replicasets: "/apis/apps/v1/replicasets",
+    jobs: "/apis/batch/v1/jobs",
+    serviceaccounts: "/api/v1/serviceaccounts",
+    persistentvolumes: "/api/v1/persistentvolumes",
+    persistentvolumeclaims: "/api/v1/persistentvolumeclaims",
+} as const;
+
+/** Objects of the kinds the fake serves as given, as `kubectl get <kind> -A -o json` lists them. */
+export type ListedObjects = Partial<Record<keyof typeof LISTED_KINDS, object[]>>;
 
 /** A PodDisruptionBudget: `minAvailable` or `maxUnavailable`, each an integer or a percentage like "25%". */
 export interface FakePdb {
@@ -108,6 +131,7 @@ export class FakeKube {
     nodes: FakeNode[] = [];
     pods: FakePod[] = [];
     pdbs: FakePdb[] = [];
+    objects: ListedObjects = {};
     faults: Fault[] = [];
     requests: RequestRecord[] = [];
     /** Tokens accepted. */
@@ -144,13 +168,14 @@ export class FakeKube {
     }
 
     /** Replaces the cluster's state and forgets requests, faults and the clock. */
-    reset(state: { nodes?: FakeNode[]; pods?: FakePod[]; pdbs?: FakePdb[] }): void {
+    reset(state: { nodes?: FakeNode[]; pods?: FakePod[]; pdbs?: FakePdb[]; objects?: ListedObjects }): void {
         this.release();
         this.uids = 0;
         this.nodes = state.nodes ?? [];
         this.pods = [];
         for (const pod of state.pods ?? []) this.addPod(pod);
         this.pdbs = state.pdbs ?? [];
+        this.objects = state.objects ?? {};
         this.faults = [];
         this.requests = [];
         this.tokens = new Set([FAKE_TOKEN]);
@@ -259,8 +284,11 @@ export class FakeKube {
         const path = url.pathname;
         let m: RegExpMatchArray | null;
         if (method === "GET" && path === "/api/v1/nodes") {
-            const [key, value] = (url.searchParams.get("labelSelector") ?? "").split("=");
-            const items = this.nodes.filter((n) => key === "eks.amazonaws.com/nodegroup" && n.nodeGroup === value);
+            const selector = url.searchParams.get("labelSelector");
+            const [key, value] = (selector ?? "").split("=");
+            const items = this.nodes.filter(
+                (n) => selector === null || (key === "eks.amazonaws.com/nodegroup" && n.nodeGroup === value),
+            );
             return [200, { apiVersion: "v1", kind: "NodeList", metadata: {}, items: items.map(nodeJson) }];
         }
         if (method === "PATCH" && (m = path.match(/^\/api\/v1\/nodes\/([^/]+)$/))) {
@@ -271,8 +299,11 @@ export class FakeKube {
             return [200, nodeJson(node)];
         }
         if (method === "GET" && path === "/api/v1/pods") {
-            const [key, value] = (url.searchParams.get("fieldSelector") ?? "").split("=");
-            const items = this.pods.filter((p) => key === "spec.nodeName" && p.nodeName === value);
+            const selector = url.searchParams.get("fieldSelector");
+            const [key, value] = (selector ?? "").split("=");
+            const items = this.pods.filter(
+                (p) => selector === null || (key === "spec.nodeName" && p.nodeName === value),
+            );
             return [200, { apiVersion: "v1", kind: "PodList", metadata: {}, items: items.map(podJson) }];
         }
         if (method === "POST" && (m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/))) {
@@ -281,6 +312,15 @@ export class FakeKube {
         if (method === "GET" && (m = path.match(/^\/apis\/policy\/v1\/namespaces\/([^/]+)\/poddisruptionbudgets$/))) {
             const items = this.pdbs.filter((p) => p.namespace === m![1]).map((p) => this.pdbJson(p));
             return [200, { apiVersion: "policy/v1", kind: "PodDisruptionBudgetList", metadata: {}, items }];
+        }
+        if (method === "GET" && path === "/apis/policy/v1/poddisruptionbudgets") {
+            const items = this.pdbs.map((p) => this.pdbJson(p));
+            return [200, { apiVersion: "policy/v1", kind: "PodDisruptionBudgetList", metadata: {}, items }];
+        }
+        const listed = Object.entries(LISTED_KINDS).find(([, listPath]) => listPath === path)?.[0];
+        if (method === "GET" && listed !== undefined) {
+            const items = this.objects[listed as keyof typeof LISTED_KINDS] ?? [];
+            return [200, { apiVersion: "v1", kind: "List", metadata: {}, items }];
         }
         return [404, status(404, `no route ${method} ${path}`)];
     }
@@ -399,7 +439,7 @@ function nodeJson(node: FakeNode): object {
     return {
         apiVersion: "v1",
         kind: "Node",
-        metadata: { name: node.name, labels: { "eks.amazonaws.com/nodegroup": node.nodeGroup } },
+        metadata: { name: node.name, labels: { ...node.labels, "eks.amazonaws.com/nodegroup": node.nodeGroup } },
         spec: node.unschedulable ? { unschedulable: true } : {},
         status: { conditions: [{ type: "Ready", status: node.ready ? "True" : "False" }] },
     };
@@ -410,6 +450,7 @@ function podJson(pod: FakePod): object {
         apiVersion: "v1",
         kind: "Pod",
         metadata: {
+            ...pod.manifest?.metadata,
             name: pod.name,
             namespace: pod.namespace,
             uid: pod.uid,
@@ -417,7 +458,8 @@ function podJson(pod: FakePod): object {
             ...(pod.goneAt !== undefined && { deletionTimestamp: "2026-01-01T00:00:00Z" }),
             annotations: pod.mirror ? { "kubernetes.io/config.mirror": "3f1c" } : undefined,
             ownerReferences:
-                pod.owner === "none"
+                pod.manifest?.metadata?.ownerReferences ??
+                (pod.owner === "none"
                     ? undefined
                     : [
                           {
@@ -427,12 +469,13 @@ function podJson(pod: FakePod): object {
                               uid: "u-1",
                               controller: true,
                           },
-                      ],
+                      ]),
         },
         spec: {
-            nodeName: pod.nodeName,
             containers: [{ name: "main", image: "public.ecr.aws/docker/library/busybox:1.36" }],
             volumes: pod.emptyDir ? [{ name: "scratch", emptyDir: {} }] : [],
+            ...pod.manifest?.spec,
+            nodeName: pod.nodeName,
         },
         status: { phase: pod.phase ?? "Running" },
     };

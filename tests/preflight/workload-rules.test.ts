@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
 import { disruptionFindings, emptyBudgetFindings, neverDisrupts } from "../../preflight/rules/disruption";
 import { awsCallingSign, identityFindings } from "../../preflight/rules/identity";
-import { oldJdk, runtimeFindings } from "../../preflight/rules/runtime";
+import { oldCgroupAgent, oldJdk, runtimeFindings } from "../../preflight/rules/runtime";
 import { contextOf, dumpWith, pod, TARGET } from "./builders";
 
 const AWS_POD = pod({
@@ -98,10 +98,45 @@ describe("runtime", () => {
         ["/run/docker.sock", [["runtime-docker-socket", "blocker"]]],
         ["/var/lib/docker/", [["runtime-docker-socket", "blocker"]]],
         ["/sys/fs/cgroup", [["runtime-cgroup-v1-mount", "warning"]]],
+        ["/sys/fs/cgroup/memory", [["runtime-cgroup-v1-mount", "warning"]]],
+        ["/sys", [["runtime-cgroup-v1-mount", "warning"]]],
+        ["/sys/", [["runtime-cgroup-v1-mount", "warning"]]],
+        ["/", [["runtime-cgroup-v1-mount", "warning"]]],
+        ["/sys/kernel/debug", []],
+        ["/sysroot", []],
+        ["/proc", []],
         ["/run/containerd/containerd.sock", []],
         ["/var/log", []],
     ])("hostPath %s", (path, expected) => {
         expect(run(pod({ volumes: [{ name: "h", hostPath: { path } }] }))).toEqual(expected);
+    });
+    it("names the host paths of a broad mount in the finding", () => {
+        const [finding] = runtimeFindings(
+            contextOf(dumpWith([pod({ volumes: [{ name: "root", hostPath: { path: "/" } }] })])),
+        );
+        expect(finding.what).toBe(
+            "mounts / from the host, which holds the host's cgroup tree (a monitoring or security agent may read it)",
+        );
+    });
+    it.each([
+        ["gcr.io/cadvisor/cadvisor:v0.42.1", "cAdvisor v0.42.1 (cgroup v2 support from 0.43.0)"],
+        ["gcr.io/cadvisor/cadvisor:v0.43.0", undefined],
+        ["gcr.io/cadvisor/cadvisor:v0.49.1", undefined],
+        ["google/cadvisor:v0.33.0", "cAdvisor v0.33.0 (cgroup v2 support from 0.43.0)"],
+        ["gcr.io/cadvisor/cadvisor:latest", undefined],
+        ["newrelic/infrastructure:1.25.1", "New Relic infrastructure agent 1.25.1 (cgroup v2 support from 1.26.0)"],
+        ["newrelic/infrastructure-bundle:1.26.0", undefined],
+        ["quay.io/sysdig/agent:12.15.0", "Sysdig agent 12.15.0 (cgroup v2 support from 12.16.0)"],
+        ["sysdig/agent-slim:12.16.0", undefined],
+        ["example.com/acme/agent:1.0.0", undefined],
+        ["registry:5000/cadvisor", undefined],
+    ])("oldCgroupAgent(%s)", (image, expected) => {
+        expect(oldCgroupAgent(image)).toBe(expected);
+    });
+    it("flags an old monitoring agent image", () => {
+        expect(run(pod({ containers: [{ name: "cadvisor", image: "gcr.io/cadvisor/cadvisor:v0.39.3" }] }))).toEqual([
+            ["runtime-cgroup-v1-agent", "warning"],
+        ]);
     });
     it("flags an old JDK image", () => {
         expect(run(pod({ containers: [{ name: "app", image: "openjdk:8u342-jre" }] }))).toEqual([

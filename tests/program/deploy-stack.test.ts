@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import program from "../../index";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
 import type { CloudFacts } from "../../plan/offline-cloud";
+import { answerInvoke } from "../../plan/invoke-answers";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import type { PoolCutoverRecord } from "../../cutover/cutover-record";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
@@ -284,6 +285,28 @@ describe("the composed stack", () => {
             else process.env.KUBECONFIG = saved;
             fs.rmSync(folder, { recursive: true, force: true });
         }
+    });
+
+    it("gives the live gates the zones of the AL2023 node group's subnets, read with aws.ec2.getSubnet", async () => {
+        const shift = ok(await evaluateStack("dev", "shift", "canary"));
+        const cordon = shift.resources.find((r) => r.name === "general-legacy-cordon")!.inputs as {
+            preflight: { target: { zones?: string[] } };
+        };
+        // facts/dev/ec2-describe-subnets.json: the AL2 node group's three subnets, which the pool inherits.
+        expect(cordon.preflight.target.zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        expect(
+            shift.invokes
+                .filter((i) => i.token === "aws:ec2/getSubnet:getSubnet")
+                .map((i) => i.inputs.id)
+                .sort(),
+        ).toEqual(["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829", "subnet-0c3d4e5f607182930"]);
+
+        // Subnets the facts do not describe: no zone offline, so the gate's zones stay unknown.
+        expect(
+            answerInvoke({ ...exampleFacts("dev"), subnetZones: {} }, "aws:ec2/getSubnet:getSubnet", {
+                id: "subnet-0b2c3d4e5f6071829",
+            }),
+        ).toEqual({ id: "subnet-0b2c3d4e5f6071829", availabilityZone: "", tags: {} });
     });
 
     it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {
