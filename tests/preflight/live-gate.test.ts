@@ -109,7 +109,7 @@ describe("the live gate against a fake Kubernetes API", () => {
             (error: Error) => error.message,
         );
         const lines = message.split("\n").filter((line) => line.startsWith("  - "));
-        expect(lines.map((line) => /^ {2}- (\S+) \[([a-z0-9-]+)\]/.exec(line)!.slice(1))).toEqual(
+        expect(lines.map((line) => /^ {2}- (\S+) \[([a-z0-9-]+)\]/.exec(line)!.slice(1))).toStrictEqual(
             GENERAL_BLOCKERS.map((b) => [[b.namespace, b.kind, b.name].join("/"), b.rule]),
         );
         expect(lines[1]).toContain("(pods: shop/image-builder-");
@@ -142,8 +142,8 @@ describe("the live gate against a fake Kubernetes API", () => {
                 timeoutMinutes: 1,
             }),
         ).rejects.toThrow("pre-flight gate: will not drain");
-        expect(requests.filter((r) => !r.startsWith("GET "))).toEqual([]);
-        expect([...new Set(requests)].sort()).toEqual(
+        expect(requests.filter((r) => !r.startsWith("GET "))).toStrictEqual([]);
+        expect([...new Set(requests)].sort()).toStrictEqual(
             Object.keys(ROUTES)
                 .map((p) => `GET ${p}`)
                 .sort(),
