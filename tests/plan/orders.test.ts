@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/read-config";
 import { OfflineCloud, type CloudFacts, type DescribeNodegroupOutput } from "../../plan/offline-cloud";
 import { stackTargets } from "../../plan/preflight-targets";
+import { POOL_TAG } from "../../nodes/launch-template";
 import { al2023NodeGroupOf, simulatePrevious } from "../../plan/simulate";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 
@@ -66,5 +67,15 @@ describe("orders in the offline plan, from facts in reverse name order", () => {
             'promotion: dev (acme/eks-al2023-migration/dev) has completed canary for pool "web" ' +
                 "(followed by prod pools general)",
         ]);
+    });
+
+    it("a node group declared with a name prefix is the existing one of its pool first by name", () => {
+        const cloud = new OfflineCloud(factsWithAl2023Groups());
+        const { state } = cloud.newResource({
+            type: "aws:eks/nodeGroup:NodeGroup",
+            name: "general-ng",
+            inputs: { clusterName: "shop-dev", nodeGroupNamePrefix: "general-", tags: { [POOL_TAG]: "general" } },
+        } as Parameters<OfflineCloud["newResource"]>[0]);
+        expect(state.nodeGroupName).toBe("general-20261101000000000000000002");
     });
 });
