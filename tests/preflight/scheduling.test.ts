@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { V1NodeSelectorRequirement, V1PersistentVolume, V1Pod } from "@kubernetes/client-node";
-import { expressionSatisfiable, schedulingFindings, tolerates } from "../../preflight/rules/scheduling";
+import { expressionSatisfiable, schedulingFindings, tolerates, volumeZones } from "../../preflight/rules/scheduling";
 import { contextOf, dumpWith, pod, TARGET, WEB } from "./builders";
 
 const ids = (pods: V1Pod[], target = TARGET, extra = {}) =>
@@ -204,5 +204,40 @@ describe("architecture change", () => {
     });
     it("says nothing when the architecture stays", () => {
         expect(ids([pod()])).toStrictEqual([]);
+    });
+});
+
+describe("volumeZones", () => {
+    it("lists a PersistentVolume's zones in name order, once each, whatever order its terms give them in", () => {
+        const pv: V1PersistentVolume = {
+            spec: {
+                nodeAffinity: {
+                    required: {
+                        nodeSelectorTerms: [
+                            {
+                                matchExpressions: [
+                                    {
+                                        key: "topology.kubernetes.io/zone",
+                                        operator: "In",
+                                        values: ["eu-west-1c", "eu-west-1a"],
+                                    },
+                                ],
+                            },
+                            {
+                                matchExpressions: [
+                                    {
+                                        key: "topology.ebs.csi.aws.com/zone",
+                                        operator: "In",
+                                        values: ["eu-west-1b", "eu-west-1a"],
+                                    },
+                                    { key: "topology.kubernetes.io/zone", operator: "NotIn", values: ["eu-west-1d"] },
+                                ],
+                            },
+                        ],
+                    },
+                },
+            },
+        };
+        expect(volumeZones(pv)).toStrictEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     });
 });
