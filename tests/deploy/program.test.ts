@@ -49,7 +49,7 @@ async function evaluate() {
 describe("deploy program under mocks", () => {
     it("exports each environment's deploy role ARN in its own account", async () => {
         const { outputs } = await evaluate();
-        expect(outputs).toEqual({
+        expect(outputs).toStrictEqual({
             dev: "arn:aws:iam::111122223333:role/eks-al2023-migration-deploy-dev",
             prod: "arn:aws:iam::444455556666:role/eks-al2023-migration-deploy-prod",
             settings: ["dev-settings-id", "prod-settings-id"],
@@ -58,7 +58,7 @@ describe("deploy program under mocks", () => {
 
     it("declares dev's DeploymentSettings: deploy every merge to main, preview PRs, keyless AWS", async () => {
         const { mocks } = await evaluate();
-        expect(mocks.resource(SETTINGS, "dev-settings").inputs).toEqual({
+        expect(mocks.resource(SETTINGS, "dev-settings").inputs).toStrictEqual({
             organization: "acme",
             project: "eks-al2023-migration",
             stack: "dev",
@@ -94,7 +94,7 @@ describe("deploy program under mocks", () => {
             operationContext: { oidc: { aws: { roleARN: string } }; preRunCommands: string[] };
         };
         expect(inputs.stack).toBe("prod");
-        expect(inputs.vcs).toEqual({
+        expect(inputs.vcs).toStrictEqual({
             provider: "github",
             repository: "acme/eks-al2023-migration",
             deployCommits: false,
@@ -105,7 +105,7 @@ describe("deploy program under mocks", () => {
         expect(inputs.operationContext.oidc.aws.roleARN).toBe(
             "arn:aws:iam::444455556666:role/eks-al2023-migration-deploy-prod",
         );
-        expect(inputs.operationContext.preRunCommands).toEqual(["npm ci"]);
+        expect(inputs.operationContext.preRunCommands).toStrictEqual(["npm ci"]);
         // Path filters exclude the bootstrap, tests, docs and the other stack's config.
         expect(inputs.vcs.paths).not.toContain("Pulumi.dev.yaml");
         expect((inputs.vcs.paths as string[]).some((p) => p.startsWith("deploy") || p.startsWith("tests"))).toBe(false);
@@ -124,13 +124,13 @@ describe("deploy program under mocks", () => {
         const providers = mocks.ofType("pulumi:providers:aws");
         expect(
             providers.map((p) => [p.name, JSON.parse(p.inputs.allowedAccountIds as string), p.inputs.region]),
-        ).toEqual([
+        ).toStrictEqual([
             ["dev-aws", ["111122223333"], "eu-west-1"],
             ["prod-aws", ["444455556666"], "eu-west-1"],
         ]);
-        expect(providers.map((p) => p.inputs.assumeRoles)).toEqual([undefined, undefined]);
+        expect(providers.map((p) => p.inputs.assumeRoles)).toStrictEqual([undefined, undefined]);
         const oidc = mocks.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
-        expect(oidc.map((p) => [p.name, p.inputs.url, p.inputs.clientIdLists])).toEqual([
+        expect(oidc.map((p) => [p.name, p.inputs.url, p.inputs.clientIdLists])).toStrictEqual([
             ["dev-pulumi-oidc", "https://api.pulumi.com/oidc", ["acme"]],
             ["dev-github-oidc", "https://token.actions.githubusercontent.com", ["sts.amazonaws.com"]],
             ["prod-pulumi-oidc", "https://api.pulumi.com/oidc", ["acme"]],
@@ -140,7 +140,7 @@ describe("deploy program under mocks", () => {
             const role = mocks.resource("aws:iam/role:Role", `${env.name}-deploy-role`).inputs;
             expect(role.name).toBe(`eks-al2023-migration-deploy-${env.name}`);
             expect(role.maxSessionDuration).toBe(MAX_SESSION_SECONDS);
-            expect(JSON.parse(role.assumeRolePolicy as string)).toEqual(
+            expect(JSON.parse(role.assumeRolePolicy as string)).toStrictEqual(
                 deployRoleTrustPolicy(
                     { organization: "acme", repository: "acme/eks-al2023-migration", branch: "main" },
                     env,
@@ -148,7 +148,7 @@ describe("deploy program under mocks", () => {
             );
             const policy = mocks.resource("aws:iam/rolePolicy:RolePolicy", `${env.name}-deploy-policy`).inputs;
             expect(policy.role).toBe(`eks-al2023-migration-deploy-${env.name}`);
-            expect(JSON.parse(policy.policy as string)).toEqual(deployRolePolicy(env));
+            expect(JSON.parse(policy.policy as string)).toStrictEqual(deployRolePolicy(env));
         }
     });
 
@@ -160,12 +160,12 @@ describe("deploy program under mocks", () => {
         const durations = Object.values(jobs)
             .flatMap((job) => job.steps.map((step) => step.with?.["role-duration-seconds"]))
             .filter((duration) => duration !== undefined);
-        expect(durations).toEqual([MAX_SESSION_SECONDS, MAX_SESSION_SECONDS]);
+        expect(durations).toStrictEqual([MAX_SESSION_SECONDS, MAX_SESSION_SECONDS]);
     });
 
     it("gives each deploy role cluster-admin Kubernetes access through an EKS access entry", async () => {
         const { mocks } = await evaluate();
-        expect(mocks.ofType("aws:eks/accessEntry:AccessEntry").map((e) => [e.name, e.inputs])).toEqual([
+        expect(mocks.ofType("aws:eks/accessEntry:AccessEntry").map((e) => [e.name, e.inputs])).toStrictEqual([
             [
                 "dev-deploy-access",
                 {
@@ -188,7 +188,7 @@ describe("deploy program under mocks", () => {
         expect(
             mocks.resource("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "prod-deploy-cluster-admin")
                 .inputs,
-        ).toEqual({
+        ).toStrictEqual({
             clusterName: "shop-prod",
             principalArn: "arn:aws:iam::444455556666:role/eks-al2023-migration-deploy-prod",
             policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
@@ -198,7 +198,7 @@ describe("deploy program under mocks", () => {
 
     it("enforces the published guardrails pack on both migration stacks, preventatively", async () => {
         const { mocks } = await evaluate();
-        expect(mocks.resource("pulumiservice:index:PolicyGroup", "guardrails").inputs).toEqual({
+        expect(mocks.resource("pulumiservice:index:PolicyGroup", "guardrails").inputs).toStrictEqual({
             name: "eks-al2023-migration-stacks",
             organizationName: "acme",
             entityType: "stacks",
@@ -216,7 +216,7 @@ describe("deploy program under mocks", () => {
 
     it("registers GitHub Actions as an OIDC issuer for exactly this repository's jobs", async () => {
         const { mocks } = await evaluate();
-        expect(mocks.resource("pulumiservice:index:OidcIssuer", "github-actions").inputs).toEqual({
+        expect(mocks.resource("pulumiservice:index:OidcIssuer", "github-actions").inputs).toStrictEqual({
             organization: "acme",
             name: "github-acme-eks-al2023-migration",
             url: "https://token.actions.githubusercontent.com",
@@ -247,7 +247,7 @@ describe("bootstrap credentials", () => {
         });
         await runProgram(async () => ({ role: await resolve((await deployPipeline(config)).roleArns.prod) }));
         const providers = mocks.ofType("pulumi:providers:aws");
-        expect(providers.map((p) => p.inputs.assumeRoles)).toEqual([
+        expect(providers.map((p) => p.inputs.assumeRoles)).toStrictEqual([
             undefined,
             JSON.stringify([{ roleArn: bootstrapRoleArn, sessionName: "eks-al2023-migration-bootstrap" }]),
         ]);
@@ -265,13 +265,15 @@ describe("bootstrap credentials", () => {
             const { deploymentSettings } = await deployPipeline(config);
             return { settings: [await resolve(deploymentSettings.dev), await resolve(deploymentSettings.prod)] };
         });
-        expect(mocks.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toEqual(["prod-deploy-access"]);
+        expect(mocks.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toStrictEqual([
+            "prod-deploy-access",
+        ]);
     });
 });
 
 describe("deploy config", () => {
     it("reads the example stack config into the typed object", () => {
-        expect(parseDeployConfig(exampleDeployConfig())).toEqual({
+        expect(parseDeployConfig(exampleDeployConfig())).toStrictEqual({
             organization: "acme",
             repository: "acme/eks-al2023-migration",
             branch: "main",
@@ -310,7 +312,7 @@ describe("deploy config", () => {
             "eks-al2023-migration-deploy:repository": raw.repository as string,
             "eks-al2023-migration-deploy:environments": JSON.stringify(raw.environments),
         });
-        expect(readDeployConfig()).toEqual(parseDeployConfig(raw));
+        expect(readDeployConfig()).toStrictEqual(parseDeployConfig(raw));
     });
 
     it("names the key, the bad value and what is allowed for every problem, and declares nothing", async () => {
@@ -336,7 +338,7 @@ describe("deploy config", () => {
         });
         expect(error).toBeInstanceOf(ConfigError);
         const problems = (error as ConfigError).problems;
-        expect(problems).toEqual([
+        expect(problems).toStrictEqual([
             expect.stringMatching(/^organization: "acme corp" is not allowed; expected a Pulumi organization name/),
             expect.stringMatching(
                 /^repository: "eks-al2023-migration" is not allowed; expected a GitHub repository as owner\/name/,
@@ -352,7 +354,7 @@ describe("deploy config", () => {
                 /^environments\.prod\.accountId: "4444" is not allowed; expected a 12-digit AWS account id/,
             ),
         ]);
-        expect(mocks.resources).toEqual([]);
+        expect(mocks.resources).toStrictEqual([]);
     });
 
     it("checks that nodeRoleArns are role ARNs of the environment's own account and partition", () => {
@@ -382,7 +384,7 @@ describe("deploy config", () => {
             error = e;
         }
         expect(error).toBeInstanceOf(ConfigError);
-        expect((error as ConfigError).problems).toEqual([
+        expect((error as ConfigError).problems).toStrictEqual([
             expect.stringMatching(
                 /^environments\.dev\.nodeRoleArns\[1\]: "shop-dev-node-role" is not allowed; expected an IAM role ARN/,
             ),

@@ -32,15 +32,18 @@ describe("test.yml", () => {
     const wf = load("test.yml");
 
     it("runs on every pull request and on pushes to main", () => {
-        expect(wf.on).toEqual({ pull_request: null, push: { branches: ["main"] } });
-        expect(wf.permissions).toEqual({ contents: "read" });
+        expect(wf.on).toStrictEqual({ pull_request: null, push: { branches: ["main"] } });
+        expect(wf.permissions).toStrictEqual({ contents: "read" });
     });
 
     it("installs exactly the lock file and runs npm test on Node 22 and 24", () => {
         const job = wf.jobs.test;
-        expect(job.strategy?.matrix.node).toEqual([22, 24]);
-        expect(uses(job, "actions/setup-node")[0].with).toEqual({ "node-version": "${{ matrix.node }}", cache: "npm" });
-        expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
+        expect(job.strategy?.matrix.node).toStrictEqual([22, 24]);
+        expect(uses(job, "actions/setup-node")[0].with).toStrictEqual({
+            "node-version": "${{ matrix.node }}",
+            cache: "npm",
+        });
+        expect(job.steps.map((s) => s.uses ?? s.run)).toStrictEqual([
             "actions/checkout@v6",
             "actions/setup-node@v6",
             "npm ci",
@@ -54,15 +57,15 @@ describe("preview.yml", () => {
     const job = wf.jobs.preview;
 
     it("runs on pull requests that touch the program, the policy pack or the offline plan, with PR comments", () => {
-        expect(Object.keys(wf.on)).toEqual(["pull_request"]);
-        expect(sorted(wf.on.pull_request?.paths)).toEqual(
+        expect(Object.keys(wf.on)).toStrictEqual(["pull_request"]);
+        expect(sorted(wf.on.pull_request?.paths)).toStrictEqual(
             [...PROGRAM_PATHS, "policy/**", "plan/**", "facts/**"].sort(),
         );
-        expect(wf.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+        expect(wf.permissions).toStrictEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
     });
 
     it("previews dev and prod, each with its own role", () => {
-        expect(job.strategy?.matrix.include).toEqual([
+        expect(job.strategy?.matrix.include).toStrictEqual([
             { stack: "dev", role: "AWS_ROLE_ARN_DEV" },
             { stack: "prod", role: "AWS_ROLE_ARN_PROD" },
         ]);
@@ -72,7 +75,7 @@ describe("preview.yml", () => {
     });
 
     it("installs dependencies, gets keyless AWS and Pulumi credentials, then previews with the policy pack", () => {
-        expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
+        expect(job.steps.map((s) => s.uses ?? s.run)).toStrictEqual([
             "actions/checkout@v6",
             "actions/setup-node@v6",
             "npm ci",
@@ -81,20 +84,20 @@ describe("preview.yml", () => {
             "pulumi/auth-actions@v2",
             "pulumi/actions@v7",
         ]);
-        expect(uses(job, "pulumi/actions")[0].with).toEqual({
+        expect(uses(job, "pulumi/actions")[0].with).toStrictEqual({
             command: "preview",
             "stack-name": "${{ env.PULUMI_ORG }}/${{ matrix.stack }}",
             policyPacks: "policy",
             "comment-on-pr": true,
             "github-token": "${{ secrets.GITHUB_TOKEN }}",
         });
-        expect(wf.env).toEqual({ PULUMI_ORG: "acme" });
+        expect(wf.env).toStrictEqual({ PULUMI_ORG: "acme" });
     });
 
     it("posts the offline Markdown plan of dev and prod as one PR comment, without cloud credentials", () => {
         const plan = wf.jobs["offline-plan"];
-        expect(plan.permissions).toEqual({ contents: "read", "pull-requests": "write" });
-        expect(plan.steps.map((s) => s.uses ?? s.run?.split("\n")[0])).toEqual([
+        expect(plan.permissions).toStrictEqual({ contents: "read", "pull-requests": "write" });
+        expect(plan.steps.map((s) => s.uses ?? s.run?.split("\n")[0])).toStrictEqual([
             "actions/checkout@v6",
             "actions/setup-node@v6",
             "npm ci",
@@ -116,10 +119,10 @@ describe("deploy.yml", () => {
     const wf = load("deploy.yml");
 
     it("runs on pushes to main that touch the program, with an id-token", () => {
-        expect(Object.keys(wf.on)).toEqual(["push"]);
-        expect(wf.on.push?.branches).toEqual(["main"]);
-        expect(sorted(wf.on.push?.paths)).toEqual(PROGRAM_PATHS);
-        expect(wf.permissions).toEqual({ contents: "read", "id-token": "write" });
+        expect(Object.keys(wf.on)).toStrictEqual(["push"]);
+        expect(wf.on.push?.branches).toStrictEqual(["main"]);
+        expect(sorted(wf.on.push?.paths)).toStrictEqual(PROGRAM_PATHS);
+        expect(wf.permissions).toStrictEqual({ contents: "read", "id-token": "write" });
     });
 
     it.each([
@@ -127,7 +130,7 @@ describe("deploy.yml", () => {
         ["prod", "AWS_ROLE_ARN_PROD"],
     ])("runs pulumi up on %s with that environment's role", (stack, roleVariable) => {
         const job = wf.jobs[stack];
-        expect(job.steps.map((s) => s.uses ?? s.run)).toEqual([
+        expect(job.steps.map((s) => s.uses ?? s.run)).toStrictEqual([
             "actions/checkout@v6",
             "actions/setup-node@v6",
             "npm ci",
@@ -139,11 +142,11 @@ describe("deploy.yml", () => {
         expect(uses(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe(
             `\${{ vars.${roleVariable} }}`,
         );
-        expect(uses(job, "pulumi/auth-actions")[0].with).toEqual({
+        expect(uses(job, "pulumi/auth-actions")[0].with).toStrictEqual({
             organization: "${{ env.PULUMI_ORG }}",
             "requested-token-type": "urn:pulumi:token-type:access_token:organization",
         });
-        expect(uses(job, "pulumi/actions")[0].with).toEqual({
+        expect(uses(job, "pulumi/actions")[0].with).toStrictEqual({
             command: "up",
             "stack-name": `\${{ env.PULUMI_ORG }}/${stack}`,
             policyPacks: "policy",

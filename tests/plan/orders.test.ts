@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/read-config";
 import { OfflineCloud, type CloudFacts, type DescribeNodegroupOutput } from "../../plan/offline-cloud";
 import { stackTargets } from "../../plan/preflight-targets";
-import { al2023NodeGroupOf } from "../../plan/simulate";
+import { POOL_TAG } from "../../nodes/pool-tags";
+import { al2023NodeGroupOf, simulatePrevious } from "../../plan/simulate";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 
 /*
@@ -50,5 +51,31 @@ describe("orders in the offline plan, from facts in reverse name order", () => {
             "general-20261102093015123400000001",
             "general-20261201000000000000000003",
         ]);
+    });
+
+    it("simulatePrevious states dev's completed phase per followed pool in name order, not config order", () => {
+        // prod's pools in config order (general, batch) follow dev pools whose names sort the other way.
+        const config = {
+            ...stackFileConfig("prod"),
+            cutoverPhase: "canary",
+            promotion: { requireStack: "dev", follow: { general: "web", batch: "api" } },
+        };
+        const simulation = simulatePrevious({ stack: "prod", config, facts: exampleFacts("prod") });
+        expect(simulation.assumptions.filter((a) => a.startsWith("promotion:"))).toStrictEqual([
+            'promotion: dev (acme/eks-al2023-migration/dev) has completed prepare for pool "api" ' +
+                "(followed by prod pools batch)",
+            'promotion: dev (acme/eks-al2023-migration/dev) has completed canary for pool "web" ' +
+                "(followed by prod pools general)",
+        ]);
+    });
+
+    it("a node group declared with a name prefix is the existing one of its pool first by name", () => {
+        const cloud = new OfflineCloud(factsWithAl2023Groups());
+        const { state } = cloud.newResource({
+            type: "aws:eks/nodeGroup:NodeGroup",
+            name: "general-ng",
+            inputs: { clusterName: "shop-dev", nodeGroupNamePrefix: "general-", tags: { [POOL_TAG]: "general" } },
+        } as Parameters<OfflineCloud["newResource"]>[0]);
+        expect(state.nodeGroupName).toBe("general-20261101000000000000000002");
     });
 });

@@ -87,6 +87,20 @@ describe("next steps name the real node groups", () => {
 });
 
 describe("the rehearsal stack can be planned in every phase", () => {
+    it("prepare: a first deployment creates the AL2 pool at its configured size and AL2023 at 0/0/1", async () => {
+        const doc = (await planStack(parsePlanArgs(["--stack", "rehearsal", "--phase", "prepare"]))).document;
+        expect(doc.error).toBeUndefined();
+        expect(doc.ok).toBe(true);
+        const pool = doc.pools.find((p) => p.name === "general")!;
+        expect(pool.assumedPreviousPhase).toBe("none");
+        expect(pool.gate).toBeUndefined();
+        expect(pool.al2023.sizes).toStrictEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
+        // Pulumi.rehearsal.yaml: the AL2 pool the rehearsal creates is min 2, desired 3, max 4.
+        expect(pool.legacy?.sizes).toStrictEqual({ before: "absent", after: { min: 2, desired: 3, max: 4 } });
+        expect(pool.legacy?.protect).toBe(true);
+        expect(pool.legacy?.deleted).toBe(false);
+    });
+
     it.each(CUTOVER_PHASES.filter((phase) => phase !== "prepare"))("%s", async (phase: CutoverPhase) => {
         const doc = (await planStack(parsePlanArgs(["--stack", "rehearsal", "--phase", phase]))).document;
         expect(doc.error).toBeUndefined();

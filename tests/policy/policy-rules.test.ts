@@ -46,14 +46,14 @@ const launchTemplateRules = [
 
 describe("launch template rules", () => {
     it("pass a hardened launch template", () => {
-        for (const rule of launchTemplateRules) expect(rule(goodTemplate)).toEqual([]);
+        for (const rule of launchTemplateRules) expect(rule(goodTemplate)).toStrictEqual([]);
     });
 
     it("imdsV2Required fails on optional or unset httpTokens", () => {
-        expect(imdsV2Required({ ...goodTemplate, metadataOptions: { httpTokens: "optional" } })).toEqual([
+        expect(imdsV2Required({ ...goodTemplate, metadataOptions: { httpTokens: "optional" } })).toStrictEqual([
             'metadataOptions.httpTokens: "optional" is not allowed; set "required" (IMDSv2 only)',
         ]);
-        expect(imdsV2Required({})).toEqual([
+        expect(imdsV2Required({})).toStrictEqual([
             'metadataOptions.httpTokens: nothing is not allowed; set "required" (IMDSv2 only)',
         ]);
     });
@@ -63,9 +63,9 @@ describe("launch template rules", () => {
             ...goodTemplate,
             metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: limit },
         });
-        expect(hopLimitAtMostTwo(withLimit(2))).toEqual([]);
-        expect(hopLimitAtMostTwo(withLimit(undefined))).toEqual([]);
-        expect(hopLimitAtMostTwo(withLimit(3))).toEqual([
+        expect(hopLimitAtMostTwo(withLimit(2))).toStrictEqual([]);
+        expect(hopLimitAtMostTwo(withLimit(undefined))).toStrictEqual([]);
+        expect(hopLimitAtMostTwo(withLimit(3))).toStrictEqual([
             "metadataOptions.httpPutResponseHopLimit: 3 is not allowed; use 1 (only the node reaches IMDS) or 2 " +
                 "(pods reach it too)",
         ]);
@@ -75,12 +75,12 @@ describe("launch template rules", () => {
 
     it("hopLimitTwoAdvisory explains hop limit 2 and is silent for 1", () => {
         const hop2 = { ...goodTemplate, metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } };
-        expect(hopLimitTwoAdvisory(hop2)).toEqual([
+        expect(hopLimitTwoAdvisory(hop2)).toStrictEqual([
             "metadataOptions.httpPutResponseHopLimit: 2 lets every pod reach IMDS and use the node role's " +
                 "credentials; set 1 once all workloads that call AWS use IRSA or Pod Identity",
         ]);
-        expect(hopLimitTwoAdvisory({ metadataOptions: { httpPutResponseHopLimit: 1 } })).toEqual([]);
-        expect(hopLimitAtMostTwo(hop2)).toEqual([]);
+        expect(hopLimitTwoAdvisory({ metadataOptions: { httpPutResponseHopLimit: 1 } })).toStrictEqual([]);
+        expect(hopLimitAtMostTwo(hop2)).toStrictEqual([]);
     });
 
     it("ebsVolumesEncrypted checks every EBS mapping, accepts boolean true, and fails without any", () => {
@@ -93,21 +93,21 @@ describe("launch template rules", () => {
                     { deviceName: "/dev/xvdc", ebs: {} },
                 ],
             }),
-        ).toEqual([
+        ).toStrictEqual([
             'blockDeviceMappings[2].ebs.encrypted: "false" is not allowed (device "/dev/xvdb"); set "true"',
             'blockDeviceMappings[3].ebs.encrypted: nothing is not allowed (device "/dev/xvdc"); set "true"',
         ]);
-        expect(ebsVolumesEncrypted({ blockDeviceMappings: [] })).toEqual([
+        expect(ebsVolumesEncrypted({ blockDeviceMappings: [] })).toStrictEqual([
             "blockDeviceMappings: no EBS mapping, so the root volume's encryption is left to the AMI and the account " +
                 'default; map the root device (/dev/xvda) with ebs.encrypted "true"',
         ]);
     });
 
     it("noSshKey fails on a key pair", () => {
-        expect(noSshKey({ ...goodTemplate, keyName: "ops-admin" })).toEqual([
+        expect(noSshKey({ ...goodTemplate, keyName: "ops-admin" })).toStrictEqual([
             'keyName: "ops-admin" is not allowed; nodes get no SSH key (use SSM Session Manager)',
         ]);
-        expect(noSshKey({ ...goodTemplate, keyName: "" })).toEqual([]);
+        expect(noSshKey({ ...goodTemplate, keyName: "" })).toStrictEqual([]);
     });
 
     it("noPublicIp fails on each interface that asks for a public IP", () => {
@@ -120,7 +120,7 @@ describe("launch template rules", () => {
                     {},
                 ],
             }),
-        ).toEqual([
+        ).toStrictEqual([
             'networkInterfaces[1].associatePublicIpAddress: "true" is not allowed; set "false" (nodes live in private subnets)',
             'networkInterfaces[2].associatePublicIpAddress: true is not allowed; set "false" (nodes live in private subnets)',
         ]);
@@ -156,9 +156,9 @@ function nodeGroupView(props: NodeGroupInputs, parent?: ParentView) {
 
 describe("legacy node group markers", () => {
     it("read the type chain of a URN", () => {
-        expect(typeChainOfUrn(legacyUrn.urn)).toEqual([LEGACY_NODE_GROUP_COMPONENT, NODE_GROUP]);
-        expect(typeChainOfUrn("urn:pulumi:prod::p::aws:iam/role:Role::r")).toEqual(["aws:iam/role:Role"]);
-        expect(typeChainOfUrn("not a urn")).toEqual([]);
+        expect(typeChainOfUrn(legacyUrn.urn)).toStrictEqual([LEGACY_NODE_GROUP_COMPONENT, NODE_GROUP]);
+        expect(typeChainOfUrn("urn:pulumi:prod::p::aws:iam/role:Role::r")).toStrictEqual(["aws:iam/role:Role"]);
+        expect(typeChainOfUrn("not a urn")).toStrictEqual([]);
     });
 
     it("know the adopted node group by its parent's type only, not its own type or its name", () => {
@@ -173,24 +173,24 @@ describe("legacy node group markers", () => {
 describe("node group rules", () => {
     it("pass a new AL2023 node group and the adopted legacy node group at its adopted size", () => {
         for (const rule of [al2023AmiType, noRemoteAccess]) {
-            expect(rule(newNodeGroup, newUrn)).toEqual([]);
-            expect(rule(legacyNodeGroup, legacyUrn)).toEqual([]);
+            expect(rule(newNodeGroup, newUrn)).toStrictEqual([]);
+            expect(rule(legacyNodeGroup, legacyUrn)).toStrictEqual([]);
         }
-        expect(legacyNeverGrows(nodeGroupView(newNodeGroup))).toEqual([]);
-        expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, legacyParent))).toEqual([]);
+        expect(legacyNeverGrows(nodeGroupView(newNodeGroup))).toStrictEqual([]);
+        expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, legacyParent))).toStrictEqual([]);
     });
 
     it("al2023AmiType allows AL2023, CUSTOM, and no amiType with a launch template", () => {
-        expect(al2023AmiType({ ...newNodeGroup, amiType: "AL2023_ARM_64_NVIDIA" }, newUrn)).toEqual([]);
-        expect(al2023AmiType({ ...newNodeGroup, amiType: "CUSTOM" }, newUrn)).toEqual([]);
-        expect(al2023AmiType({ ...newNodeGroup, amiType: undefined }, newUrn)).toEqual([]);
+        expect(al2023AmiType({ ...newNodeGroup, amiType: "AL2023_ARM_64_NVIDIA" }, newUrn)).toStrictEqual([]);
+        expect(al2023AmiType({ ...newNodeGroup, amiType: "CUSTOM" }, newUrn)).toStrictEqual([]);
+        expect(al2023AmiType({ ...newNodeGroup, amiType: undefined }, newUrn)).toStrictEqual([]);
     });
 
     it("al2023AmiType fails on AL2 outside the LegacyNodeGroup component, other OSes, and an implicit type", () => {
         const allowed =
             "use AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, AL2023_x86_64_NVIDIA, AL2023_ARM_64_NVIDIA, " +
             "AL2023_x86_64_NEURON, or CUSTOM with an AL2023 launch template";
-        expect(al2023AmiType(legacyNodeGroup, newUrn)).toEqual([
+        expect(al2023AmiType(legacyNodeGroup, newUrn)).toStrictEqual([
             'amiType: "AL2_x86_64" is not allowed; Amazon Linux 2 is allowed only on the adopted legacy node group ' +
                 `(a child of eks-al2023-migration:cutover:LegacyNodeGroup): ${allowed}`,
         ]);
@@ -198,43 +198,43 @@ describe("node group rules", () => {
         // A tag does not make a node group the legacy one.
         const tagged = { ...legacyNodeGroup, tags: { "eks-al2023-migration/role": "legacy" } };
         expect(al2023AmiType(tagged, newUrn)).toHaveLength(1);
-        expect(al2023AmiType({ ...newNodeGroup, amiType: "BOTTLEROCKET_x86_64" }, legacyUrn)).toEqual([
+        expect(al2023AmiType({ ...newNodeGroup, amiType: "BOTTLEROCKET_x86_64" }, legacyUrn)).toStrictEqual([
             `amiType: "BOTTLEROCKET_x86_64" is not allowed; a new node group runs Amazon Linux 2023: ${allowed}`,
         ]);
-        expect(al2023AmiType({ scalingConfig: newNodeGroup.scalingConfig }, newUrn)).toEqual([
+        expect(al2023AmiType({ scalingConfig: newNodeGroup.scalingConfig }, newUrn)).toStrictEqual([
             `amiType: nothing is not allowed; a new node group runs Amazon Linux 2023: ${allowed}`,
         ]);
     });
 
     it("noRemoteAccess fails on SSH access except on the legacy node group", () => {
         const remoteAccess = { ec2SshKey: "ops-admin", sourceSecurityGroupIds: [] };
-        expect(noRemoteAccess({ ...newNodeGroup, remoteAccess }, newUrn)).toEqual([
+        expect(noRemoteAccess({ ...newNodeGroup, remoteAccess }, newUrn)).toStrictEqual([
             'remoteAccess: {"ec2SshKey":"ops-admin","sourceSecurityGroupIds":[]} is not allowed; nodes get no SSH ' +
                 "access (use SSM Session Manager)",
         ]);
-        expect(noRemoteAccess({ ...legacyNodeGroup, remoteAccess }, legacyUrn)).toEqual([]);
+        expect(noRemoteAccess({ ...legacyNodeGroup, remoteAccess }, legacyUrn)).toStrictEqual([]);
         expect(noRemoteAccess({ ...legacyNodeGroup, remoteAccess }, newUrn)).toHaveLength(1);
     });
 
     it("legacyNeverGrows lets the legacy node group shrink, never grow past its size at adoption", () => {
         const sized = (desiredSize: unknown, maxSize: number) =>
             nodeGroupView({ ...legacyNodeGroup, scalingConfig: { minSize: 0, desiredSize, maxSize } }, legacyParent);
-        expect(legacyNeverGrows(sized(0, 1))).toEqual([]);
-        expect(legacyNeverGrows(sized(7, 12))).toEqual([
+        expect(legacyNeverGrows(sized(0, 1))).toStrictEqual([]);
+        expect(legacyNeverGrows(sized(7, 12))).toStrictEqual([
             "scalingConfig.desiredSize: 7 is not allowed on node group general-legacy; the legacy AL2 node group " +
                 "may only shrink or disappear once adopted, at most 6 (sizeAtAdoption.desired)",
         ]);
-        expect(legacyNeverGrows(sized(6, 20))).toEqual([
+        expect(legacyNeverGrows(sized(6, 20))).toStrictEqual([
             "scalingConfig.maxSize: 20 is not allowed on node group general-legacy; the legacy AL2 node group " +
                 "may only shrink or disappear once adopted, at most 12 (sizeAtAdoption.max)",
         ]);
         expect(legacyNeverGrows(sized("6", 12))).toHaveLength(1);
         const grown = { ...newNodeGroup, scalingConfig: { minSize: 1, desiredSize: 50, maxSize: 90 } };
-        expect(legacyNeverGrows(nodeGroupView(grown))).toEqual([]);
-        expect(legacyNeverGrows(nodeGroupView(grown, { type: "eks-al2023-migration:nodes:Pool", props: {} }))).toEqual(
-            [],
-        );
-        expect(legacyNeverGrows({ ...nodeGroupView(grown, legacyParent), type: ROLE })).toEqual([]);
+        expect(legacyNeverGrows(nodeGroupView(grown))).toStrictEqual([]);
+        expect(
+            legacyNeverGrows(nodeGroupView(grown, { type: "eks-al2023-migration:nodes:Pool", props: {} })),
+        ).toStrictEqual([]);
+        expect(legacyNeverGrows({ ...nodeGroupView(grown, legacyParent), type: ROLE })).toStrictEqual([]);
     });
 
     it("legacyNeverGrows holds an autoscaled group's desired size to the adopted max, a fixed group's to desired", () => {
@@ -242,24 +242,24 @@ describe("node group rules", () => {
         const sized = (desiredSize: number, maxSize: number, parent: ParentView) =>
             nodeGroupView({ ...legacyNodeGroup, scalingConfig: { minSize: 3, desiredSize, maxSize } }, parent);
         // The autoscaler grew the group to 9 (a refresh reads it back): fine while autoscaled, a violation if not.
-        expect(legacyNeverGrows(sized(9, 12, under(true)))).toEqual([]);
-        expect(legacyNeverGrows(sized(12, 12, under(true)))).toEqual([]);
-        expect(legacyNeverGrows(sized(9, 12, under(false)))).toEqual([
+        expect(legacyNeverGrows(sized(9, 12, under(true)))).toStrictEqual([]);
+        expect(legacyNeverGrows(sized(12, 12, under(true)))).toStrictEqual([]);
+        expect(legacyNeverGrows(sized(9, 12, under(false)))).toStrictEqual([
             "scalingConfig.desiredSize: 9 is not allowed on node group general-legacy; the legacy AL2 node group " +
                 "may only shrink or disappear once adopted, at most 6 (sizeAtAdoption.desired)",
         ]);
         // Not recorded (a component from before the flag): held to the adopted desired size.
         expect(legacyNeverGrows(sized(9, 12, legacyParent))).toHaveLength(1);
-        expect(legacyNeverGrows(sized(13, 12, under(true)))).toEqual([
+        expect(legacyNeverGrows(sized(13, 12, under(true)))).toStrictEqual([
             "scalingConfig.desiredSize: 13 is not allowed on node group general-legacy; the legacy AL2 node group " +
                 "may only shrink or disappear once adopted, at most 12 (sizeAtAdoption.max, autoscaled)",
         ]);
         // maxSize is checked always.
-        expect(legacyNeverGrows(sized(6, 20, under(true)))).toEqual([
+        expect(legacyNeverGrows(sized(6, 20, under(true)))).toStrictEqual([
             "scalingConfig.maxSize: 20 is not allowed on node group general-legacy; the legacy AL2 node group " +
                 "may only shrink or disappear once adopted, at most 12 (sizeAtAdoption.max)",
         ]);
-        expect(legacyNeverGrows(sized(6, 12, under("yes")))).toEqual([
+        expect(legacyNeverGrows(sized(6, 12, under("yes")))).toStrictEqual([
             'eks-al2023-migration:cutover:LegacyNodeGroup props.autoscaled: "yes" is not allowed (node group ' +
                 "general-legacy); record true or false",
         ]);
@@ -267,7 +267,7 @@ describe("node group rules", () => {
 
     it("legacyNeverGrows fails when the component records no whole-number size at adoption", () => {
         const parent = (sizeAtAdoption: unknown) => ({ type: LEGACY_NODE_GROUP_COMPONENT, props: { sizeAtAdoption } });
-        expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, parent(undefined)))).toEqual([
+        expect(legacyNeverGrows(nodeGroupView(legacyNodeGroup, parent(undefined)))).toStrictEqual([
             "eks-al2023-migration:cutover:LegacyNodeGroup props.sizeAtAdoption: nothing is not allowed (node group " +
                 "general-legacy); record the size at adoption as whole numbers {min, desired, max} so the group can " +
                 "only shrink",
@@ -339,11 +339,11 @@ describe("IAM trust rules", () => {
             role({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
             role({ Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }),
         ];
-        for (const inputs of roles) for (const rule of trustRules) expect(rule(inputs)).toEqual([]);
+        for (const inputs of roles) for (const rule of trustRules) expect(rule(inputs)).toStrictEqual([]);
     });
 
     it("noWildcardPrincipal fails on *, AWS *, a * in a list, NotPrincipal, and an unreadable document", () => {
-        expect(noWildcardPrincipal(role({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }))).toEqual([
+        expect(noWildcardPrincipal(role({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }))).toStrictEqual([
             'assumeRolePolicy.Statement[0].Principal: "*" is not allowed; trust named principals only',
         ]);
         expect(
@@ -357,7 +357,7 @@ describe("IAM trust rules", () => {
                     },
                 ),
             ),
-        ).toEqual([
+        ).toStrictEqual([
             'assumeRolePolicy.Statement[0].Principal: {"AWS": "*"} is not allowed; trust named principals only',
             'assumeRolePolicy.Statement[1].Principal: {"AWS": "*"} is not allowed; trust named principals only',
         ]);
@@ -369,11 +369,11 @@ describe("IAM trust rules", () => {
                     Action: "sts:AssumeRole",
                 }),
             ),
-        ).toEqual([
+        ).toStrictEqual([
             'assumeRolePolicy.Statement[0].NotPrincipal: {"AWS":"arn:aws:iam::111122223333:root"} is not allowed ' +
                 "in an Allow statement; name the principals",
         ]);
-        expect(noWildcardPrincipal({ assumeRolePolicy: "{not json" })).toEqual([
+        expect(noWildcardPrincipal({ assumeRolePolicy: "{not json" })).toStrictEqual([
             'assumeRolePolicy: "{not json" is not allowed; it must be a JSON policy document',
         ]);
     });
@@ -381,7 +381,7 @@ describe("IAM trust rules", () => {
     it("oidcTrustScoped fails without :sub or :aud, or with conditions for another issuer", () => {
         expect(
             oidcTrustScoped(role(irsaStatement({ StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" } }))),
-        ).toEqual([
+        ).toStrictEqual([
             `assumeRolePolicy.Statement[0].Condition: no "${ISSUER}:sub" condition; both :sub and :aud must be ` +
                 "pinned with StringEquals (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)",
         ]);
@@ -404,13 +404,13 @@ describe("IAM trust rules", () => {
             );
         const subRule =
             ':sub must use StringEquals, or StringLike only as "system:serviceaccount:<namespace>:*" with a fixed namespace';
-        expect(oidcTrustScoped(withSub("StringLike", "system:serviceaccount:*:*"))).toEqual([
+        expect(oidcTrustScoped(withSub("StringLike", "system:serviceaccount:*:*"))).toStrictEqual([
             `assumeRolePolicy.Statement[0].Condition.StringLike["${ISSUER}:sub"]: ["system:serviceaccount:*:*"] ` +
                 `is not allowed; ${subRule}`,
         ]);
         expect(oidcTrustScoped(withSub("StringLike", "system:serviceaccount:shop:checkout-*"))).toHaveLength(1);
         expect(oidcTrustScoped(withSub("StringLike", "system:serviceaccount:sh?p:*"))).toHaveLength(1);
-        expect(oidcTrustScoped(withSub("StringEqualsIfExists", "system:serviceaccount:shop:checkout"))).toEqual([
+        expect(oidcTrustScoped(withSub("StringEqualsIfExists", "system:serviceaccount:shop:checkout"))).toStrictEqual([
             `assumeRolePolicy.Statement[0].Condition.StringEqualsIfExists["${ISSUER}:sub"]: ` +
                 `["system:serviceaccount:shop:checkout"] is not allowed; ${subRule}`,
         ]);
@@ -425,7 +425,7 @@ describe("IAM trust rules", () => {
                     }),
                 ),
             ),
-        ).toEqual([
+        ).toStrictEqual([
             `assumeRolePolicy.Statement[0].Condition.StringLike["${ISSUER}:aud"]: ["*"] is not allowed; ` +
                 ":aud must use StringEquals",
         ]);
@@ -436,7 +436,7 @@ describe("IAM trust rules", () => {
             oidcTrustScoped(
                 role(irsaStatement(irsaConditions, { Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"] })),
             ),
-        ).toEqual([
+        ).toStrictEqual([
             'assumeRolePolicy.Statement[0].Action: ["sts:AssumeRoleWithWebIdentity","sts:TagSession"] is not ' +
                 "allowed; an OIDC provider may be trusted for sts:AssumeRoleWithWebIdentity only",
         ]);
@@ -444,7 +444,7 @@ describe("IAM trust rules", () => {
         const second = "arn:aws:iam::444455556666:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/FFFF";
         expect(
             oidcTrustScoped(role(irsaStatement(irsaConditions, { Principal: { Federated: [PROVIDER, second] } }))),
-        ).toEqual([
+        ).toStrictEqual([
             `assumeRolePolicy.Statement[0].Principal.Federated: ["${ISSUER}","oidc.eks.eu-west-1.amazonaws.com/id/FFFF"] ` +
                 "is not allowed; one OIDC provider per statement, each with its own :sub and :aud conditions",
         ]);
@@ -458,7 +458,7 @@ describe("IAM trust rules", () => {
                     Principal: { Service: ["pods.eks.amazonaws.com", "ec2.amazonaws.com"] },
                 }),
             ),
-        ).toEqual([
+        ).toStrictEqual([
             'assumeRolePolicy.Statement[0].Principal: {"Service":["pods.eks.amazonaws.com","ec2.amazonaws.com"]} is ' +
                 'not allowed on a Pod Identity role; trust only {"Service": "pods.eks.amazonaws.com"}',
         ]);
@@ -477,7 +477,7 @@ describe("IAM trust rules", () => {
                 role({ ...podIdentityStatement, Action: ["sts:TagSession", "sts:AssumeRole", "sts:TagSession"] }),
             ),
         ).toStrictEqual([]);
-        expect(podIdentityTrust(role({ ...podIdentityStatement, Action: "sts:AssumeRole" }))).toEqual([
+        expect(podIdentityTrust(role({ ...podIdentityStatement, Action: "sts:AssumeRole" }))).toStrictEqual([
             'assumeRolePolicy.Statement[0].Action: "sts:AssumeRole" is not allowed on a Pod Identity role; use ' +
                 'exactly ["sts:AssumeRole", "sts:TagSession"]',
         ]);
@@ -508,19 +508,19 @@ describe("stack rule: node groups protected", () => {
     });
 
     it("fails an unprotected node group in prod and nowhere else", () => {
-        expect(nodeGroupProtected(stackNodeGroup("prod", false), ["prod"])).toEqual([
+        expect(nodeGroupProtected(stackNodeGroup("prod", false), ["prod"])).toStrictEqual([
             "node group general in stack prod is not protected; set the protect resource option (config " +
                 "protectNodeGroups: true) so no update can delete it",
         ]);
-        expect(nodeGroupProtected(stackNodeGroup("prod", true), ["prod"])).toEqual([]);
-        expect(nodeGroupProtected(stackNodeGroup("dev", false), ["prod"])).toEqual([]);
+        expect(nodeGroupProtected(stackNodeGroup("prod", true), ["prod"])).toStrictEqual([]);
+        expect(nodeGroupProtected(stackNodeGroup("dev", false), ["prod"])).toStrictEqual([]);
         expect(nodeGroupProtected(stackNodeGroup("staging", false), ["staging"])).toHaveLength(1);
-        expect(nodeGroupProtected({ ...stackNodeGroup("prod", false), type: ROLE }, ["prod"])).toEqual([]);
+        expect(nodeGroupProtected({ ...stackNodeGroup("prod", false), type: ROLE }, ["prod"])).toStrictEqual([]);
     });
 
     it("lets only the legacy node group (parent LegacyNodeGroup) scaled to zero drop protect", () => {
         const emptied = { ...legacyNodeGroup, scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 1 } };
-        expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied, legacyParent), ["prod"])).toEqual([]);
+        expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied, legacyParent), ["prod"])).toStrictEqual([]);
         expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied), ["prod"])).toHaveLength(1);
         const otherParent = { type: "eks-al2023-migration:nodes:Pool", props: {} };
         expect(nodeGroupProtected(stackNodeGroup("prod", false, emptied, otherParent), ["prod"])).toHaveLength(1);
@@ -591,19 +591,19 @@ describe("rules read the inputs the engine receives from @pulumi/aws", () => {
         expect(loose.parent).toBeUndefined();
         expect(al2023AmiType(loose.inputs, loose)).toHaveLength(1);
         expect(noRemoteAccess(loose.inputs, loose)).toHaveLength(1);
-        expect(legacyNeverGrows({ ...loose, props: loose.inputs })).toEqual([]);
+        expect(legacyNeverGrows({ ...loose, props: loose.inputs })).toStrictEqual([]);
         const adopted = find(NODE_GROUP, "general-legacy");
         expect(adopted.urn).toBe(
             `urn:pulumi:prod::eks-al2023-migration::${LEGACY_NODE_GROUP_COMPONENT}$${NODE_GROUP}::general-legacy`,
         );
-        expect(adopted.parent).toEqual(legacyParent);
-        expect(al2023AmiType(adopted.inputs, adopted)).toEqual([]);
-        expect(noRemoteAccess(adopted.inputs, adopted)).toEqual([]);
-        expect(legacyNeverGrows({ ...adopted, props: adopted.inputs })).toEqual([
+        expect(adopted.parent).toStrictEqual(legacyParent);
+        expect(al2023AmiType(adopted.inputs, adopted)).toStrictEqual([]);
+        expect(noRemoteAccess(adopted.inputs, adopted)).toStrictEqual([]);
+        expect(legacyNeverGrows({ ...adopted, props: adopted.inputs })).toStrictEqual([
             "scalingConfig.desiredSize: 9 is not allowed on node group general-legacy; the legacy AL2 node group " +
                 "may only shrink or disappear once adopted, at most 6 (sizeAtAdoption.desired)",
         ]);
-        expect(noWildcardPrincipal(find(ROLE, "role").inputs)).toEqual([
+        expect(noWildcardPrincipal(find(ROLE, "role").inputs)).toStrictEqual([
             'assumeRolePolicy.Statement[0].Principal: {"AWS": "*"} is not allowed; trust named principals only',
         ]);
     });
@@ -623,13 +623,13 @@ describe("stack rule on resources declared through the SDK", () => {
             return { kept: kept.id, loose: loose.id };
         });
         const nodeGroups = resources.filter((resource) => resource.type === NODE_GROUP);
-        expect(nodeGroups.map(({ name, urn, protect }) => ({ name, stack: stackOfUrn(urn), protect }))).toEqual([
+        expect(nodeGroups.map(({ name, urn, protect }) => ({ name, stack: stackOfUrn(urn), protect }))).toStrictEqual([
             { name: "general-ng", stack: "prod", protect: true },
             { name: "batch-ng", stack: "prod", protect: false },
         ]);
         expect(
             nodeGroups.flatMap((resource) => nodeGroupProtected({ ...resource, props: resource.inputs }, ["prod"])),
-        ).toEqual([
+        ).toStrictEqual([
             "node group batch-ng in stack prod is not protected; set the protect resource option (config " +
                 "protectNodeGroups: true) so no update can delete it",
         ]);

@@ -22,7 +22,7 @@ describe("versions", () => {
         ["1.9.10", [1, 9, 10]],
         ["latest", undefined],
     ])("parseVersion(%s)", (text, expected) => {
-        expect(parseVersion(text)).toEqual(expected);
+        expect(parseVersion(text)).toStrictEqual(expected);
     });
     it.each([
         [[1, 16, 1], [1, 16, 2], true],
@@ -36,13 +36,13 @@ describe("versions", () => {
 
 describe("add-ons", () => {
     it("a healthy cluster has no finding", () => {
-        expect(ids({ ...EMPTY_DUMP, ...HEALTHY })).toEqual([]);
+        expect(ids({ ...EMPTY_DUMP, ...HEALTHY })).toStrictEqual([]);
     });
     it.each([
         ["v1.15.4-eksbuild.1", [["addon-vpc-cni-version", "blocker"]]],
         ["v1.16.2-eksbuild.1", []],
     ])("VPC CNI add-on %s", (version, expected) => {
-        expect(ids({ ...EMPTY_DUMP, ...HEALTHY, addons: [{ name: "vpc-cni", version }] })).toEqual(expected);
+        expect(ids({ ...EMPTY_DUMP, ...HEALTHY, addons: [{ name: "vpc-cni", version }] })).toStrictEqual(expected);
     });
     it("reads the VPC CNI version from the aws-node image without the add-on, and says when it cannot", () => {
         const dump = {
@@ -54,18 +54,20 @@ describe("add-ons", () => {
             ],
         };
         expect(vpcCniVersion(dump)).toBe("v1.12.6-eksbuild.2");
-        expect(ids(dump)).toEqual([["addon-vpc-cni-version", "blocker"]]);
-        expect(ids({ ...dump, daemonSets: [] })).toEqual([["addon-vpc-cni-unknown", "info"]]);
+        expect(ids(dump)).toStrictEqual([["addon-vpc-cni-version", "blocker"]]);
+        expect(ids({ ...dump, daemonSets: [] })).toStrictEqual([["addon-vpc-cni-unknown", "info"]]);
     });
     it("warns on one CoreDNS replica", () => {
         const one = { ...HEALTHY.deployments![0], spec: { replicas: 1, selector: {}, template: {} } };
-        expect(ids({ ...EMPTY_DUMP, ...HEALTHY, deployments: [one] })).toEqual([["addon-coredns-replicas", "warning"]]);
+        expect(ids({ ...EMPTY_DUMP, ...HEALTHY, deployments: [one] })).toStrictEqual([
+            ["addon-coredns-replicas", "warning"],
+        ]);
     });
     it("an NVIDIA pool needs the NVIDIA device plugin", () => {
         const nvidia = { ...TARGET, accelerator: "nvidia" as const };
-        expect(ids({ ...EMPTY_DUMP, ...HEALTHY }, [nvidia])).toEqual([["addon-nvidia-device-plugin", "blocker"]]);
+        expect(ids({ ...EMPTY_DUMP, ...HEALTHY }, [nvidia])).toStrictEqual([["addon-nvidia-device-plugin", "blocker"]]);
         const plugin = ds("nvidia-device-plugin-daemonset", "nvcr.io/nvidia/k8s-device-plugin:v0.17.0");
-        expect(ids({ ...EMPTY_DUMP, ...HEALTHY, daemonSets: [plugin] }, [nvidia])).toEqual([]);
+        expect(ids({ ...EMPTY_DUMP, ...HEALTHY, daemonSets: [plugin] }, [nvidia])).toStrictEqual([]);
     });
     it("moved pods with EBS volumes need the EBS CSI driver", () => {
         const withVolume = pod({ volumes: [{ name: "d", persistentVolumeClaim: { claimName: "data" } }] });
@@ -77,7 +79,7 @@ describe("add-ons", () => {
             },
         };
         const dump = dumpWith([withVolume], { ...HEALTHY, persistentVolumes: [pv] });
-        expect(ids(dump)).toEqual([["addon-ebs-csi-driver", "blocker"]]);
-        expect(ids({ ...dump, addonNames: ["aws-ebs-csi-driver"] })).toEqual([]);
+        expect(ids(dump)).toStrictEqual([["addon-ebs-csi-driver", "blocker"]]);
+        expect(ids({ ...dump, addonNames: ["aws-ebs-csi-driver"] })).toStrictEqual([]);
     });
 });

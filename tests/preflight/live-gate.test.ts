@@ -157,7 +157,9 @@ describe("the live gate against the fake Kubernetes API", () => {
         expect(message).toContain(
             'pre-flight gate: will not drain AL2 node group "prod-general-al2" of pool "general": 6 workload(s) would not survive the move to AL2023:',
         );
-        expect(listed(message)).toEqual(GENERAL_BLOCKERS.map((b) => [[b.namespace, b.kind, b.name].join("/"), b.rule]));
+        expect(listed(message)).toStrictEqual(
+            GENERAL_BLOCKERS.map((b) => [[b.namespace, b.kind, b.name].join("/"), b.rule]),
+        );
         const lines = message.split("\n").filter((line) => line.startsWith("  - "));
         expect(lines[1]).toContain("(pods: shop/image-builder-");
         expect(lines[1]).toContain("; fix: use the containerd socket /run/containerd/containerd.sock");
@@ -171,15 +173,15 @@ describe("the live gate against the fake Kubernetes API", () => {
     it("an acknowledgement covers only its rule and workload", async () => {
         const message = await refusal(runLiveGate(api(), "shift", generalInputs(GENERAL_BLOCKERS.slice(1))));
         expect(message).toContain('will not cordon AL2 node group "prod-general-al2" of pool "general": 1 workload(s)');
-        expect(listed(message)).toEqual([["shop/Deployment/checkout", "disruption-pdb-blocks-eviction"]]);
+        expect(listed(message)).toStrictEqual([["shop/Deployment/checkout", "disruption-pdb-blocks-eviction"]]);
     });
 
     it("judges zonal volumes against the zones of the AL2023 node group's subnets (sched-volume-zone)", async () => {
         // Subnets in eu-west-1a and 1b only: orders-db-2's volume is in eu-west-1c.
         const inputs = generalInputs(GENERAL_BLOCKERS, ["subnet-0e5f60718293a4b5c", "subnet-0d4e5f60718293a4b"]);
-        expect(inputs.target.zones).toEqual(["eu-west-1a", "eu-west-1b"]);
+        expect(inputs.target.zones).toStrictEqual(["eu-west-1a", "eu-west-1b"]);
         const message = await refusal(runLiveGate(api(), "drain", inputs));
-        expect(listed(message)).toEqual([["shop/StatefulSet/orders-db", "sched-volume-zone"]]);
+        expect(listed(message)).toStrictEqual([["shop/StatefulSet/orders-db", "sched-volume-zone"]]);
         expect(message).toContain("(pods: shop/orders-db-2)");
         expect(message).toContain('in eu-west-1c, but pool "general" has subnets only in eu-west-1a, eu-west-1b');
         // All three zones: the same volumes pass.
@@ -224,21 +226,21 @@ describe("the live gate against the fake Kubernetes API", () => {
             "602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.15.4-eksbuild.1";
         kube.objects.daemonsets = daemonSets;
         const message = await refusal(runLiveGate(api(), "shift", generalInputs(GENERAL_BLOCKERS)));
-        expect(listed(message)).toEqual([["kube-system/DaemonSet/aws-node", "addon-vpc-cni-version"]]);
+        expect(listed(message)).toStrictEqual([["kube-system/DaemonSet/aws-node", "addon-vpc-cni-version"]]);
         expect(message).toContain("VPC CNI v1.15.4-eksbuild.1 is older than 1.16.2");
     });
 
     it("refuses EBS volumes that move when no EBS CSI node DaemonSet runs", async () => {
         kube.objects.daemonsets = (kube.objects.daemonsets as Item[]).filter((d) => d.metadata.name !== "ebs-csi-node");
         const message = await refusal(runLiveGate(api(), "drain", generalInputs(GENERAL_BLOCKERS)));
-        expect(listed(message)).toEqual([["kube-system/Addon/aws-ebs-csi-driver", "addon-ebs-csi-driver"]]);
+        expect(listed(message)).toStrictEqual([["kube-system/Addon/aws-ebs-csi-driver", "addon-ebs-csi-driver"]]);
     });
 
     it("refuses an NVIDIA pool when no NVIDIA device plugin DaemonSet runs", async () => {
         const inputs = generalInputs(GENERAL_BLOCKERS);
         const nvidia = { ...inputs, target: { ...inputs.target, accelerator: "nvidia" as const } };
         const message = await refusal(runLiveGate(api(), "shift", nvidia));
-        expect(listed(message)).toEqual([["NodeGroup/prod-general-al2", "addon-nvidia-device-plugin"]]);
+        expect(listed(message)).toStrictEqual([["NodeGroup/prod-general-al2", "addon-nvidia-device-plugin"]]);
         kube.objects.daemonsets = [
             ...(kube.objects.daemonsets ?? []),
             {
@@ -266,16 +268,16 @@ describe("the live gate against the fake Kubernetes API", () => {
                 timeoutMinutes: 1,
             }),
         ).rejects.toThrow("pre-flight gate: will not drain");
-        expect(kube.writes()).toEqual([]);
-        expect([...new Set(kube.requests.map((r) => `${r.method} ${r.path}`))].sort()).toEqual(GATE_READS);
+        expect(kube.writes()).toStrictEqual([]);
+        expect([...new Set(kube.requests.map((r) => `${r.method} ${r.path}`))].sort()).toStrictEqual(GATE_READS);
     });
 
     it("a gate that passes lets the cordon go ahead", async () => {
         const inputs = { kubeconfig, nodeGroupName: "prod-general-al2", preflight: generalInputs(GENERAL_BLOCKERS) };
         const created = await cordonProvider.create!(inputs);
         expect(created.id).toBe("cordon/prod-general-al2");
-        expect(gateReadsFirst()).toEqual(GATE_READS);
-        expect(kube.writes()).toEqual([
+        expect(gateReadsFirst()).toStrictEqual(GATE_READS);
+        expect(kube.writes()).toStrictEqual([
             { method: "PATCH", path: "/api/v1/nodes/ip-10-40-1-11.eu-west-1.compute.internal", status: 200 },
             { method: "PATCH", path: "/api/v1/nodes/ip-10-40-33-12.eu-west-1.compute.internal", status: 200 },
             { method: "PATCH", path: "/api/v1/nodes/ip-10-40-65-13.eu-west-1.compute.internal", status: 200 },
@@ -296,19 +298,19 @@ describe("the live gate against the fake Kubernetes API", () => {
             timeoutMinutes: 1,
             preflight: generalInputs(),
         });
-        expect(created.outs!.evictedPods).toEqual(invoice);
-        expect(gateReadsFirst()).toEqual(GATE_READS);
+        expect(created.outs!.evictedPods).toStrictEqual(invoice);
+        expect(gateReadsFirst()).toStrictEqual(GATE_READS);
         expect(
             kube
                 .writes()
                 .filter((w) => w.method === "POST")
                 .map((w) => [w.path, w.status])
                 .sort(),
-        ).toEqual(invoice.map((pod) => [`/api/v1/namespaces/shop/pods/${pod.split("/")[1]}/eviction`, 201]));
+        ).toStrictEqual(invoice.map((pod) => [`/api/v1/namespaces/shop/pods/${pod.split("/")[1]}/eviction`, 201]));
     });
 
     it("the fake serves every list the gate reads", () => {
-        expect(Object.values(LISTED_KINDS).map((p) => `GET ${p}`)).toEqual(
+        expect(Object.values(LISTED_KINDS).map((p) => `GET ${p}`)).toStrictEqual(
             expect.arrayContaining(GATE_READS.filter((r) => !/nodes$|pods$|poddisruptionbudgets$/.test(r))),
         );
     });

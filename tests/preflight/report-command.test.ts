@@ -71,10 +71,10 @@ describe("npm run preflight against a realistic cluster dump", () => {
         };
         expect(document.version).toBe(1);
         expect(document.ok).toBe(false);
-        expect(document.counts).toEqual({ blocker: 7, warning: 5, info: 1 });
+        expect(document.counts).toStrictEqual({ blocker: 7, warning: 5, info: 1 });
         const key = (w: { namespace: string; kind: string; name: string }) =>
             [w.namespace, w.kind, w.name].filter(Boolean).join("/");
-        expect(document.findings.map((f) => [f.id, f.severity, key(f.workload), f.pool])).toEqual(EXPECTED);
+        expect(document.findings.map((f) => [f.id, f.severity, key(f.workload), f.pool])).toStrictEqual(EXPECTED);
         for (const workload of CLEAN) expect(document.findings.map((f) => key(f.workload))).not.toContain(workload);
         for (const finding of document.findings) {
             for (const field of ["what", "why", "fix"] as const) expect(finding[field].length).toBeGreaterThan(10);
@@ -126,7 +126,7 @@ describe("npm run preflight against a realistic cluster dump", () => {
         const { code, out } = await run(["--stack", "prod", "--facts", folder, "--json"]);
         expect(code).toBe(0);
         // The budgets of the removed workloads now select nothing: 7 more infos besides old-frontend.
-        expect((JSON.parse(out) as { counts: unknown }).counts).toEqual({ blocker: 0, warning: 5, info: 8 });
+        expect((JSON.parse(out) as { counts: unknown }).counts).toStrictEqual({ blocker: 0, warning: 5, info: 8 });
     });
 
     it("marks blockers acknowledged in preflightAcknowledge, and exits 0 when all are", async () => {
@@ -163,7 +163,7 @@ describe("npm run preflight against a realistic cluster dump", () => {
     });
 
     it("parses its arguments", () => {
-        expect(parsePreflightArgs(["--stack", "dev", "--facts", "x", "--markdown"])).toEqual({
+        expect(parsePreflightArgs(["--stack", "dev", "--facts", "x", "--markdown"])).toStrictEqual({
             stack: "dev",
             facts: "x",
             format: "markdown",
@@ -193,13 +193,13 @@ describe("the dump reader", () => {
             { file: "g.json", doc: { Subnets: [{ SubnetId: "subnet-1", AvailabilityZone: "eu-west-1a" }] } },
             { file: "h.json", doc: { cluster: { name: "left to the facts reader" } } },
         ]);
-        expect(dump.nodes.map((n) => n.metadata?.name)).toEqual(["n1"]);
-        expect(dump.pods.map((p) => p.metadata?.name)).toEqual(["p1"]);
+        expect(dump.nodes.map((n) => n.metadata?.name)).toStrictEqual(["n1"]);
+        expect(dump.pods.map((p) => p.metadata?.name)).toStrictEqual(["p1"]);
         expect(dump.serverVersion).toBe("v1.32.9-eks-1");
-        expect(dump.addons).toEqual([{ name: "vpc-cni", version: "v1.18.3-eksbuild.1" }]);
-        expect(dump.addonNames).toEqual(["vpc-cni"]);
-        expect(dump.podIdentityAssociations).toEqual([{ namespace: "shop", serviceAccount: "api" }]);
-        expect(dump.subnetZones).toEqual({ "subnet-1": "eu-west-1a" });
+        expect(dump.addons).toStrictEqual([{ name: "vpc-cni", version: "v1.18.3-eksbuild.1" }]);
+        expect(dump.addonNames).toStrictEqual(["vpc-cni"]);
+        expect(dump.podIdentityAssociations).toStrictEqual([{ namespace: "shop", serviceAccount: "api" }]);
+        expect(dump.subnetZones).toStrictEqual({ "subnet-1": "eu-west-1a" });
     });
 
     it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { V1NodeSelectorRequirement, V1PersistentVolume, V1Pod } from "@kubernetes/client-node";
-import { expressionSatisfiable, schedulingFindings, tolerates } from "../../preflight/rules/scheduling";
+import { expressionSatisfiable, schedulingFindings, tolerates, volumeZones } from "../../preflight/rules/scheduling";
 import { contextOf, dumpWith, pod, TARGET, WEB } from "./builders";
 
 const ids = (pods: V1Pod[], target = TARGET, extra = {}) =>
@@ -47,7 +47,7 @@ describe("nodeSelector against the AL2023 nodes' labels", () => {
         ["an AL2 node's hostname", { "kubernetes.io/hostname": "ip-10-0-1-1" }, [["sched-node-selector", "blocker"]]],
         ["the OS", { "kubernetes.io/os": "linux" }, []],
     ])("%s", (_, nodeSelector, expected) => {
-        expect(ids([pod({ nodeSelector })])).toEqual(expected);
+        expect(ids([pod({ nodeSelector })])).toStrictEqual(expected);
     });
 
     it("names the label, its value, what the AL2023 nodes have and the pool", () => {
@@ -72,7 +72,7 @@ describe("nodeSelector against the AL2023 nodes' labels", () => {
                 ],
             },
         );
-        expect(ids([daemon])).toEqual([["sched-node-selector", "warning"]]);
+        expect(ids([daemon])).toStrictEqual([["sched-node-selector", "warning"]]);
     });
 });
 
@@ -107,7 +107,7 @@ describe("required node affinity", () => {
         });
         const al2Only = [expr("eks.amazonaws.com/nodegroup", "In", ["prod-general-al2"])];
         const general = [expr("workload", "In", ["general"])];
-        expect(ids([pod({ affinity: affinity([al2Only, general]) })])).toEqual([]);
+        expect(ids([pod({ affinity: affinity([al2Only, general]) })])).toStrictEqual([]);
         const [finding] = schedulingFindings(contextOf(dumpWith([pod({ affinity: affinity([al2Only]) })])));
         expect(finding.id).toBe("sched-node-affinity");
         expect(finding.severity).toBe("blocker");
@@ -127,11 +127,13 @@ describe("taints", () => {
         ["none", [], false],
     ])("%s tolerates workload=batch:NoSchedule: %s", (_, tolerations, expected) => {
         expect(tolerates(tolerations, batch.taints[0])).toBe(expected);
-        expect(ids([pod({ tolerations })], batch)).toEqual(expected ? [] : [["sched-taint-not-tolerated", "blocker"]]);
+        expect(ids([pod({ tolerations })], batch)).toStrictEqual(
+            expected ? [] : [["sched-taint-not-tolerated", "blocker"]],
+        );
     });
     it("ignores PreferNoSchedule taints", () => {
         const soft = { ...TARGET, taints: [{ key: "spot", effect: "PreferNoSchedule" as const }] };
-        expect(ids([pod()], soft)).toEqual([]);
+        expect(ids([pod()], soft)).toStrictEqual([]);
     });
 });
 
@@ -152,7 +154,7 @@ describe("accelerators", () => {
         ["Neuron pod on a Neuron pool", neuron, { ...TARGET, accelerator: "neuron" as const }, []],
         ["plain pod on an NVIDIA pool", pod(), { ...TARGET, accelerator: "nvidia" as const }, []],
     ])("%s", (_, p, target, expected) => {
-        expect(ids([p], target)).toEqual(expected);
+        expect(ids([p], target)).toStrictEqual(expected);
     });
 });
 
@@ -180,9 +182,9 @@ describe("zonal volumes", () => {
         ["a volume in a pool zone", "eu-west-1a", []],
         ["a volume in a zone the pool has no subnet in", "eu-west-1c", [["sched-volume-zone", "blocker"]]],
     ])("%s", (_, zone, expected) => {
-        expect(ids([withClaim], TARGET, { persistentVolumes: [pv(zone)], persistentVolumeClaims: [claim] })).toEqual(
-            expected,
-        );
+        expect(
+            ids([withClaim], TARGET, { persistentVolumes: [pv(zone)], persistentVolumeClaims: [claim] }),
+        ).toStrictEqual(expected);
     });
     it("reports, once, that zones are unknown without subnet facts", () => {
         const unknown = { ...TARGET, zones: undefined };
@@ -191,16 +193,51 @@ describe("zonal volumes", () => {
                 persistentVolumes: [pv("eu-west-1c")],
                 persistentVolumeClaims: [claim],
             }),
-        ).toEqual([["sched-zones-unknown", "info"]]);
+        ).toStrictEqual([["sched-zones-unknown", "info"]]);
     });
 });
 
 describe("architecture change", () => {
     const arm = { ...TARGET, architecture: "arm64" as const };
     it("warns when the pool's architecture differs from the AL2 node group's", () => {
-        expect(ids([pod()], arm)).toEqual([["sched-architecture-change", "warning"]]);
+        expect(ids([pod()], arm)).toStrictEqual([["sched-architecture-change", "warning"]]);
     });
     it("says nothing when the architecture stays", () => {
-        expect(ids([pod()])).toEqual([]);
+        expect(ids([pod()])).toStrictEqual([]);
+    });
+});
+
+describe("volumeZones", () => {
+    it("lists a PersistentVolume's zones in name order, once each, whatever order its terms give them in", () => {
+        const pv: V1PersistentVolume = {
+            spec: {
+                nodeAffinity: {
+                    required: {
+                        nodeSelectorTerms: [
+                            {
+                                matchExpressions: [
+                                    {
+                                        key: "topology.kubernetes.io/zone",
+                                        operator: "In",
+                                        values: ["eu-west-1c", "eu-west-1a"],
+                                    },
+                                ],
+                            },
+                            {
+                                matchExpressions: [
+                                    {
+                                        key: "topology.ebs.csi.aws.com/zone",
+                                        operator: "In",
+                                        values: ["eu-west-1b", "eu-west-1a"],
+                                    },
+                                    { key: "topology.kubernetes.io/zone", operator: "NotIn", values: ["eu-west-1d"] },
+                                ],
+                            },
+                        ],
+                    },
+                },
+            },
+        };
+        expect(volumeZones(pv)).toStrictEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     });
 });

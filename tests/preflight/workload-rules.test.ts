@@ -26,8 +26,8 @@ describe("identity", () => {
     });
 
     it("is a warning at hop limit 2 (the pod silently keeps the node role) and a blocker at 1", () => {
-        expect(run(AWS_POD)).toEqual([["identity-node-role", "warning"]]);
-        expect(run(AWS_POD, {}, { ...TARGET, hopLimit: 1 })).toEqual([["identity-node-role", "blocker"]]);
+        expect(run(AWS_POD)).toStrictEqual([["identity-node-role", "warning"]]);
+        expect(run(AWS_POD, {}, { ...TARGET, hopLimit: 1 })).toStrictEqual([["identity-node-role", "blocker"]]);
     });
 
     it.each([
@@ -53,13 +53,13 @@ describe("identity", () => {
             [],
         ],
     ])("passes with %s", (_, extra, accounts) => {
-        expect(run(AWS_POD, extra, { ...TARGET, hopLimit: 1 }, accounts)).toEqual([]);
+        expect(run(AWS_POD, extra, { ...TARGET, hopLimit: 1 }, accounts)).toStrictEqual([]);
     });
 
     it("skips host-network pods (IMDS is one hop away) and pods with injected web-identity credentials", () => {
         expect(
             run({ ...AWS_POD, spec: { ...AWS_POD.spec!, hostNetwork: true } }, {}, { ...TARGET, hopLimit: 1 }),
-        ).toEqual([]);
+        ).toStrictEqual([]);
         const injected = pod({
             containers: [
                 {
@@ -72,7 +72,7 @@ describe("identity", () => {
                 },
             ],
         });
-        expect(run(injected, {}, { ...TARGET, hopLimit: 1 })).toEqual([]);
+        expect(run(injected, {}, { ...TARGET, hopLimit: 1 })).toStrictEqual([]);
     });
 });
 
@@ -108,7 +108,7 @@ describe("runtime", () => {
         ["/run/containerd/containerd.sock", []],
         ["/var/log", []],
     ])("hostPath %s", (path, expected) => {
-        expect(run(pod({ volumes: [{ name: "h", hostPath: { path } }] }))).toEqual(expected);
+        expect(run(pod({ volumes: [{ name: "h", hostPath: { path } }] }))).toStrictEqual(expected);
     });
     it("names the host paths of a broad mount in the finding", () => {
         const [finding] = runtimeFindings(
@@ -139,7 +139,7 @@ describe("runtime", () => {
         ]);
     });
     it("flags an old JDK image", () => {
-        expect(run(pod({ containers: [{ name: "app", image: "openjdk:8u342-jre" }] }))).toEqual([
+        expect(run(pod({ containers: [{ name: "app", image: "openjdk:8u342-jre" }] }))).toStrictEqual([
             ["runtime-cgroup-v1-jdk", "warning"],
         ]);
     });
@@ -170,27 +170,27 @@ describe("disruption", () => {
         );
 
     it("passes two replicas under a budget that allows one disruption", () => {
-        expect(run(two, [budget({ maxUnavailable: 1 })])).toEqual([]);
+        expect(run(two, [budget({ maxUnavailable: 1 })])).toStrictEqual([]);
     });
     it("blocks on a budget that never allows one", () => {
-        expect(run(two, [budget({ minAvailable: 2 })])).toEqual([
+        expect(run(two, [budget({ minAvailable: 2 })])).toStrictEqual([
             ["disruption-pdb-blocks-eviction", "blocker"],
             ["disruption-pdb-blocks-eviction", "blocker"],
         ]);
     });
     it("blocks on overlapping budgets", () => {
-        expect(run(two.slice(0, 1), [budget({ maxUnavailable: 1 }), budget({ maxUnavailable: 1 }, "other")])).toEqual([
-            ["disruption-pdb-overlap", "blocker"],
-        ]);
+        expect(
+            run(two.slice(0, 1), [budget({ maxUnavailable: 1 }), budget({ maxUnavailable: 1 }, "other")]),
+        ).toStrictEqual([["disruption-pdb-overlap", "blocker"]]);
     });
     it("warns on a single replica without a budget, not with one", () => {
-        expect(run(two.slice(0, 1), [])).toEqual([["disruption-single-replica", "warning"]]);
-        expect(run(two.slice(0, 1), [budget({ maxUnavailable: 1 })])).toEqual([]);
+        expect(run(two.slice(0, 1), [])).toStrictEqual([["disruption-single-replica", "warning"]]);
+        expect(run(two.slice(0, 1), [budget({ maxUnavailable: 1 })])).toStrictEqual([]);
     });
     it("blocks on an unmanaged pod, or warns when drainEvictUnmanagedPods is set", () => {
         const bare = pod({}, { name: "debug", ownerReferences: [] });
-        expect(run([bare], [])).toEqual([["disruption-unmanaged-pod", "blocker"]]);
-        expect(run([bare], [], true)).toEqual([["disruption-unmanaged-pod", "warning"]]);
+        expect(run([bare], [])).toStrictEqual([["disruption-unmanaged-pod", "blocker"]]);
+        expect(run([bare], [], true)).toStrictEqual([["disruption-unmanaged-pod", "warning"]]);
     });
     it("reports a budget that selects no running pod", () => {
         const dump = dumpWith(two, {
@@ -199,7 +199,7 @@ describe("disruption", () => {
                 { ...budget({ maxUnavailable: 1 }, "gone"), spec: { selector: { matchLabels: { app: "gone" } } } },
             ],
         });
-        expect(emptyBudgetFindings(dump).map((f) => [f.id, f.workload])).toEqual([
+        expect(emptyBudgetFindings(dump).map((f) => [f.id, f.workload])).toStrictEqual([
             ["disruption-pdb-selects-nothing", { namespace: "shop", kind: "PodDisruptionBudget", name: "gone" }],
         ]);
     });

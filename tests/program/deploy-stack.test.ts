@@ -110,10 +110,38 @@ describe("the composed stack", () => {
         }
     });
 
-    it("declares exactly the cutover resources of each phase (dev)", async () => {
+    it("declares exactly the cutover resources of each of the five phases (dev)", async () => {
+        // The README's phase table; dev's AL2 node group is min 1 / desired 2 / max 4 (facts/dev), canarySize 1.
+        const scaling = (e: Evaluation, name: string) => e.resources.find((r) => r.name === name)!.inputs.scalingConfig;
+        const taints = (e: Evaluation, name: string) => e.resources.find((r) => r.name === name)!.inputs.taints;
+
+        const prepare = ok(await evaluateStack("dev", "prepare", undefined));
+        expect(names(prepare, DYNAMIC)).toStrictEqual([SETTLE]);
+        expect(names(prepare, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
+        expect(scaling(prepare, "general-ng")).toStrictEqual({ minSize: 0, desiredSize: 0, maxSize: 1 });
+        expect(scaling(prepare, "general-legacy")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
+        expect(prepare.options.get(optionsKey(NODE_GROUP, "general-legacy"))).toMatchObject({
+            protect: true,
+            import: "shop-dev:dev-general-al2",
+        });
+
+        const canary = ok(await evaluateStack("dev", "canary", "prepare"));
+        expect(names(canary, DYNAMIC)).toStrictEqual([SETTLE]);
+        expect(names(canary, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
+        expect(scaling(canary, "general-ng")).toStrictEqual({ minSize: 1, desiredSize: 1, maxSize: 4 });
+        expect(scaling(canary, "general-legacy")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
+        expect(taints(canary, "general-legacy")).toStrictEqual([]);
+        expect(canary.options.get(optionsKey(NODE_GROUP, "general-legacy"))!.protect).toBe(true);
+
         const shift = ok(await evaluateStack("dev", "shift", "canary"));
         expect(names(shift, DYNAMIC)).toStrictEqual(["general-legacy-cordon", SETTLE]);
         expect(names(shift, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
+        expect(scaling(shift, "general-ng")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
+        expect(scaling(shift, "general-legacy")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
+        expect(taints(shift, "general-legacy")).toStrictEqual([
+            { key: "eks-al2023-migration/legacy", value: "draining", effect: "NO_SCHEDULE" },
+        ]);
+        expect(shift.options.get(optionsKey(NODE_GROUP, "general-legacy"))!.protect).toBe(true);
 
         const drain = ok(await evaluateStack("dev", "drain", "shift"));
         expect(names(drain, DYNAMIC)).toStrictEqual(["general-legacy-cordon", "general-legacy-drain", SETTLE]);

@@ -138,6 +138,12 @@ describe("drain decisions", () => {
         });
     });
 
+    it("hands over the cordon in name order whatever order the nodes came in", () => {
+        expect(
+            handOverCordon(["z", "b", "gone-2", "gone-1"], { cordoned: ["d", "c"], alreadyCordoned: ["z", "b", "x"] }),
+        ).toStrictEqual({ cordoned: ["b", "c", "d", "z"], alreadyCordoned: ["x"], release: ["gone-1", "gone-2"] });
+    });
+
     it("describes API errors by status and message", () => {
         const error = Object.assign(new Error("Unknown API Status Code!"), {
             code: 403,
