@@ -1,4 +1,4 @@
-import type { CloudFacts, DescribeNodegroupOutput } from "../plan/offline-cloud";
+import type { CloudFacts, DescribeNodegroupOutput } from "../plan/cloud-facts";
 
 /** The size of one generated scale config. */
 export interface ScaleSize {

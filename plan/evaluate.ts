@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../common/project";
-import { OfflineCloud, type CloudFacts, type RecordedResource } from "./offline-cloud";
+import { OfflineCloud, type RecordedResource } from "./offline-cloud";
+import { type CloudFacts } from "./cloud-facts";
 
 /** Resource options the plan shows (mocks do not see options, so a stack transformation records them). */
 export interface RecordedOptions {

@@ -7,9 +7,8 @@ import type {
     DescribeClusterOutput,
     DescribeImagesImage,
     DescribeNodegroupOutput,
-    InstanceTypeOutput,
-    LaunchTemplateVersionOutput,
-} from "./offline-cloud";
+} from "./cloud-facts";
+import type { InstanceTypeOutput, LaunchTemplateVersionOutput } from "./offline-ec2";
 
 /** A problem with a facts file, naming the file and the field. */
 export class FactsError extends Error {

@@ -6,18 +6,6 @@ import { factsRegion, type CloudFacts } from "./cloud-facts";
 import { answerInvoke, factsAddonReader, factsNodegroupHealth } from "./invoke-answers";
 import { useAddonReader } from "../identity/pod-identity-agent";
 
-// The facts' types and the invoke answers have their own files; these names stay importable from here, where the
-// tests, the bench and the plan modules have always found them.
-export type {
-    CloudFacts,
-    DescribeAddonOutput,
-    DescribeClusterOutput,
-    DescribeImagesImage,
-    DescribeNodegroupOutput,
-} from "./cloud-facts";
-export type { InstanceTypeOutput, LaunchTemplateVersionOutput } from "./offline-ec2";
-export { clusterInvokeResult, nodeGroupInvokeResult } from "./invoke-answers";
-
 /** One resource the program declared, with its inputs exactly as the engine would have received them. */
 export interface RecordedResource {
     readonly type: string;

@@ -2,7 +2,7 @@ import type { ScalingConfig } from "../nodes/pools";
 import type { GateResult } from "../cutover/readiness-gate";
 import type { NextStep } from "../cutover/runbook";
 import type { Evaluation } from "./evaluate";
-import type { CloudFacts } from "./offline-cloud";
+import type { CloudFacts } from "./cloud-facts";
 import type { PreviousPhase, Simulation } from "./simulate";
 import type { ClusterDump } from "../preflight/cluster-dump";
 import type { PreflightGatePlan } from "./preflight-gates";

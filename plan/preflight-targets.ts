@@ -1,5 +1,5 @@
 import type { StackConfig } from "../config/read-config";
-import type { DescribeNodegroupOutput } from "./offline-cloud";
+import type { DescribeNodegroupOutput } from "./cloud-facts";
 import { poolTarget, type PoolTarget } from "../preflight/pool-target";
 
 /** The tag the stack puts on each AL2023 node group, naming its pool (nodes/pool-tags.ts POOL_TAG). */

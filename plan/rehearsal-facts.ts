@@ -3,7 +3,7 @@ import { effectivePhase, planPhase } from "../cutover/phase-plan";
 import type { CutoverPhase } from "../cutover/phases";
 import { POOL_TAG } from "../nodes/pool-tags";
 import type { ScalingConfig } from "../nodes/pools";
-import type { CloudFacts, DescribeNodegroupOutput } from "./offline-cloud";
+import type { CloudFacts, DescribeNodegroupOutput } from "./cloud-facts";
 
 /** What the rehearsal facts are built from. */
 export interface RehearsalFactsInput {

@@ -10,7 +10,8 @@ import {
     type PoolCutoverRecord,
 } from "../cutover/cutover-record";
 import { effectivePhase, planPhase } from "../cutover/phase-plan";
-import { nodeGroupInvokeResult, type CloudFacts, type DescribeNodegroupOutput } from "./offline-cloud";
+import { nodeGroupInvokeResult } from "./invoke-answers";
+import { type CloudFacts, type DescribeNodegroupOutput } from "./cloud-facts";
 import { launchTemplateInvokeResult } from "./offline-ec2";
 import { al2NodeGroupFacts, type Al2LaunchTemplateData } from "../program/pool-inheritance";
 import type { LegacyNodeGroupState } from "../cutover/live-node-groups";

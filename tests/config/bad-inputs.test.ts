@@ -1,7 +1,7 @@
 import { CONFIG_KEYS } from "../../config/schema";
 import { describe, expect, it } from "vitest";
 import { evaluateOffline } from "../../plan/evaluate";
-import type { CloudFacts } from "../../plan/offline-cloud";
+import type { CloudFacts } from "../../plan/cloud-facts";
 import { ConfigError } from "../../common/config-error";
 import { BAD_INPUTS, catalogueMarkdown, type BadInput, type RawConfig, type RawFacts } from "./bad-inputs";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";

@@ -1,4 +1,4 @@
-import type { CloudFacts } from "../../plan/offline-cloud";
+import type { CloudFacts } from "../../plan/cloud-facts";
 import type { CutoverPhase } from "../../cutover/phases";
 
 /** Stack config as written in Pulumi.<stack>.yaml (keys without the project prefix), edited freely by a row. */

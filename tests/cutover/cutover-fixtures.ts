@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { nodeGroupInvokeResult } from "../../plan/offline-cloud";
+import { nodeGroupInvokeResult } from "../../plan/invoke-answers";
 import type { PoolConfig } from "../../nodes/pools";
 import { exampleFacts } from "../fakes/mocks";
 

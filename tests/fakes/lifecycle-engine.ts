@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import program from "../../index";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
-import { OfflineCloud, type CloudFacts, type DescribeNodegroupOutput } from "../../plan/offline-cloud";
+import { OfflineCloud } from "../../plan/offline-cloud";
+import { type CloudFacts, type DescribeNodegroupOutput } from "../../plan/cloud-facts";
 import { POOL_TAG } from "../../nodes/pool-tags";
 
 /** The text every simulated resource failure carries (vitest.config.mts ignores the SDK's unhandled copies of it). */

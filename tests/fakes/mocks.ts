@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { loadCloudFacts } from "../../plan/facts-files";
-import { OfflineCloud, type CloudFacts } from "../../plan/offline-cloud";
+import { OfflineCloud } from "../../plan/offline-cloud";
+import { type CloudFacts } from "../../plan/cloud-facts";
 import { PROJECT } from "../../common/project";
 
 /** The project root, for reading the stack files and the bundled facts. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import program from "../../index";
 import { agentAdoption, agentManagedBefore } from "../../identity/pod-identity-agent";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
-import type { CloudFacts, DescribeAddonOutput } from "../../plan/offline-cloud";
+import type { CloudFacts, DescribeAddonOutput } from "../../plan/cloud-facts";
 import { loadCloudFacts } from "../../plan/facts-files";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 import * as fs from "node:fs";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/read-config";
-import { OfflineCloud, type CloudFacts, type DescribeNodegroupOutput } from "../../plan/offline-cloud";
+import { OfflineCloud } from "../../plan/offline-cloud";
+import { type CloudFacts, type DescribeNodegroupOutput } from "../../plan/cloud-facts";
 import { stackTargets } from "../../plan/preflight-targets";
 import { POOL_TAG } from "../../nodes/pool-tags";
 import { al2023NodeGroupOf, simulatePrevious } from "../../plan/simulate";

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePlanArgs } from "../../plan/cli-args";
 import { FactsError } from "../../plan/facts-files";
-import type { CloudFacts } from "../../plan/offline-cloud";
+import type { CloudFacts } from "../../plan/cloud-facts";
 import { main as planMain, planStack } from "../../plan/plan";
 import { renderPlan } from "../../plan/render";
 import { OFFLINE_NOTICE, type PlanDocument, type PoolPlan } from "../../plan/plan-document";

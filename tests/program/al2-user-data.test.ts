@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../common/config-error";
 import { evaluateOffline } from "../../plan/evaluate";
-import type { CloudFacts } from "../../plan/offline-cloud";
+import type { CloudFacts } from "../../plan/cloud-facts";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 import { nodeConfigs } from "../fakes/mime";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../common/config-error";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
-import type { CloudFacts, DescribeImagesImage } from "../../plan/offline-cloud";
+import type { CloudFacts, DescribeImagesImage } from "../../plan/cloud-facts";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 import { nodeConfigs } from "../fakes/mime";
 

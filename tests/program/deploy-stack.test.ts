@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import program from "../../index";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
-import type { CloudFacts } from "../../plan/offline-cloud";
+import type { CloudFacts } from "../../plan/cloud-facts";
 import { answerInvoke } from "../../plan/invoke-answers";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import type { PoolCutoverRecord } from "../../cutover/cutover-record";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../common/config-error";
 import { evaluateOffline, type Evaluation } from "../../plan/evaluate";
-import type { CloudFacts } from "../../plan/offline-cloud";
+import type { CloudFacts } from "../../plan/cloud-facts";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests edit AWS-CLI-shaped JSON in place */
