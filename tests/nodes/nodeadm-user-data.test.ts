@@ -95,6 +95,67 @@ describe("renderNodeadmUserData", () => {
         ]);
     });
 
+    it("renders kubelet config keys sorted at every depth and flags in their given order, byte for byte", () => {
+        const userData = renderNodeadmUserData({
+            cluster: CLUSTER,
+            maxPods: 29,
+            kubeletConfig: {
+                shutdownGracePeriod: "45s",
+                featureGates: { RotateKubeletServerCertificate: true, DisableKubeletCloudCredentialProviders: true },
+                evictionHard: { "nodefs.available": "10%", "memory.available": "200Mi", "imagefs.available": "15%" },
+                registerWithTaints: [
+                    { key: "zeta", effect: "NoSchedule" },
+                    { key: "alpha", effect: "NoExecute" },
+                ],
+                clusterDomain: "cluster.local",
+            },
+            kubeletFlags: ["--node-labels=zone=b,app=web", "--image-gc-high-threshold=80", "--v=2"],
+        });
+        expect(userData).toBe(
+            [
+                "MIME-Version: 1.0",
+                `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
+                "",
+                `--${MIME_BOUNDARY}`,
+                "Content-Type: application/node.eks.aws",
+                "",
+                "---",
+                "apiVersion: node.eks.aws/v1alpha1",
+                "kind: NodeConfig",
+                "spec:",
+                "  cluster:",
+                "    name: shop-dev",
+                `    apiServerEndpoint: ${CLUSTER.apiServerEndpoint}`,
+                `    certificateAuthority: ${CLUSTER.certificateAuthority}`,
+                "    cidr: 172.20.0.0/16",
+                "  kubelet:",
+                "    config:",
+                "      clusterDomain: cluster.local",
+                "      evictionHard:",
+                "        imagefs.available: 15%",
+                "        memory.available: 200Mi",
+                "        nodefs.available: 10%",
+                "      featureGates:",
+                "        DisableKubeletCloudCredentialProviders: true",
+                "        RotateKubeletServerCertificate: true",
+                "      maxPods: 29",
+                "      registerWithTaints:",
+                "        - effect: NoSchedule",
+                "          key: zeta",
+                "        - effect: NoExecute",
+                "          key: alpha",
+                "      shutdownGracePeriod: 45s",
+                "    flags:",
+                "      - --node-labels=zone=b,app=web",
+                "      - --image-gc-high-threshold=80",
+                "      - --v=2",
+                "",
+                `--${MIME_BOUNDARY}--`,
+                "",
+            ].join("\n"),
+        );
+    });
+
     it("gives the same bytes whatever the key order of the kubelet config", () => {
         const entry = fc.tuple(
             fc.constantFrom("maxOpenFiles", "podsPerCore", "registryBurst", "kubeAPIQPS"),

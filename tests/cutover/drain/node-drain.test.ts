@@ -20,6 +20,7 @@ import {
     clusterNodes,
     drainOptions,
     fake,
+    failure,
     fakeTime,
     startFake,
     T0,
@@ -582,5 +583,90 @@ describe("drain concurrency and budgets that cannot be listed", () => {
             "listing the PodDisruptionBudgets of namespace shop: HTTP 403: poddisruptionbudgets is forbidden; the " +
                 "Eviction API still enforces them",
         );
+    });
+});
+
+describe("drain results in a fixed order whatever order the API lists things in", () => {
+    /** AL2 nodes listed out of name order, two of them already cordoned, and their pods listed out of order too. */
+    function unsortedCluster(): void {
+        fake.reset({
+            nodes: [
+                { name: "al2-d", nodeGroup: AL2, ready: true, unschedulable: true },
+                { name: "al2-c", nodeGroup: AL2, ready: true, unschedulable: false },
+                { name: "al2-b", nodeGroup: AL2, ready: true, unschedulable: true },
+                { name: "al2-a", nodeGroup: AL2, ready: true, unschedulable: false },
+                { name: "al2023-a", nodeGroup: AL2023, ready: true, unschedulable: false },
+            ],
+            pods: [
+                { namespace: "shop", name: "web-2", nodeName: "al2-c", owner: "none", emptyDir: true },
+                { namespace: "kube-system", name: "kube-proxy-al2-c", nodeName: "al2-c", mirror: true },
+                { namespace: "shop", name: "cache-1", nodeName: "al2-c", emptyDir: true },
+                { namespace: "kube-system", name: "aws-node-c", nodeName: "al2-c", owner: "DaemonSet" },
+                { namespace: "shop", name: "api-1", nodeName: "al2-b" },
+                { namespace: "shop", name: "web-1", nodeName: "al2-a", owner: "none" },
+                { namespace: "shop", name: "cache-0", nodeName: "al2-a", emptyDir: true },
+                { namespace: "shop", name: "batch-0", nodeName: "al2-a", owner: "none" },
+                { namespace: "kube-system", name: "aws-node-a", nodeName: "al2-a", owner: "DaemonSet" },
+            ],
+        });
+    }
+
+    it("sorts the cordoned nodes, evicted, skipped, emptyDir and unmanaged pods of the summary", async () => {
+        unsortedCluster();
+        const summary = await drainNodeGroup(...drainOptions(fakeTime(), { evictUnmanagedPods: true }));
+        expect(summary).toStrictEqual({
+            cordoned: ["al2-a", "al2-c"],
+            alreadyCordoned: ["al2-b", "al2-d"],
+            evicted: ["shop/api-1", "shop/batch-0", "shop/cache-0", "shop/cache-1", "shop/web-1", "shop/web-2"],
+            skipped: [
+                { pod: "kube-system/aws-node-a", reason: "daemonset" },
+                { pod: "kube-system/aws-node-c", reason: "daemonset" },
+                { pod: "kube-system/kube-proxy-al2-c", reason: "mirror" },
+            ],
+            emptyDirPods: ["shop/cache-0", "shop/cache-1", "shop/web-2"],
+            unmanaged: ["shop/batch-0", "shop/web-1", "shop/web-2"],
+        });
+    });
+
+    it("evicts node by node in name order, one at a time when the concurrency is 1", async () => {
+        unsortedCluster();
+        const lines: string[] = [];
+        await drainNodeGroup(
+            ...drainOptions(fakeTime(), {
+                evictUnmanagedPods: true,
+                maxConcurrentEvictions: 1,
+                log: (line) => lines.push(line),
+            }),
+        );
+        expect(lines.filter((line) => line.includes("eviction accepted"))).toStrictEqual([
+            "pod shop/web-1 on node al2-a: eviction accepted",
+            "pod shop/cache-0 on node al2-a: eviction accepted",
+            "pod shop/batch-0 on node al2-a: eviction accepted",
+            "pod shop/api-1 on node al2-b: eviction accepted",
+            "pod shop/web-2 on node al2-c: eviction accepted",
+            "pod shop/cache-1 on node al2-c: eviction accepted",
+        ]);
+    });
+
+    it("names the pods without a controller in name order when it refuses them", async () => {
+        unsortedCluster();
+        const error = await failure(drainNodeGroup(...drainOptions(fakeTime())));
+        expect(error.message).toBe(
+            `drain of node group "${AL2}" refused: 3 pod(s) have no controller, so nothing would recreate them ` +
+                `after eviction:\n  - shop/batch-0 on node al2-a\n  - shop/web-1 on node al2-a\n  - shop/web-2 on node al2-c\n` +
+                `Nothing was evicted; the nodes stay cordoned. Move or delete these pods, or set the stack config ` +
+                `eks-al2023-migration:drainEvictUnmanagedPods: true to evict them anyway (like kubectl drain --force), ` +
+                `then run pulumi up again.`,
+        );
+    });
+
+    it("returns the nodes it cordoned and those already cordoned in name order", async () => {
+        unsortedCluster();
+        const lines: string[] = [];
+        expect(await cordonNodeGroup(testContext(), AL2, (line) => lines.push(line))).toStrictEqual({
+            cordoned: ["al2-a", "al2-c"],
+            alreadyCordoned: ["al2-b", "al2-d"],
+        });
+        expect(lines).toStrictEqual(["node al2-c cordoned", "node al2-a cordoned"]);
     });
 });
