@@ -2,13 +2,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import program from "../../index";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
 import { OfflineCloud } from "../../plan/offline-cloud";
-import { type CloudFacts, type DescribeNodegroupOutput } from "../../plan/cloud-facts";
+import { type CloudFacts, type DescribeAddonOutput, type DescribeNodegroupOutput } from "../../plan/cloud-facts";
 import { POOL_TAG } from "../../nodes/pool-tags";
 
 /** The text every simulated resource failure carries (vitest.config.mts ignores the SDK's unhandled copies of it). */
 export const SIMULATED_FAILURE = "simulated failure of";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const ADDON = "aws:eks/addon:Addon";
 
 /** An OfflineCloud whose create/update of the named resources fails, as a provider error would. */
 export class FailingCloud extends OfflineCloud {
@@ -17,25 +18,56 @@ export class FailingCloud extends OfflineCloud {
     /** Resources whose registration failed. */
     public readonly failed: string[] = [];
     private readonly failing: ReadonlySet<string>;
+    private readonly cluster: CloudFacts;
+    private readonly inState: (key: string) => { readonly id: string } | undefined;
 
     constructor(args: {
         readonly facts: CloudFacts;
         readonly previousOutputs: Record<string, unknown>;
         readonly otherStacks: Readonly<Record<string, Record<string, unknown>>>;
         readonly fail: readonly string[];
+        /** The resource of a `<type>::<name>` key in the stack's state before the run; by default none. */
+        readonly inState?: (key: string) => { readonly id: string } | undefined;
     }) {
         super(args.facts, args.previousOutputs, args.otherStacks);
         this.failing = new Set(args.fail);
+        this.cluster = args.facts;
+        this.inState = args.inState ?? (() => undefined);
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-        if (this.failing.has(args.name)) {
+        const key = optionsKey(args.type, args.name);
+        const refusal = this.failing.has(args.name)
+            ? `${SIMULATED_FAILURE} ${args.type} ${args.name}`
+            : this.addonRefusal(key, args);
+        if (refusal !== undefined) {
             this.failed.push(args.name);
-            throw new Error(`${SIMULATED_FAILURE} ${args.type} ${args.name}`);
+            throw new Error(refusal);
         }
         const answer = super.newResource(args);
-        this.states.set(optionsKey(args.type, args.name), answer);
-        return answer;
+        // The provider's id of an add-on is `<cluster>:<add-on>` (what an import names).
+        const id =
+            args.type === ADDON ? `${String(args.inputs.clusterName)}:${String(args.inputs.addonName)}` : answer.id;
+        const result = { id, state: { ...answer.state, id } };
+        this.states.set(key, result);
+        return result;
+    }
+
+    /**
+     * What EKS and the engine answer for an add-on: creating one the cluster already has fails
+     * (CreateAddon: ResourceInUseException, https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html);
+     * importing one it does not have fails; an import of a resource already in the state with the same id is ignored
+     * and the resource updated as usual, while another id would replace it (https://github.com/pulumi/pulumi/pull/2893).
+     */
+    private addonRefusal(key: string, args: pulumi.runtime.MockResourceArgs): string | undefined {
+        if (args.type !== ADDON) return undefined;
+        const addonName = String(args.inputs.addonName);
+        const exists = this.cluster.addons?.[addonName] !== undefined;
+        const state = this.inState(key);
+        const id = `${String(args.inputs.clusterName)}:${addonName}`;
+        if (state !== undefined) return state.id === id ? undefined : `import of ${args.id} would replace ${state.id}`;
+        if (args.id) return exists ? undefined : `importing ${args.id}: the cluster has no add-on ${addonName}`;
+        return exists ? `creating add-on ${addonName}: ResourceInUseException: Addon already exists.` : undefined;
     }
 }
 
@@ -63,6 +95,7 @@ function nameOf(key: string): string {
 
 /** What the engine's state holds of one resource. */
 interface StateEntry {
+    readonly id: string;
     readonly protect: boolean;
     readonly nodeGroupName?: string;
 }
@@ -73,8 +106,9 @@ interface StateEntry {
  * - a run that succeeds replaces the stack's outputs; a run in which a resource fails registers the stack's outputs
  *   only if every one of them resolved anyway, merged over the previous ones (Pulumi 3.112 and later); a run the
  *   program refuses registers none;
- * - resources the run declared and the engine created or updated are in the state; node groups among them are live
- *   in the cluster with the declared inputs (AL2 node groups keep what only EKS knows);
+ * - resources the run declared and the engine created or updated are in the state; node groups and add-ons among them
+ *   are live in the cluster with the declared inputs (AL2 node groups keep what only EKS knows); creating an add-on
+ *   the cluster already has, or importing with another id than the state's, fails the resource;
  * - only after a run in which nothing failed, resources no longer declared are deleted, and a node group among them
  *   leaves the cluster; a resource the previous run left protected is not deleted, and fails the update;
  * - deletes run after the program's outputs are registered; when one fails (`failDelete`), the update fails and
@@ -118,6 +152,7 @@ export class LifecycleEngine {
             previousOutputs: previous,
             otherStacks,
             fail: args.fail ?? [],
+            inState: (key) => this.state.get(stack)?.get(key),
         });
         const evaluation = await evaluateOffline({
             stack,
@@ -133,8 +168,13 @@ export class LifecycleEngine {
         for (const [key, answer] of cloud.states) {
             const options = evaluation.options.get(key);
             const nodeGroupName = answer.state.nodeGroupName as string | undefined;
-            declared.set(key, { protect: options?.protect ?? false, ...(nodeGroupName && { nodeGroupName }) });
+            declared.set(key, {
+                id: answer.id,
+                protect: options?.protect ?? false,
+                ...(nodeGroupName && { nodeGroupName }),
+            });
             if (key.startsWith(`${NODE_GROUP}::`)) this.applyNodeGroup(stack, answer.state);
+            if (key.startsWith(`${ADDON}::`)) this.applyAddon(stack, answer.state);
         }
         const refused = evaluation.error !== undefined && cloud.failed.length === 0;
         let failed = evaluation.error !== undefined || cloud.failed.length > 0;
@@ -201,6 +241,22 @@ export class LifecycleEngine {
               }
             : nodegroup;
         this.live.set(stack, { ...facts, nodegroups: { ...facts.nodegroups, [name]: { nodegroup: updated } } });
+    }
+
+    /** A created, imported or updated add-on, live in the cluster with its inputs. */
+    private applyAddon(stack: string, state: Record<string, unknown>): void {
+        const facts = this.facts(stack);
+        const addonName = String(state.addonName);
+        const addon: DescribeAddonOutput["addon"] = {
+            addonName,
+            clusterName: String(state.clusterName),
+            addonVersion: String(
+                state.addonVersion ?? facts.addons?.[addonName]?.addon.addonVersion ?? "v1.3.4-eksbuild.1",
+            ),
+            status: "ACTIVE",
+            tags: { ...(state.tags as Record<string, string> | undefined) },
+        };
+        this.live.set(stack, { ...facts, addons: { ...facts.addons, [addonName]: { addon } } });
     }
 
     private deleteNodeGroup(stack: string, name: string): void {
