@@ -139,9 +139,13 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
             identity.serviceAccounts.length === 0
                 ? undefined
                 : (args.kubernetesProvider ??
-                  kubernetesProvider(`${name}-kubernetes`, cluster, kubernetesAccess(cluster, identity.kubernetes), {
-                      parent: this,
-                  }));
+                  kubernetesProvider(
+                      `${name}-kubernetes`,
+                      { cluster, access: kubernetesAccess(cluster, identity.kubernetes) },
+                      {
+                          parent: this,
+                      },
+                  ));
         const outputs = identity.serviceAccounts.map((account) => {
             const role = roles.get(account.role)!;
             new ServiceAccountBinding(
