@@ -178,14 +178,18 @@ export type NodeGroupRole = "al2023" | "legacy";
  * shift) keep the autoscaler's size too, because lowering a managed node group's desired size terminates nodes
  * without honouring PodDisruptionBudgets [https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html]. min and max are always applied. False on a first deployment.
  */
-export function ignoreDesiredSizeChanges(
-    role: NodeGroupRole,
-    pool: PoolConfig,
-    phase: CutoverPhase,
-    previousPhase: CutoverPhase | undefined,
-    legacyAtAdoption?: ScalingConfig,
-    held: { readonly previous: boolean; readonly now: boolean } = { previous: false, now: false },
-): boolean {
+export function ignoreDesiredSizeChanges(at: {
+    readonly role: NodeGroupRole;
+    readonly pool: PoolConfig;
+    readonly phase: CutoverPhase;
+    /** The phase last deployed; undefined on a first deployment. */
+    readonly previousPhase: CutoverPhase | undefined;
+    /** The AL2 node group's size at adoption. */
+    readonly legacyAtAdoption?: ScalingConfig | undefined;
+    /** AL2023 held at full size in canary, last run and now. @default neither */
+    readonly held?: { readonly previous: boolean; readonly now: boolean };
+}): boolean {
+    const { role, pool, phase, previousPhase, legacyAtAdoption, held = { previous: false, now: false } } = at;
     if (!pool.autoscaled || previousPhase === undefined) return false;
     if (previousPhase === phase && held.previous === held.now) return true;
     if (role === "al2023") {

@@ -167,37 +167,161 @@ describe("ignoreDesiredSizeChanges (cluster autoscaler)", () => {
 
     it("keeps the autoscaler's size on a re-run in the same phase, for both node groups", () => {
         for (const phase of ["prepare", "canary", "shift", "drain"] as const) {
-            expect(ignoreDesiredSizeChanges("al2023", autoscaled, phase, phase, AT_ADOPTION)).toBe(true);
-            expect(ignoreDesiredSizeChanges("legacy", autoscaled, phase, phase, AT_ADOPTION)).toBe(true);
+            expect(
+                ignoreDesiredSizeChanges({
+                    role: "al2023",
+                    pool: autoscaled,
+                    phase,
+                    previousPhase: phase,
+                    legacyAtAdoption: AT_ADOPTION,
+                }),
+            ).toBe(true);
+            expect(
+                ignoreDesiredSizeChanges({
+                    role: "legacy",
+                    pool: autoscaled,
+                    phase,
+                    previousPhase: phase,
+                    legacyAtAdoption: AT_ADOPTION,
+                }),
+            ).toBe(true);
         }
     });
 
     it("a phase change that plans a different size applies it", () => {
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "prepare", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "shift", "canary", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "drain", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "shift", "drain", AT_ADOPTION)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "prepare",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "shift",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "drain",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "shift",
+                previousPhase: "drain",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
     });
 
     it("a phase change that plans the same size keeps the autoscaler's (lowering it ignores PDBs)", () => {
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "drain", "shift", AT_ADOPTION)).toBe(true);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "decommission", "drain", AT_ADOPTION)).toBe(true);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "shift", "canary", AT_ADOPTION)).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "drain",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "decommission",
+                previousPhase: "drain",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "shift",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(true);
     });
 
     it("never for a pool without the autoscaler, nor on a first deployment", () => {
-        expect(ignoreDesiredSizeChanges("al2023", poolConfig(), "shift", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", poolConfig(), "shift", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "prepare", undefined, AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "prepare", undefined, AT_ADOPTION)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: poolConfig(),
+                phase: "shift",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: poolConfig(),
+                phase: "shift",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "prepare",
+                previousPhase: undefined,
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "prepare",
+                previousPhase: undefined,
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
     });
 
     it("not for a legacy node group that is gone or unknown", () => {
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "decommission", "drain", AT_ADOPTION)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "decommission",
+                previousPhase: "drain",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
         const greenfield = poolConfig({ autoscaled: true, legacyNodeGroup: undefined });
-        expect(ignoreDesiredSizeChanges("legacy", greenfield, "shift", "canary")).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", greenfield, "shift", "canary")).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({ role: "legacy", pool: greenfield, phase: "shift", previousPhase: "canary" }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({ role: "al2023", pool: greenfield, phase: "shift", previousPhase: "canary" }),
+        ).toBe(true);
     });
 });
 
@@ -335,12 +459,39 @@ describe("rollback to canary holds the AL2023 node group at full size", () => {
     it("keeps an autoscaler's size when a held canary re-runs, and applies the change when the hold starts", () => {
         const autoscaled = poolConfig({ autoscaled: true, canarySize: 2, scaling: { min: 3, desired: 6, max: 12 } });
         const rerun = { previous: true, now: true };
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "canary", AT_ADOPTION, rerun)).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+                held: rerun,
+            }),
+        ).toBe(true);
         // shift → held canary plans the same desired size (full): the autoscaler's choice stays.
         const start = { previous: false, now: true };
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "shift", AT_ADOPTION, start)).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+                held: start,
+            }),
+        ).toBe(true);
         // held canary → prepare plans 0: applied.
         const leave = { previous: true, now: false };
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "prepare", "canary", AT_ADOPTION, leave)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "prepare",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+                held: leave,
+            }),
+        ).toBe(false);
     });
 });
