@@ -57,7 +57,9 @@ function cpuRatio(a: Summary, b: Summary): number | null {
     return a.cpuMs !== undefined && b.cpuMs !== undefined ? ratio(a.cpuMs, b.cpuMs) : null;
 }
 
-function target(name: string, value: number | null, limit: number, extra: Partial<Target> = {}): Target {
+/** A target from its measured ratio: it passes when the ratio is known and at most the limit. */
+function target(measured: Omit<Target, "pass">): Target {
+    const { name, ratio: value, limit, ...extra } = measured;
     return { name, ratio: value, limit, pass: value !== null && value <= limit, ...extra };
 }
 
@@ -71,7 +73,10 @@ export function evaluateTargets(results: BenchResults): Target[] {
     const targets: Target[] = [];
     if (results.prod && results.floor) {
         targets.push(
-            target("prod wall / SDK floor", ratio(results.prod.evaluation.wallMs, results.floor.wallMs), 1.25, {
+            target({
+                name: "prod wall / SDK floor",
+                ratio: ratio(results.prod.evaluation.wallMs, results.floor.wallMs),
+                limit: 1.25,
                 cpuRatio: cpuRatio(results.prod.evaluation, results.floor),
             }),
         );
@@ -82,12 +87,19 @@ export function evaluateTargets(results: BenchResults): Target[] {
     const hundred = at(50, 100);
     if (big) {
         targets.push(
-            target("50 pools + 1000 SAs wall / its floor", ratio(big.evaluation.wallMs, big.floor.wallMs), 1.25, {
+            target({
+                name: "50 pools + 1000 SAs wall / its floor",
+                ratio: ratio(big.evaluation.wallMs, big.floor.wallMs),
+                limit: 1.25,
                 cpuRatio: cpuRatio(big.evaluation, big.floor),
             }),
         );
         targets.push(
-            target("50 pools + 1000 SAs RSS / its floor", ratio(big.evaluation.maxRssMb, big.floor.maxRssMb), 1.25),
+            target({
+                name: "50 pools + 1000 SAs RSS / its floor",
+                ratio: ratio(big.evaluation.maxRssMb, big.floor.maxRssMb),
+                limit: 1.25,
+            }),
         );
     }
     if (big && hundred) {
@@ -99,7 +111,10 @@ export function evaluateTargets(results: BenchResults): Target[] {
         };
         const note = `wall over floor: ${over(hundred, "wallMs")} ms at 100, ${over(big, "wallMs")} ms at 1000`;
         targets.push(
-            target("time over floor, 1000 SAs / 100 SAs", growth("wallMs"), 12, {
+            target({
+                name: "time over floor, 1000 SAs / 100 SAs",
+                ratio: growth("wallMs"),
+                limit: 12,
                 cpuRatio: growth("cpuMs"),
                 ...(growth("wallMs") === null && { note: `${note}: within noise` }),
             }),
@@ -107,13 +122,23 @@ export function evaluateTargets(results: BenchResults): Target[] {
     }
     const failed = results.modeErrors.find((m) => m.id === results.configuredMode);
     if (failed) {
-        targets.push(target(`start-up (${failed.id}, as Pulumi.yaml sets)`, null, 1.2, { note: failed.error }));
+        targets.push(
+            target({
+                name: `start-up (${failed.id}, as Pulumi.yaml sets)`,
+                ratio: null,
+                limit: 1.2,
+                note: failed.error,
+            }),
+        );
     }
     const mode = results.modes.find((m) => m.id === results.configuredMode);
     if (mode && results.hostFloor && results.modesFloor) {
         const name = `start-up (${mode.id}, as Pulumi.yaml sets) / bare program's`;
         targets.push(
-            target(name, ratio(mode.wallMs, results.hostFloor.wallMs), 1.2, {
+            target({
+                name,
+                ratio: ratio(mode.wallMs, results.hostFloor.wallMs),
+                limit: 1.2,
                 cpuRatio: cpuRatio(mode, results.hostFloor),
                 note: `${ratio(mode.wallMs, results.modesFloor.wallMs)}× the SDK floor in plain node`,
             }),
@@ -122,7 +147,10 @@ export function evaluateTargets(results: BenchResults): Target[] {
     if (results.drain) {
         const { seconds, lowerBoundSeconds, evicted } = results.drain;
         targets.push(
-            target(DRAIN_TARGET, ratio(seconds, lowerBoundSeconds), 1.5, {
+            target({
+                name: DRAIN_TARGET,
+                ratio: ratio(seconds, lowerBoundSeconds),
+                limit: 1.5,
                 note: `${evicted} pods in ${seconds.toFixed(1)} s, bound ${lowerBoundSeconds.toFixed(1)} s`,
             }),
         );

@@ -9,10 +9,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { configForRuntime } from "../plan/evaluate";
 import { loadCloudFacts } from "../plan/facts-files";
-import { simulatePrevious } from "../plan/simulate";
 import { PROJECT } from "../common/project";
 import { buildForBench, BUILD_DIR } from "./build";
 import { runDrainBench } from "./drain-bench";
@@ -20,13 +18,13 @@ import type { EvalJob } from "./eval-child";
 import type { FloorSpec } from "./floor-program";
 import type { HostJob } from "./offline-host";
 import { programPackageImports } from "./imports";
-import { hasGnuTime, measure, summarise, type Command, type Run } from "./measure";
+import { interleaved, ran } from "./interleave";
+import { hasGnuTime, measure, summarise, type Command } from "./measure";
 import { configuredMode, LOADER_MODES, type LoaderMode } from "./modes";
 import { generateScaleStack, SCALE_SIZES } from "./scale-config";
+import { previousDeployment, ROOT, STACK, stackConfig, writeJob } from "./stack-inputs";
 import { DRAIN_TARGET, evaluateTargets, formatTable, type BenchResults } from "./report";
 
-const ROOT = path.resolve(__dirname, "..");
-const STACK = "prod";
 const TIMEOUT_MS = 120_000;
 const TYPECHECK_TIMEOUT_MS = 240_000;
 
@@ -48,72 +46,6 @@ function parseOptions(argv: readonly string[]): Options {
         only: (value("--only") ?? "floor,scale,modes,drain").split(","),
         cpuProf: argv.includes("--cpu-prof"),
     };
-}
-
-/** The raw config of `Pulumi.<stack>.yaml` (keys without the project prefix), or {} when there is no stack file. */
-function stackConfig(stack: string): Record<string, unknown> {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) return {};
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
-    }
-    return raw;
-}
-
-/**
- * Runs each command `runs` times, interleaved (A B C A B C ...) so drift on a busy machine hits all alike. A command
- * that fails stops the bench, unless `tolerate` is set: then its error is kept (first line) and it is not run again.
- */
-async function interleaved(
-    commands: readonly Command[],
-    runs: number,
-    label: string,
-    tolerate = false,
-): Promise<(Run[] | Error)[]> {
-    const results: (Run[] | Error)[] = commands.map(() => []);
-    for (let i = 0; i < runs; i++) {
-        for (const [j, command] of commands.entries()) {
-            const sofar = results[j];
-            if (sofar instanceof Error) continue;
-            try {
-                sofar.push(await measure(command));
-            } catch (error) {
-                if (!tolerate) throw error;
-                results[j] = error as Error;
-                process.stderr.write(`\n  ${label}: ${(error as Error).message.split("\n").slice(0, 3).join(" | ")}\n`);
-            }
-        }
-        process.stderr.write(`  ${label}: run ${i + 1}/${runs}\r`);
-    }
-    process.stderr.write("\n");
-    return results;
-}
-
-/** The runs of a command run without `tolerate`. */
-function ran(runs: Run[] | Error): Run[] {
-    if (runs instanceof Error) throw runs;
-    return runs;
-}
-
-/**
- * What StackReferences read, as the offline plan simulates it (`npm run plan`): every pool moving one phase, from the
- * phase before its configured one (a first deployment for `prepare`), and the promotion gate's stack done with it.
- */
-function previousDeployment(
-    config: Record<string, unknown>,
-    facts: string,
-): Pick<EvalJob, "previousOutputs" | "otherStacks"> {
-    const { previousOutputs, otherStacks } = simulatePrevious({ stack: STACK, config, facts: loadCloudFacts(facts) });
-    return { previousOutputs, otherStacks };
-}
-
-/** Writes a JSON job file for a child and returns its path. */
-function writeJob(dir: string, name: string, job: unknown): string {
-    const file = path.join(dir, `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify(job));
-    return file;
 }
 
 async function main(): Promise<void> {
@@ -167,7 +99,15 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
     const sdkFloor = child("sdk-floor.js", ...sdkModules);
 
     /** Evaluates a stack once (reading the resource types and sample inputs), then measures it against its floor. */
-    async function againstFloor(name: string, config: Record<string, unknown>, facts: string, extra: Command[] = []) {
+    async function againstFloor(stack: {
+        readonly name: string;
+        readonly config: Record<string, unknown>;
+        /** The cloud facts folder or file. */
+        readonly facts: string;
+        /** Commands measured in the same interleaved runs, before the stack's. @default [] */
+        readonly extra?: Command[];
+    }) {
+        const { name, config, facts, extra = [] } = stack;
         const job: EvalJob = {
             stack: STACK,
             config,
@@ -186,11 +126,11 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
             })),
         };
         const floorJob: EvalJob = { ...job, program: { floor: spec }, samples: false };
-        const runs = await interleaved(
-            [...extra, evalCommand(name, { ...job, samples: false }), evalCommand(`${name}-floor`, floorJob)],
-            options.runs,
-            name,
-        );
+        const runs = await interleaved({
+            commands: [...extra, evalCommand(name, { ...job, samples: false }), evalCommand(`${name}-floor`, floorJob)],
+            runs: options.runs,
+            label: name,
+        });
         const [evaluation, floor] = runs.slice(extra.length).map((r) => summarise(ran(r)));
         return {
             evaluation,
@@ -203,7 +143,12 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
     if (options.only.includes("floor")) {
         process.stderr.write(`SDK floor (${sdkModules.join(", ")}) and the ${STACK} stack\n`);
         const prodFacts = path.join(ROOT, "facts", STACK);
-        const prod = await againstFloor(STACK, stackConfig(STACK), prodFacts, [sdkFloor]);
+        const prod = await againstFloor({
+            name: STACK,
+            config: stackConfig(STACK),
+            facts: prodFacts,
+            extra: [sdkFloor],
+        });
         results.floor = prod.extra[0];
         results.prod = { evaluation: prod.evaluation, floor: prod.floor, byType: prod.byType };
     }
@@ -217,7 +162,11 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
                 ...Object.values(stack.facts.nodegroups),
             ]);
             process.stderr.write(`scale: ${size.pools} pools, ${size.serviceAccounts} service accounts\n`);
-            const measured = await againstFloor(`scale-${size.pools}-${size.serviceAccounts}`, stack.config, facts);
+            const measured = await againstFloor({
+                name: `scale-${size.pools}-${size.serviceAccounts}`,
+                config: stack.config,
+                facts,
+            });
             results.scale.push({
                 size,
                 evaluation: measured.evaluation,
@@ -231,7 +180,7 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
         process.stderr.write("TypeScript loaders, through @pulumi/pulumi/cmd/run as the language host starts it\n");
         const prodFacts = path.join(ROOT, "facts", STACK);
         const steady = previousDeployment(stackConfig(STACK), prodFacts);
-        const hostJob = (loadOnly: boolean): string =>
+        const hostJob = ({ loadOnly }: { readonly loadOnly: boolean }): string =>
             writeJob(work, `host-${loadOnly}`, {
                 stack: STACK,
                 facts: prodFacts,
@@ -245,8 +194,19 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
         if (configuredMode(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) === "precompiled") {
             execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
         }
-        /** `node <nodeargs> @pulumi/pulumi/cmd/run <flags> <entry>` as the language host runs it, monitor offline. */
-        const host = (mode: LoaderMode, entryPoint: string, loadOnly: boolean): Command => ({
+        /**
+         * `node <nodeargs> @pulumi/pulumi/cmd/run <flags> <entry>` as the language host runs it, monitor offline;
+         * `loadOnly`: stop once the entry point is loaded.
+         */
+        const host = ({
+            mode,
+            entryPoint,
+            loadOnly,
+        }: {
+            readonly mode: LoaderMode;
+            readonly entryPoint: string;
+            readonly loadOnly: boolean;
+        }): Command => ({
             args: [
                 ...mode.nodeArgs,
                 "--require",
@@ -260,7 +220,7 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
             ],
             env: {
                 ...mode.env,
-                BENCH_HOST_JOB: hostJob(loadOnly),
+                BENCH_HOST_JOB: hostJob({ loadOnly }),
                 BENCH_SDK_MODULES: JSON.stringify(sdkModules),
                 PULUMI_CONFIG: JSON.stringify(configForRuntime(stackConfig(STACK))),
             },
@@ -269,17 +229,25 @@ async function measureEvaluations(options: Options, results: BenchResults): Prom
         });
         const precompiled = LOADER_MODES.find((mode) => mode.compiled)!;
         const configured = LOADER_MODES.find((mode) => mode.id === results.configuredMode)!;
-        const runs = await interleaved(
-            [
+        const runs = await interleaved({
+            commands: [
                 sdkFloor,
-                host(precompiled, path.join(BUILD_DIR, "bench", "sdk-program.js"), true),
-                ...LOADER_MODES.map((mode) => host(mode, entry(mode), true)),
-                host(configured, configured.compiled ? "." : entry(configured), false),
+                host({
+                    mode: precompiled,
+                    entryPoint: path.join(BUILD_DIR, "bench", "sdk-program.js"),
+                    loadOnly: true,
+                }),
+                ...LOADER_MODES.map((mode) => host({ mode, entryPoint: entry(mode), loadOnly: true })),
+                host({
+                    mode: configured,
+                    entryPoint: configured.compiled ? "." : entry(configured),
+                    loadOnly: false,
+                }),
             ],
-            options.runs,
-            "loaders",
-            true,
-        );
+            runs: options.runs,
+            label: "loaders",
+            tolerate: true,
+        });
         results.modesFloor = summarise(ran(runs[0]));
         results.hostFloor = summarise(ran(runs[1]));
         LOADER_MODES.forEach((mode, i) => {

@@ -131,10 +131,10 @@ export function kubernetesAccess(cluster: ClusterFacts, settings: { readonly con
  */
 export function kubernetesProvider(
     name: string,
-    cluster: ClusterFacts,
-    access: KubernetesAccess,
+    args: { readonly cluster: ClusterFacts; readonly access: KubernetesAccess },
     opts?: pulumi.CustomResourceOptions,
 ): k8s.Provider {
+    const { cluster, access } = args;
     return new k8s.Provider(
         name,
         {

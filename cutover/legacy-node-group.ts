@@ -133,7 +133,7 @@ export interface LegacyNodeGroupArgs {
     readonly plan: LegacyPresentPlan;
     /** Import the node group (first adoption: the last cutover record does not show it adopted). */
     readonly adopt: boolean;
-    /** Keep the autoscaler's desired size (`ignoreDesiredSizeChanges("legacy", ...)`). @default false */
+    /** Keep the autoscaler's desired size (`ignoreDesiredSizeChanges({ role: "legacy", ... })`). @default false */
     readonly ignoreDesiredSizeChanges?: boolean;
     /**
      * The node group's sizes when the stack adopted it (`legacySizeAtAdoption`). Recorded as the component's props, so

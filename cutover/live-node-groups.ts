@@ -48,12 +48,15 @@ export interface PoolLiveNodeGroups {
  * cluster source supplies), and the AL2023 one named in the last record, for the readiness gate (`drain`,
  * `decommission`) and the replacement guard (every phase).
  */
-export async function readPoolNodeGroups(
-    clusterName: string,
-    pool: { readonly legacyNodeGroup?: string },
-    previous: PoolCutoverRecord | undefined,
-    readLegacy: LegacyNodeGroupReader = lookupNodeGroup,
-): Promise<PoolLiveNodeGroups> {
+export async function readPoolNodeGroups(read: {
+    readonly clusterName: string;
+    readonly pool: { readonly legacyNodeGroup?: string };
+    /** The pool's last cutover record; undefined on a first deployment. */
+    readonly previous: PoolCutoverRecord | undefined;
+    /** How the AL2 node group is read. @default lookupNodeGroup */
+    readonly readLegacy?: LegacyNodeGroupReader;
+}): Promise<PoolLiveNodeGroups> {
+    const { clusterName, pool, previous, readLegacy = lookupNodeGroup } = read;
     const legacy = pool.legacyNodeGroup === undefined ? undefined : await readLegacy(clusterName, pool.legacyNodeGroup);
     const al2023Name = previous?.al2023NodeGroupName;
     const found = al2023Name !== undefined ? await lookupNodeGroup(clusterName, al2023Name) : undefined;

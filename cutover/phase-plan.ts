@@ -60,7 +60,13 @@ export function phaseKey(pool: Pick<PoolConfig, "phase">, poolIndex: number): st
  * growing the empty pool), canary `canarySize` (the full size when `held`, see `holdsAl2023AtFullSize`), then the
  * pool's full size.
  */
-function al2023Scaling(phase: CutoverPhase, pool: PoolConfig, held = false): ScalingConfig {
+function al2023Scaling(at: {
+    readonly phase: CutoverPhase;
+    readonly pool: PoolConfig;
+    /** Canary at full size (`holdsAl2023AtFullSize`). @default false */
+    readonly held?: boolean;
+}): ScalingConfig {
+    const { phase, pool, held = false } = at;
     const max = Math.max(1, pool.scaling.max);
     switch (phase) {
         case "prepare":
@@ -119,19 +125,22 @@ function legacyPlan(phase: CutoverPhase, atAdoption: ScalingConfig): LegacyPrese
  * `legacyAtAdoption` is the AL2 node group's size when the stack adopted it; required for a pool with a legacy node
  * group in every phase but `decommission`.
  */
-export function planPhase(
-    phase: CutoverPhase,
-    pool: PoolConfig,
-    legacyAtAdoption?: ScalingConfig,
-    holdAl2023AtFullSize = false,
-): PhasePlan {
+export function planPhase(at: {
+    readonly phase: CutoverPhase;
+    readonly pool: PoolConfig;
+    /** The AL2 node group's size at adoption. */
+    readonly legacyAtAdoption?: ScalingConfig | undefined;
+    /** Keep AL2023 at full size in `canary` (`holdsAl2023AtFullSize`). @default false */
+    readonly holdAl2023AtFullSize?: boolean;
+}): PhasePlan {
+    const { phase, pool, legacyAtAdoption, holdAl2023AtFullSize = false } = at;
     if (pool.legacyNodeGroup === undefined) return { phase, al2023: { scaling: { ...pool.scaling } } };
     if (legacyAtAdoption === undefined && phase !== "decommission") {
         throw new Error(`planPhase: pool "${pool.name}" needs the size of ${pool.legacyNodeGroup} at adoption`);
     }
     return {
         phase,
-        al2023: { scaling: al2023Scaling(phase, pool, holdAl2023AtFullSize) },
+        al2023: { scaling: al2023Scaling({ phase, pool, held: holdAl2023AtFullSize }) },
         legacy: legacyPlan(phase, legacyAtAdoption ?? { min: 0, desired: 0, max: 1 }),
     };
 }
@@ -169,21 +178,25 @@ export type NodeGroupRole = "al2023" | "legacy";
  * shift) keep the autoscaler's size too, because lowering a managed node group's desired size terminates nodes
  * without honouring PodDisruptionBudgets [https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html]. min and max are always applied. False on a first deployment.
  */
-export function ignoreDesiredSizeChanges(
-    role: NodeGroupRole,
-    pool: PoolConfig,
-    phase: CutoverPhase,
-    previousPhase: CutoverPhase | undefined,
-    legacyAtAdoption?: ScalingConfig,
-    held: { readonly previous: boolean; readonly now: boolean } = { previous: false, now: false },
-): boolean {
+export function ignoreDesiredSizeChanges(at: {
+    readonly role: NodeGroupRole;
+    readonly pool: PoolConfig;
+    readonly phase: CutoverPhase;
+    /** The phase last deployed; undefined on a first deployment. */
+    readonly previousPhase: CutoverPhase | undefined;
+    /** The AL2 node group's size at adoption. */
+    readonly legacyAtAdoption?: ScalingConfig | undefined;
+    /** AL2023 held at full size in canary, last run and now. @default neither */
+    readonly held?: { readonly previous: boolean; readonly now: boolean };
+}): boolean {
+    const { role, pool, phase, previousPhase, legacyAtAdoption, held = { previous: false, now: false } } = at;
     if (!pool.autoscaled || previousPhase === undefined) return false;
     if (previousPhase === phase && held.previous === held.now) return true;
     if (role === "al2023") {
         const full = pool.legacyNodeGroup === undefined;
-        const desired = (p: CutoverPhase, isHeld: boolean): number =>
-            full ? pool.scaling.desired : al2023Scaling(p, pool, isHeld).desired;
-        return desired(previousPhase, held.previous) === desired(phase, held.now);
+        const desired = (at: { readonly phase: CutoverPhase; readonly held: boolean }): number =>
+            full ? pool.scaling.desired : al2023Scaling({ ...at, pool }).desired;
+        return desired({ phase: previousPhase, held: held.previous }) === desired({ phase, held: held.now });
     }
     if (pool.legacyNodeGroup === undefined || legacyAtAdoption === undefined) return false;
     const before = legacyPlan(previousPhase, legacyAtAdoption);

@@ -13,6 +13,18 @@ export interface RecordedCutover {
 /** The pools of a stack's `cutover` output (`cutover.pools`), keyed by pool name. */
 export type RecordedCutovers = Readonly<Record<string, RecordedCutover>>;
 
+/** What the gate compares: this stack's requested phases and the required stack's recorded ones. */
+export interface PromotionCheck {
+    /** This stack's phase per pool. */
+    readonly requested: readonly RequestedPhase[];
+    /** The required stack's `cutover.pools`; undefined when it has no `cutover` output yet. */
+    readonly recorded: RecordedCutovers | undefined;
+    /** `promotion` (the required stack's name as configured, and `follow`). */
+    readonly gate: PromotionConfig;
+    /** The required stack's full name (`<org>/eks-al2023-migration/<stack>`), for the messages. */
+    readonly requiredStackName: string;
+}
+
 /** One pool's requested phase in this stack, with the config key that set it (for the error message). */
 export interface RequestedPhase {
     readonly pool: string;
@@ -32,12 +44,8 @@ function rank(phase: string): number {
  * or past the requested one in the order prepare < canary < shift < drain < decommission. Recorded outputs only
  * change after a successful `pulumi up`, so "recorded" means "completed".
  */
-export function promotionProblems(
-    requested: readonly RequestedPhase[],
-    recorded: RecordedCutovers | undefined,
-    gate: PromotionConfig,
-    requiredStackName: string,
-): string[] {
+export function promotionProblems(check: PromotionCheck): string[] {
+    const { requested, recorded, gate, requiredStackName } = check;
     const problems: string[] = [];
     for (const { pool, phase, key } of requested) {
         const source = gate.follow[pool] ?? pool;
@@ -72,13 +80,8 @@ export function promotionProblems(
 }
 
 /** Throws a ConfigError listing every refused phase; returns quietly when the required stack ran them all. */
-export function checkPromotion(
-    requested: readonly RequestedPhase[],
-    recorded: RecordedCutovers | undefined,
-    gate: PromotionConfig,
-    requiredStackName: string,
-): void {
-    const problems = promotionProblems(requested, recorded, gate, requiredStackName);
+export function checkPromotion(check: PromotionCheck): void {
+    const problems = promotionProblems(check);
     if (problems.length > 0) throw new ConfigError(problems);
 }
 

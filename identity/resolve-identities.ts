@@ -40,9 +40,21 @@ interface RoleDraft {
 }
 
 /** A field of an entry when it parsed cleanly. */
-function field<T>(entries: IdentityEntries, list: string, i: number, entry: object, name: string): T | undefined {
+function field<T>(
+    entries: IdentityEntries,
+    at: {
+        /** `sharedRoles` or `serviceAccounts`. */
+        readonly list: string;
+        /** The entry's position in its list. */
+        readonly index: number;
+        readonly entry: object;
+        /** The field. */
+        readonly name: string;
+    },
+): T | undefined {
+    const { list, index, entry, name } = at;
     const value = (entry as Record<string, unknown>)[name];
-    return value !== undefined && value !== null && entries.valid([list, i, name]) ? (value as T) : undefined;
+    return value !== undefined && value !== null && entries.valid([list, index, name]) ? (value as T) : undefined;
 }
 
 function given(entry: object, name: string): boolean {
@@ -54,13 +66,13 @@ function given(entry: object, name: string): boolean {
 function sharedRolesByName(entries: IdentityEntries, problems: Problems): Map<string, RoleDraft> {
     const byName = new Map<string, RoleDraft>();
     entries.sharedRoles.forEach((entry, i) => {
-        const key = field<string>(entries, "sharedRoles", i, entry, "name");
+        const key = field<string>(entries, { list: "sharedRoles", index: i, entry, name: "name" });
         if (key === undefined) return;
         if (byName.has(key)) {
             problems.add(`sharedRoles[${i}].name`, key, "each shared role name may appear only once");
             return;
         }
-        const identity = field<IdentityKind>(entries, "sharedRoles", i, entry, "identity");
+        const identity = field<IdentityKind>(entries, { list: "sharedRoles", index: i, entry, name: "identity" });
         byName.set(key, { entry, configKey: `sharedRoles[${i}]`, key, identity, subjects: [] });
     });
     return byName;
@@ -69,15 +81,21 @@ function sharedRolesByName(entries: IdentityEntries, problems: Problems): Map<st
 /** One service account's identity and role key, recording what is wrong about its reference to a shared role. */
 function resolveAccount(
     entries: IdentityEntries,
-    i: number,
-    shared: ReadonlyMap<string, RoleDraft>,
-    problems: Problems,
+    account: {
+        /** The service account's position in `serviceAccounts`. */
+        readonly index: number;
+        /** The shared roles by name. */
+        readonly shared: ReadonlyMap<string, RoleDraft>;
+        /** Where what is wrong goes. */
+        readonly problems: Problems;
+    },
 ): { identity: IdentityKind | undefined; sharedRole?: RoleDraft } {
+    const { index: i, shared, problems } = account;
     const entry = entries.serviceAccounts[i];
     const at = `serviceAccounts[${i}]`;
-    const explicit = field<IdentityKind>(entries, "serviceAccounts", i, entry, "identity");
+    const explicit = field<IdentityKind>(entries, { list: "serviceAccounts", index: i, entry, name: "identity" });
     if (!given(entry, "role")) return { identity: explicit ?? (given(entry, "identity") ? undefined : "irsa") };
-    const roleRef = field<string>(entries, "serviceAccounts", i, entry, "role");
+    const roleRef = field<string>(entries, { list: "serviceAccounts", index: i, entry, name: "role" });
     const sharedRole = roleRef === undefined ? undefined : shared.get(roleRef);
     if (roleRef !== undefined && sharedRole === undefined) {
         const known = [...shared.keys()];
@@ -144,7 +162,7 @@ export function resolveIdentities(
     const seen = new Map<string, string>();
     entries.serviceAccounts.forEach((entry, i) => {
         const at = `serviceAccounts[${i}]`;
-        const { identity, sharedRole } = resolveAccount(entries, i, shared, problems);
+        const { identity, sharedRole } = resolveAccount(entries, { index: i, shared, problems });
         if (identity === "pod-identity") {
             for (const irsaOnly of ["stsRegionalEndpoints", "tokenExpiration"] as const) {
                 if (entry[irsaOnly] !== undefined && entry[irsaOnly] !== false) {
@@ -152,8 +170,8 @@ export function resolveIdentities(
                 }
             }
         }
-        const namespace = field<string>(entries, "serviceAccounts", i, entry, "namespace");
-        const name = field<string>(entries, "serviceAccounts", i, entry, "name");
+        const namespace = field<string>(entries, { list: "serviceAccounts", index: i, entry, name: "namespace" });
+        const name = field<string>(entries, { list: "serviceAccounts", index: i, entry, name: "name" });
         if (namespace === undefined || name === undefined) return;
         const id = `${namespace}-${name}`;
         const previous = seen.get(id);

@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { notAllowedText } from "../common/config-error";
 import * as kit from "../common/schema-kit";
-import { KUBELET_CONFIGURATION_KEYS } from "./nodeadm-user-data";
+import { KUBELET_CONFIGURATION_KEYS } from "./kubelet-configuration-keys";
 
 const { int, optional, pathItem, stringList, strictObject, withDefault } = kit;
 

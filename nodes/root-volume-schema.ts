@@ -65,11 +65,20 @@ export const rootVolumeSchema = checked(
     (volume, addIssue) => {
         if (!isPlainObject(volume)) return;
         // A value that failed its own range is checked as its default, as EC2 would see the rest.
-        const within = (value: unknown, min: number, max: number, fallback: number) =>
-            typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-        const size = within(volume.sizeGiB, AL2023_ROOT_SNAPSHOT_GIB, sizeGiB.max, AL2023_ROOT_SNAPSHOT_GIB);
-        const ops = within(volume.iops, iops.min, iops.max, iops.min);
-        const rate = within(volume.throughput, throughput.min, throughput.max, throughput.min);
+        const within = (
+            value: unknown,
+            range: { readonly min: number; readonly max: number; readonly fallback: number },
+        ) =>
+            typeof value === "number" && Number.isInteger(value) && value >= range.min && value <= range.max
+                ? value
+                : range.fallback;
+        const size = within(volume.sizeGiB, {
+            min: AL2023_ROOT_SNAPSHOT_GIB,
+            max: sizeGiB.max,
+            fallback: AL2023_ROOT_SNAPSHOT_GIB,
+        });
+        const ops = within(volume.iops, { min: iops.min, max: iops.max, fallback: iops.min });
+        const rate = within(volume.throughput, { min: throughput.min, max: throughput.max, fallback: throughput.min });
         if (ops > iops.perGiB * size) {
             addIssue({
                 input: ops,

@@ -25,7 +25,14 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Reads `field` (a dotted path) of `doc`, failing with the file and field named when it is missing or mistyped. */
-function requireField(file: string, doc: Json, field: string, type: "string" | "number" | "object" | "array"): unknown {
+function requireField(read: {
+    /** The facts file, for the error. */
+    readonly file: string;
+    readonly doc: Json;
+    readonly field: string;
+    readonly type: "string" | "number" | "object" | "array";
+}): unknown {
+    const { file, doc, field, type } = read;
     let value: unknown = doc;
     for (const part of field.split(".")) value = isObject(value) ? value[part] : undefined;
     const ok = type === "array" ? Array.isArray(value) : type === "object" ? isObject(value) : typeof value === type;
@@ -48,9 +55,9 @@ function checkCluster(file: string, doc: Json): DescribeClusterOutput {
         "cluster.resourcesVpcConfig.clusterSecurityGroupId",
         "cluster.resourcesVpcConfig.vpcId",
     ]) {
-        requireField(file, doc, field, "string");
+        requireField({ file, doc, field, type: "string" });
     }
-    requireField(file, doc, "cluster.kubernetesNetworkConfig", "object");
+    requireField({ file, doc, field: "cluster.kubernetesNetworkConfig", type: "object" });
     return doc as unknown as DescribeClusterOutput;
 }
 
@@ -65,22 +72,22 @@ function checkNodegroup(file: string, doc: Json): DescribeNodegroupOutput {
         "nodegroup.version",
         "nodegroup.releaseVersion",
     ]) {
-        requireField(file, doc, field, "string");
+        requireField({ file, doc, field, type: "string" });
     }
     for (const field of [
         "nodegroup.scalingConfig.minSize",
         "nodegroup.scalingConfig.maxSize",
         "nodegroup.scalingConfig.desiredSize",
     ]) {
-        requireField(file, doc, field, "number");
+        requireField({ file, doc, field, type: "number" });
     }
-    requireField(file, doc, "nodegroup.subnets", "array");
+    requireField({ file, doc, field: "nodegroup.subnets", type: "array" });
     return doc as unknown as DescribeNodegroupOutput;
 }
 
 function checkAddon(file: string, doc: Json): DescribeAddonOutput {
     for (const field of ["addon.addonName", "addon.clusterName", "addon.addonVersion"]) {
-        requireField(file, doc, field, "string");
+        requireField({ file, doc, field, type: "string" });
     }
     return doc as unknown as DescribeAddonOutput;
 }
@@ -139,10 +146,15 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
         }
         // `aws ec2 describe-subnets` output is also a dump document: the program reads the zones (live gates).
         if (isObject(doc) && isSubnetsDocument(doc)) {
-            const subnets = requireField(file, doc, "Subnets", "array") as unknown[];
+            const subnets = requireField({ file, doc, field: "Subnets", type: "array" }) as unknown[];
             subnets.forEach((subnet) => {
-                const id = requireField(file, { s: subnet }, "s.SubnetId", "string") as string;
-                subnetZones[id] = requireField(file, { s: subnet }, "s.AvailabilityZone", "string") as string;
+                const id = requireField({ file, doc: { s: subnet }, field: "s.SubnetId", type: "string" }) as string;
+                subnetZones[id] = requireField({
+                    file,
+                    doc: { s: subnet },
+                    field: "s.AvailabilityZone",
+                    type: "string",
+                }) as string;
             });
             continue;
         }
@@ -154,18 +166,23 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
             const ng = checkNodegroup(file, doc);
             nodegroups[ng.nodegroup.nodegroupName] = ng;
         } else if (isObject(doc) && "LaunchTemplateVersions" in doc) {
-            const versions = requireField(file, doc, "LaunchTemplateVersions", "array") as Json[];
+            const versions = requireField({ file, doc, field: "LaunchTemplateVersions", type: "array" }) as Json[];
             versions.forEach((version, i) => {
                 const field = `LaunchTemplateVersions.${i}`;
-                const id = requireField(file, { v: version }, "v.LaunchTemplateId", "string") as string;
-                requireField(file, { v: version }, "v.VersionNumber", "number");
+                const id = requireField({
+                    file,
+                    doc: { v: version },
+                    field: "v.LaunchTemplateId",
+                    type: "string",
+                }) as string;
+                requireField({ file, doc: { v: version }, field: "v.VersionNumber", type: "number" });
                 if (!isObject(version.LaunchTemplateData)) {
                     throw new FactsError(file, `${field}.LaunchTemplateData`, "expected an object");
                 }
                 (launchTemplateVersions[id] ??= []).push(version as unknown as LaunchTemplateVersionOutput);
             });
         } else if (isObject(doc) && "Images" in doc) {
-            const list = requireField(file, doc, "Images", "array") as Json[];
+            const list = requireField({ file, doc, field: "Images", type: "array" }) as Json[];
             list.forEach((image, i) => {
                 for (const field of ["ImageId", "Name"]) {
                     const value = isObject(image) ? image[field] : undefined;
@@ -177,10 +194,20 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
                 images[image.ImageId as string] = image as unknown as DescribeImagesImage;
             });
         } else if (isObject(doc) && "InstanceTypes" in doc) {
-            const entries = requireField(file, doc, "InstanceTypes", "array") as Json[];
+            const entries = requireField({ file, doc, field: "InstanceTypes", type: "array" }) as Json[];
             entries.forEach((entry, i) => {
-                const name = requireField(file, { v: entry }, "v.InstanceType", "string") as string;
-                const arch = requireField(file, { v: entry }, "v.ProcessorInfo.SupportedArchitectures", "array");
+                const name = requireField({
+                    file,
+                    doc: { v: entry },
+                    field: "v.InstanceType",
+                    type: "string",
+                }) as string;
+                const arch = requireField({
+                    file,
+                    doc: { v: entry },
+                    field: "v.ProcessorInfo.SupportedArchitectures",
+                    type: "array",
+                });
                 if (!(arch as unknown[]).every((item) => typeof item === "string")) {
                     throw new FactsError(
                         file,
@@ -191,8 +218,8 @@ export function cloudFactsFromDocuments(location: string, documents: readonly So
                 instanceTypes[name] = entry as unknown as InstanceTypeOutput;
             });
         } else if (isObject(doc) && "Parameter" in doc) {
-            const name = requireField(file, doc, "Parameter.Name", "string") as string;
-            ssmParameters[name] = requireField(file, doc, "Parameter.Value", "string") as string;
+            const name = requireField({ file, doc, field: "Parameter.Name", type: "string" }) as string;
+            ssmParameters[name] = requireField({ file, doc, field: "Parameter.Value", type: "string" }) as string;
         } else {
             throw new FactsError(
                 file,

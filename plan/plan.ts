@@ -166,7 +166,14 @@ export function colorAllowed(terminal: { readonly isTTY: boolean; readonly env: 
  * Runs a CLI `main` on this process's arguments and streams and sets the exit code; an unexpected error is printed
  * with its stack and exits 1. `color` only when stdout is a terminal and the command wants it.
  */
-export function runCli(command: (argv: readonly string[], io: Io) => Promise<number>, wantsColor: boolean): void {
+export function runCli(
+    command: (argv: readonly string[], io: Io) => Promise<number>,
+    options: {
+        /** The command colours its output (when `colorAllowed`). */
+        readonly wantsColor: boolean;
+    },
+): void {
+    const { wantsColor } = options;
     const io: Io = {
         out: (text) => process.stdout.write(text),
         err: (text) => process.stderr.write(text),
@@ -181,4 +188,4 @@ export function runCli(command: (argv: readonly string[], io: Io) => Promise<num
     );
 }
 
-if (require.main === module) runCli(main, true);
+if (require.main === module) runCli(main, { wantsColor: true });

@@ -83,4 +83,4 @@ export async function main(argv: readonly string[], io: Io, location: PlanLocati
     }
 }
 
-if (require.main === module) runCli(main, false);
+if (require.main === module) runCli(main, { wantsColor: false });

@@ -83,7 +83,7 @@ export function withRehearsalNodeGroups(input: RehearsalFactsInput): RehearsalFa
             created.push(`AL2 node group ${legacy.name} (as rehearsal.legacyNodeGroup defines it)`);
         }
         const atAdoption = pool.legacyNodeGroup === legacy.name ? legacy.scaling : undefined;
-        const al2023 = planPhase(previous, pool, atAdoption).al2023.scaling;
+        const al2023 = planPhase({ phase: previous, pool, legacyAtAdoption: atAdoption }).al2023.scaling;
         const name = simulatedAl2023Name(pool.name);
         nodegroups[name] = nodeGroup({
             facts,

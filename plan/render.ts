@@ -14,7 +14,9 @@ export interface RenderOptions {
 
 type Paint = (text: string) => string;
 
-function painter(color: boolean, code: string): Paint {
+/** A paint with the ANSI SGR `code` (`"1"` bold, `"31"` red, ...), or none when `color` is off. */
+function painter(code: string, options: { readonly color: boolean }): Paint {
+    const { color } = options;
     return (text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 }
 
@@ -156,10 +158,10 @@ function serviceAccountLines(account: ServiceAccountPlan): string[] {
 export function renderPlan(doc: PlanDocument, options: RenderOptions = {}): string {
     const color = options.color ?? false;
     const paint = {
-        bold: painter(color, "1"),
-        ok: painter(color, "32"),
-        bad: painter(color, "31"),
-        warn: painter(color, "33"),
+        bold: painter("1", { color }),
+        ok: painter("32", { color }),
+        bad: painter("31", { color }),
+        warn: painter("33", { color }),
     };
     const cluster =
         doc.cluster === undefined ? "" : `, cluster ${doc.cluster.name} (Kubernetes ${doc.cluster.kubernetesVersion})`;

@@ -127,12 +127,15 @@ function simulatedInheritance(live: DescribeNodegroupOutput, facts: CloudFacts):
 }
 
 /** One pool's assumed last deployment: its cutover record entry and the sizes that phase planned. */
-function simulatePool(
-    pool: PoolConfig,
-    phase: CutoverPhase,
-    previousPhase: PreviousPhase,
-    facts: CloudFacts,
-): PoolSimulation {
+function simulatePool(simulated: {
+    readonly pool: PoolConfig;
+    /** The phase this run plans. */
+    readonly phase: CutoverPhase;
+    /** The phase assumed deployed last, or "none" for a first deployment. */
+    readonly previousPhase: PreviousPhase;
+    readonly facts: CloudFacts;
+}): PoolSimulation {
+    const { pool, phase, previousPhase, facts } = simulated;
     const subject = `pool "${pool.name}" (planned phase ${phase})`;
     if (previousPhase === "none") {
         const legacy = pool.legacyNodeGroup === undefined ? "" : `; AL2 node group ${pool.legacyNodeGroup} not adopted`;
@@ -166,7 +169,7 @@ function simulatePool(
             : `AL2023 node group ${al2023.nodegroupName} (from the facts, tagged ${POOL_TAG}=${pool.name})`,
     );
     const plannable = pool.legacyNodeGroup === undefined || atAdoption !== undefined;
-    const plan = plannable ? planPhase(previousPhase, pool, atAdoption) : undefined;
+    const plan = plannable ? planPhase({ phase: previousPhase, pool, legacyAtAdoption: atAdoption }) : undefined;
     const outputs = plan && {
         phase: previousPhase,
         al2023: { scaling: plan.al2023.scaling },
@@ -207,7 +210,7 @@ export function simulatePrevious(input: SimulationInput): Simulation {
     for (const pool of config.pools) {
         const phase = effectivePhase(pool, config.cutoverPhase);
         const previousPhase = previousOf(pool, phase);
-        const simulated = simulatePool(pool, phase, previousPhase, facts);
+        const simulated = simulatePool({ pool, phase, previousPhase, facts });
         previousPhases[pool.name] = previousPhase;
         if (simulated.record !== undefined) records[pool.name] = simulated.record;
         if (simulated.outputs !== undefined) poolOutputs[pool.name] = simulated.outputs;

@@ -88,4 +88,4 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
 }
 
-if (require.main === module) runCli(main, false);
+if (require.main === module) runCli(main, { wantsColor: false });

@@ -22,13 +22,16 @@ import { ROLE, noWildcardPrincipal, oidcTrustScoped, podIdentityTrust } from "./
 type Rule = (inputs: Record<string, unknown>, resource: { readonly urn: string }) => string[];
 
 /** A resource policy that runs `rule` on every resource of `type` and reports each message it returns. */
-function resourcePolicy(
-    name: string,
-    description: string,
-    type: string,
-    rule: Rule,
-    enforcementLevel: EnforcementLevel = "mandatory",
-): ResourceValidationPolicy {
+function resourcePolicy(policy: {
+    readonly name: string;
+    readonly description: string;
+    /** The resource type the rule applies to. */
+    readonly type: string;
+    readonly rule: Rule;
+    /** @default "mandatory" */
+    readonly enforcementLevel?: EnforcementLevel;
+}): ResourceValidationPolicy {
+    const { name, description, type, rule, enforcementLevel = "mandatory" } = policy;
     return {
         name,
         description,
@@ -57,45 +60,56 @@ new PolicyPack("eks-al2023-migration-guardrails", {
         "Security and safety rules of the EKS AL2 to AL2023 migration: nodes, node groups, workload identities.",
     enforcementLevel: "mandatory",
     policies: [
-        resourcePolicy(
-            "lt-imdsv2-required",
-            "Launch templates require IMDSv2 (httpTokens required).",
-            LAUNCH_TEMPLATE,
-            imdsV2Required,
-        ),
-        resourcePolicy(
-            "lt-imds-hop-limit-max-2",
-            "Launch templates keep the IMDS hop limit at 1 or 2.",
-            LAUNCH_TEMPLATE,
-            hopLimitAtMostTwo,
-        ),
-        resourcePolicy(
-            "lt-imds-hop-limit-2-pods-reach-node-role",
-            "Hop limit 2 lets pods reach IMDS and the node role; use 1 once workloads have IRSA or Pod Identity.",
-            LAUNCH_TEMPLATE,
-            hopLimitTwoAdvisory,
-            "advisory",
-        ),
-        resourcePolicy(
-            "lt-ebs-encrypted",
-            "Every EBS volume of a launch template is encrypted.",
-            LAUNCH_TEMPLATE,
-            ebsVolumesEncrypted,
-        ),
-        resourcePolicy("lt-no-ssh-key", "Launch templates set no SSH key pair.", LAUNCH_TEMPLATE, noSshKey),
-        resourcePolicy(
-            "lt-no-public-ip",
-            "Launch template network interfaces get no public IP.",
-            LAUNCH_TEMPLATE,
-            noPublicIp,
-        ),
-        resourcePolicy(
-            "ng-al2023-ami-type",
-            "New node groups run AL2023 (or a custom AMI); AL2 only on the adopted legacy node group.",
-            NODE_GROUP,
-            al2023AmiType,
-        ),
-        resourcePolicy("ng-no-remote-access", "Node groups have no remoteAccess (SSH).", NODE_GROUP, noRemoteAccess),
+        resourcePolicy({
+            name: "lt-imdsv2-required",
+            description: "Launch templates require IMDSv2 (httpTokens required).",
+            type: LAUNCH_TEMPLATE,
+            rule: imdsV2Required,
+        }),
+        resourcePolicy({
+            name: "lt-imds-hop-limit-max-2",
+            description: "Launch templates keep the IMDS hop limit at 1 or 2.",
+            type: LAUNCH_TEMPLATE,
+            rule: hopLimitAtMostTwo,
+        }),
+        resourcePolicy({
+            name: "lt-imds-hop-limit-2-pods-reach-node-role",
+            description:
+                "Hop limit 2 lets pods reach IMDS and the node role; use 1 once workloads have IRSA or Pod Identity.",
+            type: LAUNCH_TEMPLATE,
+            rule: hopLimitTwoAdvisory,
+            enforcementLevel: "advisory",
+        }),
+        resourcePolicy({
+            name: "lt-ebs-encrypted",
+            description: "Every EBS volume of a launch template is encrypted.",
+            type: LAUNCH_TEMPLATE,
+            rule: ebsVolumesEncrypted,
+        }),
+        resourcePolicy({
+            name: "lt-no-ssh-key",
+            description: "Launch templates set no SSH key pair.",
+            type: LAUNCH_TEMPLATE,
+            rule: noSshKey,
+        }),
+        resourcePolicy({
+            name: "lt-no-public-ip",
+            description: "Launch template network interfaces get no public IP.",
+            type: LAUNCH_TEMPLATE,
+            rule: noPublicIp,
+        }),
+        resourcePolicy({
+            name: "ng-al2023-ami-type",
+            description: "New node groups run AL2023 (or a custom AMI); AL2 only on the adopted legacy node group.",
+            type: NODE_GROUP,
+            rule: al2023AmiType,
+        }),
+        resourcePolicy({
+            name: "ng-no-remote-access",
+            description: "Node groups have no remoteAccess (SSH).",
+            type: NODE_GROUP,
+            rule: noRemoteAccess,
+        }),
         {
             name: "ng-legacy-never-grows",
             description: "The adopted AL2 node group only shrinks or disappears once the cutover has started.",
@@ -106,24 +120,25 @@ new PolicyPack("eks-al2023-migration-guardrails", {
                 }
             },
         } satisfies StackValidationPolicy,
-        resourcePolicy(
-            "iam-no-wildcard-principal",
-            "Role trust policies name their principals (no *).",
-            ROLE,
-            noWildcardPrincipal,
-        ),
-        resourcePolicy(
-            "iam-oidc-trust-scoped",
-            "OIDC-trusted roles: sts:AssumeRoleWithWebIdentity only, :sub and :aud pinned with StringEquals.",
-            ROLE,
-            oidcTrustScoped,
-        ),
-        resourcePolicy(
-            "iam-pod-identity-trust",
-            "Pod Identity roles trust only pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession.",
-            ROLE,
-            podIdentityTrust,
-        ),
+        resourcePolicy({
+            name: "iam-no-wildcard-principal",
+            description: "Role trust policies name their principals (no *).",
+            type: ROLE,
+            rule: noWildcardPrincipal,
+        }),
+        resourcePolicy({
+            name: "iam-oidc-trust-scoped",
+            description:
+                "OIDC-trusted roles: sts:AssumeRoleWithWebIdentity only, :sub and :aud pinned with StringEquals.",
+            type: ROLE,
+            rule: oidcTrustScoped,
+        }),
+        resourcePolicy({
+            name: "iam-pod-identity-trust",
+            description: "Pod Identity roles trust only pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession.",
+            type: ROLE,
+            rule: podIdentityTrust,
+        }),
         {
             name: "stack-node-groups-protected",
             description: "In protected stacks (default: prod) every EKS node group has the protect option.",

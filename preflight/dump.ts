@@ -79,7 +79,15 @@ export function isCloudFactsDocument(doc: unknown): boolean {
     );
 }
 
-function need(file: string, field: string, value: unknown, type: "string" | "array"): void {
+/** Fails naming the file and field when a dump field is missing or not of the type the pre-flight reads. */
+function need(found: {
+    /** The dump file, for the error. */
+    readonly file: string;
+    readonly field: string;
+    readonly value: unknown;
+    readonly type: "string" | "array";
+}): void {
+    const { file, field, value, type } = found;
     const ok = type === "array" ? Array.isArray(value) : typeof value === "string";
     if (!ok)
         throw new DumpError(
@@ -109,7 +117,12 @@ class DumpBuilder {
         }
         const target = KINDS[doc.kind as string];
         if (target === undefined) return;
-        need(file, `${field}metadata.name`, isObject(doc.metadata) ? doc.metadata.name : undefined, "string");
+        need({
+            file,
+            field: `${field}metadata.name`,
+            value: isObject(doc.metadata) ? doc.metadata.name : undefined,
+            type: "string",
+        });
         this.lists.set(target, [...(this.lists.get(target) ?? []), doc]);
     }
 
@@ -117,36 +130,36 @@ class DumpBuilder {
         if (isKubernetesDocument(doc)) return this.addKubernetes(file, "", doc);
         if ("serverVersion" in doc) {
             const version = isObject(doc.serverVersion) ? doc.serverVersion.gitVersion : undefined;
-            need(file, "serverVersion.gitVersion", version, "string");
+            need({ file, field: "serverVersion.gitVersion", value: version, type: "string" });
             this.serverVersion = version as string;
         } else if ("addon" in doc) {
             const addon = isObject(doc.addon) ? doc.addon : {};
-            need(file, "addon.addonName", addon.addonName, "string");
-            need(file, "addon.addonVersion", addon.addonVersion, "string");
+            need({ file, field: "addon.addonName", value: addon.addonName, type: "string" });
+            need({ file, field: "addon.addonVersion", value: addon.addonVersion, type: "string" });
             this.addons = [
                 ...(this.addons ?? []),
                 { name: addon.addonName as string, version: addon.addonVersion as string },
             ];
         } else if ("addons" in doc) {
-            need(file, "addons", doc.addons, "array");
+            need({ file, field: "addons", value: doc.addons, type: "array" });
             this.addonNames = [...(this.addonNames ?? []), ...(doc.addons as unknown[]).map(String)];
         } else if ("associations" in doc) {
-            need(file, "associations", doc.associations, "array");
+            need({ file, field: "associations", value: doc.associations, type: "array" });
             (doc.associations as unknown[]).forEach((a, i) => {
                 const item = isObject(a) ? a : {};
-                need(file, `associations[${i}].namespace`, item.namespace, "string");
-                need(file, `associations[${i}].serviceAccount`, item.serviceAccount, "string");
+                need({ file, field: `associations[${i}].namespace`, value: item.namespace, type: "string" });
+                need({ file, field: `associations[${i}].serviceAccount`, value: item.serviceAccount, type: "string" });
                 this.associations = [
                     ...(this.associations ?? []),
                     { namespace: item.namespace as string, serviceAccount: item.serviceAccount as string },
                 ];
             });
         } else if ("Subnets" in doc) {
-            need(file, "Subnets", doc.Subnets, "array");
+            need({ file, field: "Subnets", value: doc.Subnets, type: "array" });
             (doc.Subnets as unknown[]).forEach((s, i) => {
                 const subnet = isObject(s) ? s : {};
-                need(file, `Subnets[${i}].SubnetId`, subnet.SubnetId, "string");
-                need(file, `Subnets[${i}].AvailabilityZone`, subnet.AvailabilityZone, "string");
+                need({ file, field: `Subnets[${i}].SubnetId`, value: subnet.SubnetId, type: "string" });
+                need({ file, field: `Subnets[${i}].AvailabilityZone`, value: subnet.AvailabilityZone, type: "string" });
                 this.subnetZones[subnet.SubnetId as string] = subnet.AvailabilityZone as string;
             });
         }

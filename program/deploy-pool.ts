@@ -104,14 +104,14 @@ export function declarePool(
             nodeRoleArn: shared.nodeRoleArn,
             subnetIds: al2023SubnetIds,
             scaling: plan.al2023.scaling,
-            ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
-                "al2023",
+            ignoreDesiredSizeChanges: ignoreDesiredSizeChanges({
+                role: "al2023",
                 pool,
                 phase,
-                context.previous?.phase,
+                previousPhase: context.previous?.phase,
                 legacyAtAdoption,
-                { previous: context.previous?.al2023HeldAtFullSize === true, now: held },
-            ),
+                held: { previous: context.previous?.al2023HeldAtFullSize === true, now: held },
+            }),
         },
         nodeGroupOptions,
     );
@@ -171,13 +171,13 @@ export function declarePool(
                 plan: legacyPlan,
                 // A node group the source only defines (rehearsal) is created, never imported.
                 adopt: shared.source.legacyNodeGroups === "import" && context.previous?.adopted !== true,
-                ignoreDesiredSizeChanges: ignoreDesiredSizeChanges(
-                    "legacy",
+                ignoreDesiredSizeChanges: ignoreDesiredSizeChanges({
+                    role: "legacy",
                     pool,
                     phase,
-                    context.previous?.phase,
+                    previousPhase: context.previous?.phase,
                     legacyAtAdoption,
-                ),
+                }),
                 // Defined whenever the live AL2 node group is: it falls back to the live sizes.
                 sizeAtAdoption: legacyAtAdoption!,
                 autoscaled: pool.autoscaled,

@@ -62,7 +62,12 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
         config.pools.map(async (pool, poolIndex) => {
             const phase = effectivePhase(pool, config.cutoverPhase);
             const previousPool = previous.pools[pool.name];
-            const live = await readPoolNodeGroups(cluster.name, pool, previousPool, source.legacyNodeGroup);
+            const live = await readPoolNodeGroups({
+                clusterName: cluster.name,
+                pool,
+                previous: previousPool,
+                readLegacy: source.legacyNodeGroup,
+            });
             const legacyAtAdoption = legacySizeAtAdoption(previousPool, live.legacy);
             // Inherited once, when the AL2023 pool is first declared; from then on from the record.
             const inheritance = await readPoolInheritance({
@@ -133,23 +138,23 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
     const pools: PoolContext[] = read.map((context) => ({
         ...context,
         ...translatedPool(translations.byPool.get(context.pool.name), warnings),
-        plan: planPhase(
-            context.phase,
-            context.pool,
-            context.legacyAtAdoption,
-            holdsAl2023AtFullSize(context.phase, context.previous),
-        ),
+        plan: planPhase({
+            phase: context.phase,
+            pool: context.pool,
+            legacyAtAdoption: context.legacyAtAdoption,
+            holdAl2023AtFullSize: holdsAl2023AtFullSize(context.phase, context.previous),
+        }),
     }));
     warnings.push(...findings.warnings);
 
     if (config.promotion !== undefined) {
         const required = await readDevCutover(pulumi.getOrganization(), config.promotion.requireStack);
-        checkPromotion(
-            pools.map((p) => ({ pool: p.pool.name, phase: p.phase, key: phaseKey(p.pool, p.poolIndex) })),
-            required.cutover,
-            config.promotion,
-            required.stackName,
-        );
+        checkPromotion({
+            requested: pools.map((p) => ({ pool: p.pool.name, phase: p.phase, key: phaseKey(p.pool, p.poolIndex) })),
+            recorded: required.cutover,
+            gate: config.promotion,
+            requiredStackName: required.stackName,
+        });
     }
 
     // Reads the kubeconfig context (when configured) before anything is declared: a missing context is a config error.

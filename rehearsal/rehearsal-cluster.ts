@@ -138,17 +138,25 @@ export class RehearsalCluster extends pulumi.ComponentResource {
             `${name}-sample`,
             {
                 workload: args.sampleWorkload,
-                kubernetesProvider: kubernetesProvider(`${name}-sample-kubernetes`, this.facts, access, {
-                    parent: this,
-                }),
+                kubernetesProvider: kubernetesProvider(
+                    `${name}-sample-kubernetes`,
+                    { cluster: this.facts, access },
+                    {
+                        parent: this,
+                    },
+                ),
                 tags,
             },
             { parent: this },
         );
-        this.kubernetesProvider = kubernetesProvider(`${name}-kubernetes`, this.facts, access, {
-            parent: this,
-            dependsOn: [workload],
-        });
+        this.kubernetesProvider = kubernetesProvider(
+            `${name}-kubernetes`,
+            { cluster: this.facts, access },
+            {
+                parent: this,
+                dependsOn: [workload],
+            },
+        );
         this.bucketArn = workload.bucketArn;
         this.registerOutputs({
             nodeRoleArn: this.nodeRoleArn,

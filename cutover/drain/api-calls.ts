@@ -107,8 +107,12 @@ async function attempt<T>(context: CallContext, request: Request<T>): Promise<T>
     }
 }
 
-/** Options of one call. */
-export interface CallOptions {
+/** One call: what it is (for errors), the request, and for a change how to tell it happened after a lost answer. */
+export interface Call<T> {
+    /** What the request does, in words (`listing the nodes of node group "x"`); errors start with it. */
+    readonly label: string;
+    /** The request to send (again on a retry). */
+    readonly request: Request<T>;
     /**
      * For a request that changes something: after an answer was lost (no status: a dropped connection, no answer in
      * time), whether the change happened anyway; then it is not sent again.
@@ -121,19 +125,15 @@ export interface CallOptions {
  * and re-authenticating once after a 401. Throws `DeadlineReached` at the deadline, otherwise an Error naming the
  * request (`label`), the attempts and the last failure.
  */
-export async function callApi<T>(
-    context: CallContext,
-    label: string,
-    request: Request<T>,
-    options: CallOptions = {},
-): Promise<T> {
+export async function callApi<T>(context: CallContext, call: Call<T>): Promise<T> {
+    const { label, request } = call;
     let reauthenticated = false;
     for (let tries = 1; ; tries++) {
         try {
             return await attempt(context, request);
         } catch (error) {
             if (error instanceof DeadlineReached) throw error;
-            if (statusCode(error) === undefined && options.alreadyDone !== undefined && (await options.alreadyDone())) {
+            if (statusCode(error) === undefined && call.alreadyDone !== undefined && (await call.alreadyDone())) {
                 // Only requests without a result pass `alreadyDone`.
                 return undefined as T;
             }

@@ -1,20 +1,18 @@
-import type { V1Pod } from "@kubernetes/client-node";
 import {
     backoffDelayMs,
     cordonNodeGroup,
     CordonFailed,
     DEFAULT_BACKOFF,
     hasEmptyDir,
-    isOverlappingBudgetsRefusal,
     isReadySchedulable,
     listNodes,
     podDisposition,
     podKey,
-    statusCode,
     type Backoff,
 } from "./node-drain";
 import { callApi, DeadlineReached, type CallContext } from "./api-calls";
-import { describeApiError } from "./kube-client";
+import { listBudgets } from "./budget-list";
+import { evict, inBatches, type EvictionTarget } from "./eviction";
 import {
     budgetsOf,
     notReadyMessage,
@@ -84,8 +82,7 @@ export class DrainFailed extends Error {
 export const MAX_RECREATIONS = 2;
 
 /** One pod instance (by UID) the drain must move. */
-interface Pending extends StuckPod {
-    readonly uid: string;
+interface Pending extends StuckPod, EvictionTarget {
     refusals: number;
     lastRefusal: string;
     nextAttemptAt: number;
@@ -150,9 +147,13 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
             const recreated: string[] = [];
             const lists = await Promise.all(
                 nodes.map((node) =>
-                    callApi(ctx, `listing the pods on node ${node}`, async (api, o) => {
-                        return (await api.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }, o))
-                            .items;
+                    callApi(ctx, {
+                        label: `listing the pods on node ${node}`,
+                        request: async (api, o) => {
+                            return (
+                                await api.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }, o)
+                            ).items;
+                        },
                     }).then((pods) => ({ node, pods })),
                 ),
             );
@@ -175,7 +176,7 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
                         log(`pod ${key} was recreated on node ${node} (new UID ${uid}); evicting it again`);
                         if (times > MAX_RECREATIONS) recreated.push(key);
                     }
-                    await listBudgets(ctx, pod.metadata?.namespace ?? "", budgets, log);
+                    await listBudgets(ctx, { namespace: pod.metadata?.namespace ?? "", budgets, log });
                     pending.set(uid, {
                         pod,
                         uid,
@@ -265,84 +266,4 @@ export async function drainNodeGroup(context: CallContext, options: DrainOptions
         if (error instanceof DrainFailed) throw error;
         throw new DrainFailed(error instanceof Error ? error.message : String(error), cordoned);
     }
-}
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-        while (next < items.length) await work(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** Lists a namespace's budgets once per drain; a failure is remembered and logged, not fatal (the API enforces them). */
-async function listBudgets(
-    context: CallContext,
-    namespace: string,
-    budgets: BudgetCache,
-    log: DrainLog,
-): Promise<void> {
-    if (budgets.has(namespace)) return;
-    const label = `listing the PodDisruptionBudgets of namespace ${namespace}`;
-    try {
-        budgets.set(
-            namespace,
-            await callApi(
-                context,
-                label,
-                async (api, o) => (await api.policy.listNamespacedPodDisruptionBudget({ namespace }, o)).items,
-            ),
-        );
-    } catch (error) {
-        if (error instanceof DeadlineReached) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        budgets.set(namespace, { error: message });
-        log(`${message}; the Eviction API still enforces them`);
-    }
-}
-
-type EvictionOutcome =
-    { kind: "accepted" } | { kind: "refused"; message: string } | { kind: "overlappingBudgets"; message: string };
-
-/**
- * Asks the Eviction API to evict a pod: 429 is a refusal (a PDB, or the API's rate limit), 404 means already gone,
- * 500 "more than one PodDisruptionBudget" a refusal no retry can lift. When an answer is lost (a dropped connection,
- * no answer), the pod is looked at before another attempt: gone or terminating means the eviction was accepted.
- */
-async function evict(context: CallContext, item: Pending): Promise<EvictionOutcome> {
-    const name = item.pod.metadata?.name ?? "";
-    const namespace = item.pod.metadata?.namespace ?? "";
-    let outcome: EvictionOutcome = { kind: "accepted" };
-    const lookAtPod = async (): Promise<boolean> => {
-        const pods = await callApi(context, `listing the pods on node ${item.node}`, async (api, o) => {
-            return (await api.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${item.node}` }, o)).items;
-        });
-        const now = pods.find((p: V1Pod) => (p.metadata?.uid ?? podKey(p)) === item.uid);
-        return now === undefined || now.metadata?.deletionTimestamp !== undefined;
-    };
-    await callApi(
-        context,
-        `evicting pod ${namespace}/${name}`,
-        async (api, o) => {
-            try {
-                await api.core.createNamespacedPodEviction(
-                    {
-                        name,
-                        namespace,
-                        body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace } },
-                    },
-                    o,
-                );
-            } catch (error) {
-                const code = statusCode(error);
-                if (code === 429) outcome = { kind: "refused", message: describeApiError(error) };
-                else if (isOverlappingBudgetsRefusal(error))
-                    outcome = { kind: "overlappingBudgets", message: describeApiError(error) };
-                else if (code !== 404) throw error;
-            }
-        },
-        { alreadyDone: lookAtPod },
-    );
-    return outcome;
 }

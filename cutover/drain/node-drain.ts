@@ -120,8 +120,11 @@ export function isOverlappingBudgetsRefusal(error: unknown): boolean {
 /** The nodes of a managed node group. */
 export async function listNodes(context: CallContext, nodeGroupName: string): Promise<V1Node[]> {
     const label = `listing the nodes of node group "${nodeGroupName}"`;
-    return callApi(context, label, async (api, options) => {
-        return (await api.core.listNode({ labelSelector: nodeGroupSelector(nodeGroupName) }, options)).items;
+    return callApi(context, {
+        label,
+        request: async (api, options) => {
+            return (await api.core.listNode({ labelSelector: nodeGroupSelector(nodeGroupName) }, options)).items;
+        },
     });
 }
 
@@ -129,22 +132,34 @@ export async function listNodes(context: CallContext, nodeGroupName: string): Pr
  * Sets or clears `spec.unschedulable` (a JSON merge patch, as `kubectl cordon` sends). Returns false only when the
  * node is gone (HTTP 404); any other failure, after the retries of transient ones, throws naming the node.
  */
-async function setUnschedulable(context: CallContext, name: string, unschedulable: boolean): Promise<boolean> {
+async function setUnschedulable(
+    context: CallContext,
+    change: {
+        /** The node. */
+        readonly name: string;
+        /** `true` cordons it, `false` uncordons it. */
+        readonly unschedulable: boolean;
+    },
+): Promise<boolean> {
+    const { name, unschedulable } = change;
     // client-node 1.x sends PATCH bodies as JSON Patch unless the Content-Type is set per call.
     const k8s = clientNode();
     const body = { spec: { unschedulable: unschedulable ? true : null } };
     const label = `${unschedulable ? "cordoning" : "uncordoning"} node ${name}`;
     let gone = false;
-    await callApi(context, label, async (api, options) => {
-        try {
-            await api.core.patchNode(
-                { name, body },
-                k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch, options),
-            );
-        } catch (error) {
-            if (statusCode(error) !== 404) throw error;
-            gone = true;
-        }
+    await callApi(context, {
+        label,
+        request: async (api, options) => {
+            try {
+                await api.core.patchNode(
+                    { name, body },
+                    k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch, options),
+                );
+            } catch (error) {
+                if (statusCode(error) !== 404) throw error;
+                gone = true;
+            }
+        },
     });
     return !gone;
 }
@@ -185,7 +200,7 @@ export async function cordonNodeGroup(
             const name = node.metadata?.name ?? "";
             if (node.spec?.unschedulable === true) {
                 alreadyCordoned.push(name);
-            } else if (await setUnschedulable(context, name, true)) {
+            } else if (await setUnschedulable(context, { name, unschedulable: true })) {
                 cordoned.push(name);
                 log(`node ${name} cordoned`);
             }
@@ -209,7 +224,7 @@ export async function uncordonNodes(
 ): Promise<string[]> {
     const uncordoned: string[] = [];
     for (const name of names) {
-        if (await setUnschedulable(context, name, false)) {
+        if (await setUnschedulable(context, { name, unschedulable: false })) {
             uncordoned.push(name);
             log(`node ${name} uncordoned`);
         }

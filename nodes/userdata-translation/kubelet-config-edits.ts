@@ -1,4 +1,4 @@
-import { KUBELET_CONFIGURATION_KEYS } from "../nodeadm-user-data";
+import { KUBELET_CONFIGURATION_KEYS } from "../kubelet-configuration-keys";
 
 /** The kubelet config file of AL2 EKS AMIs, which user data sometimes edits with `jq` before bootstrap.sh runs. */
 export const AL2_KUBELET_CONFIG_PATH = "/etc/kubernetes/kubelet/kubelet-config.json";

@@ -1,4 +1,4 @@
-import { KUBELET_CONFIGURATION_KEYS } from "../nodeadm-user-data";
+import { KUBELET_CONFIGURATION_KEYS } from "../kubelet-configuration-keys";
 
 /** A KubeletConfiguration field name, checked against the one list of them (`KUBELET_CONFIGURATION_KEYS`). */
 export type KubeletConfigurationKey = (typeof KUBELET_CONFIGURATION_KEYS)[number];

@@ -44,7 +44,15 @@ interface Expanded {
 }
 
 /** Expands one word: variables known literally are substituted; unquoted ones are split at whitespace. */
-function expandWord(word: RawWord, vars: ReadonlyMap<string, ShellVariable>, split: boolean): Expanded {
+function expandWord(
+    word: RawWord,
+    vars: ReadonlyMap<string, ShellVariable>,
+    options: {
+        /** Split unquoted expansions at whitespace (an argument; not an assignment value or redirect target). */
+        readonly split: boolean;
+    },
+): Expanded {
+    const { split } = options;
     const words: string[] = [];
     const unresolved: string[] = [];
     let current = "";
@@ -102,7 +110,7 @@ function assignmentValue(word: RawWord, vars: ReadonlyMap<string, ShellVariable>
         quoted: true,
         parts: [{ kind: "literal", text: first.text.slice(first.text.indexOf("=") + 1) }, ...word.parts.slice(1)],
     };
-    const { words, unresolved } = expandWord(rest, vars, false);
+    const { words, unresolved } = expandWord(rest, vars, { split: false });
     return { name, words, unresolved };
 }
 
@@ -119,8 +127,7 @@ export function evaluateScript(script: string): EvaluatedScript {
     let depth = 0;
     for (const raw of lexScript(script)) {
         variablesBefore.push(new Map(vars));
-        const nested = depth > 0;
-        commands.push(evaluateCommand(raw, vars, nested));
+        commands.push(evaluateCommand(raw, { vars, nested: depth > 0 }));
         const first = commands.at(-1)!.argv[0];
         if (first !== undefined && OPENERS.has(first)) depth++;
         if (first !== undefined && CLOSERS.has(first)) depth = Math.max(0, depth - 1);
@@ -128,7 +135,16 @@ export function evaluateScript(script: string): EvaluatedScript {
     return { commands, variablesBefore, variablesAfter: vars };
 }
 
-function evaluateCommand(raw: RawCommand, vars: Map<string, ShellVariable>, nested: boolean): ShellCommand {
+/** One command with the variables assigned so far (top-level literal assignments are added to `vars`). */
+function evaluateCommand(
+    raw: RawCommand,
+    scope: {
+        readonly vars: Map<string, ShellVariable>;
+        /** Inside `if`/`for`/`while`/`case`/`{ }`: it runs conditionally or repeatedly, so its assignments are not literal. */
+        readonly nested: boolean;
+    },
+): ShellCommand {
+    const { vars, nested } = scope;
     const env: Record<string, string> = {};
     const unresolved: string[] = [];
     let index = 0;
@@ -155,7 +171,7 @@ function evaluateCommand(raw: RawCommand, vars: Map<string, ShellVariable>, nest
             });
             continue;
         }
-        const expanded = expandWord(word, vars, true);
+        const expanded = expandWord(word, vars, { split: true });
         argv.push(...expanded.words);
         unresolved.push(...expanded.unresolved);
         if (argv[0] === "export" && argv.length > 1 && leadingAssignment(word) === undefined) {
@@ -170,7 +186,7 @@ function evaluateCommand(raw: RawCommand, vars: Map<string, ShellVariable>, nest
         }
     }
     const redirects = raw.redirects.map((redirect) => {
-        const expanded = expandWord(redirect.target, vars, false);
+        const expanded = expandWord(redirect.target, vars, { split: false });
         unresolved.push(...expanded.unresolved);
         return { op: redirect.op, target: expanded.words.join(" ") };
     });

@@ -62,7 +62,8 @@ function matchingParen(s: string, open: number): number {
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /** Reads the expansion starting at `$` (index `i`); returns the part and the index after it. */
-function readDollar(s: string, i: number, quoted: boolean): [WordPart, number] {
+function readDollar(s: string, i: number, options: { readonly quoted: boolean }): [WordPart, number] {
+    const { quoted } = options;
     const next = s[i + 1];
     if (next === "(") {
         const end = matchingParen(s, i + 1);
@@ -111,7 +112,7 @@ function readDoubleQuoted(s: string, start: number, word: WordBuilder): number {
                 i++;
             }
         } else if (c === "$") {
-            const [part, end] = readDollar(s, i, true);
+            const [part, end] = readDollar(s, i, { quoted: true });
             if (part.kind === "literal") pushLiteral(word, part.text);
             else word.parts.push(part);
             i = end;
@@ -246,7 +247,7 @@ export function lexScript(script: string): RawCommand[] {
             i = end;
         } else if (c === "$") {
             word ??= { parts: [], quoted: false };
-            const [part, end] = readDollar(s, i, false);
+            const [part, end] = readDollar(s, i, { quoted: false });
             if (part.kind === "literal") pushLiteral(word, part.text);
             else word.parts.push(part);
             line += s.slice(i, end).split("\n").length - 1;

@@ -1,5 +1,8 @@
 import type * as aws from "@pulumi/aws";
 import { nodeGroupInvokeResult } from "../../plan/invoke-answers";
+import type { PoolCutoverRecord } from "../../cutover/cutover-record";
+import type { PoolGuardContext } from "../../cutover/guard-context";
+import type { CutoverPhase } from "../../cutover/phases";
 import type { PoolConfig } from "../../nodes/pools";
 import { exampleFacts } from "../fakes/mocks";
 
@@ -35,4 +38,24 @@ export function liveNodeGroup(
 ): aws.eks.GetNodeGroupResult {
     const live = nodeGroupInvokeResult(exampleFacts("prod").nodegroups[name]) as unknown as aws.eks.GetNodeGroupResult;
     return { ...live, ...overrides };
+}
+
+/** The size of prod-general-al2 when the stack adopted it. */
+export const AT_ADOPTION = { min: 3, desired: 6, max: 12 };
+
+/** What the last deployment recorded for the general pool in `phase`. */
+export function poolRecord(phase: CutoverPhase, overrides: Partial<PoolCutoverRecord> = {}): PoolCutoverRecord {
+    return {
+        phase,
+        legacyNodeGroupName: "prod-general-al2",
+        legacySizeAtAdoption: AT_ADOPTION,
+        adopted: phase !== "decommission",
+        al2023NodeGroupName: "general-al2023",
+        ...overrides,
+    };
+}
+
+/** The guards' view of a pool (the general pool, at index 1, unless given) in `phase`. */
+export function guardContext(phase: CutoverPhase, previous?: PoolCutoverRecord, pool = poolConfig()): PoolGuardContext {
+    return { pool, poolIndex: 1, phase, previous };
 }

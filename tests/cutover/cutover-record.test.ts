@@ -170,10 +170,28 @@ describe("readPoolNodeGroups", () => {
         const previous = { ...RECORD.pools.general, al2023NodeGroupName: "prod-batch-al2" };
         const read: unknown[] = [];
         await runProgram(async () => {
-            read.push(await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, previous));
-            read.push(await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "prod-general-al2" }, undefined));
-            read.push(await readPoolNodeGroups("shop-prod", {}, previous));
-            read.push(await readPoolNodeGroups("shop-prod", { legacyNodeGroup: "gone-al2" }, undefined));
+            read.push(
+                await readPoolNodeGroups({
+                    clusterName: "shop-prod",
+                    pool: { legacyNodeGroup: "prod-general-al2" },
+                    previous,
+                }),
+            );
+            read.push(
+                await readPoolNodeGroups({
+                    clusterName: "shop-prod",
+                    pool: { legacyNodeGroup: "prod-general-al2" },
+                    previous: undefined,
+                }),
+            );
+            read.push(await readPoolNodeGroups({ clusterName: "shop-prod", pool: {}, previous }));
+            read.push(
+                await readPoolNodeGroups({
+                    clusterName: "shop-prod",
+                    pool: { legacyNodeGroup: "gone-al2" },
+                    previous: undefined,
+                }),
+            );
             return {};
         });
         const general = liveNodeGroup("prod-general-al2");

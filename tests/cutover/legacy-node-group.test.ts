@@ -32,7 +32,11 @@ const DESCRIBED_GENERAL = {
 /** Plans prod-general-al2 in a phase from its live size. */
 function legacyPlan(phase: CutoverPhase, name: "prod-general-al2" | "prod-batch-al2" = "prod-general-al2") {
     const live = liveNodeGroup(name);
-    const plan = planPhase(phase, poolConfig({ legacyNodeGroup: name }), legacySizeAtAdoption(undefined, live)).legacy;
+    const plan = planPhase({
+        phase,
+        pool: poolConfig({ legacyNodeGroup: name }),
+        legacyAtAdoption: legacySizeAtAdoption(undefined, live),
+    }).legacy;
     if (!plan?.present) throw new Error(`no AL2 node group in ${phase}`);
     return plan;
 }

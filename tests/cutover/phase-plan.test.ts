@@ -20,14 +20,16 @@ const AT_ADOPTION: ScalingConfig = { min: 3, desired: 6, max: 12 };
 
 /** The AL2 plan of a phase that keeps the node group. */
 function present(phase: CutoverPhase, pool = poolConfig()): LegacyPresentPlan {
-    const legacy = planPhase(phase, pool, AT_ADOPTION).legacy;
+    const legacy = planPhase({ phase, pool, legacyAtAdoption: AT_ADOPTION }).legacy;
     if (!legacy?.present) throw new Error(`no AL2 node group in ${phase}`);
     return legacy;
 }
 
 describe("planPhase", () => {
     it("prepare: AL2023 at 0 with max canarySize, AL2 unchanged and protected", () => {
-        expect(planPhase("prepare", poolConfig({ canarySize: 2 }), AT_ADOPTION)).toStrictEqual({
+        expect(
+            planPhase({ phase: "prepare", pool: poolConfig({ canarySize: 2 }), legacyAtAdoption: AT_ADOPTION }),
+        ).toStrictEqual({
             phase: "prepare",
             al2023: { scaling: { min: 0, desired: 0, max: 2 } },
             legacy: {
@@ -43,11 +45,17 @@ describe("planPhase", () => {
 
     it("prepare keeps the AL2023 max at least 1, as EKS requires", () => {
         const pool = poolConfig({ scaling: { min: 0, desired: 0, max: 0 } });
-        expect(planPhase("prepare", pool, AT_ADOPTION).al2023.scaling).toStrictEqual({ min: 0, desired: 0, max: 1 });
+        expect(planPhase({ phase: "prepare", pool, legacyAtAdoption: AT_ADOPTION }).al2023.scaling).toStrictEqual({
+            min: 0,
+            desired: 0,
+            max: 1,
+        });
     });
 
     it("canary: canarySize AL2023 nodes, AL2 unchanged", () => {
-        expect(planPhase("canary", poolConfig({ canarySize: 2 }), AT_ADOPTION)).toStrictEqual({
+        expect(
+            planPhase({ phase: "canary", pool: poolConfig({ canarySize: 2 }), legacyAtAdoption: AT_ADOPTION }),
+        ).toStrictEqual({
             phase: "canary",
             al2023: { scaling: { min: 2, desired: 2, max: 12 } },
             legacy: {
@@ -62,24 +70,28 @@ describe("planPhase", () => {
     });
 
     it("shift: AL2023 full size, AL2 same size, tainted and cordoned, still protected", () => {
-        expect(planPhase("shift", poolConfig({ scaling: { min: 4, desired: 8, max: 16 } }), AT_ADOPTION)).toStrictEqual(
-            {
+        expect(
+            planPhase({
                 phase: "shift",
-                al2023: { scaling: { min: 4, desired: 8, max: 16 } },
-                legacy: {
-                    present: true,
-                    scaling: { min: 3, desired: 6, max: 12 },
-                    taintNoSchedule: true,
-                    cordon: true,
-                    drain: false,
-                    protect: true,
-                },
+                pool: poolConfig({ scaling: { min: 4, desired: 8, max: 16 } }),
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toStrictEqual({
+            phase: "shift",
+            al2023: { scaling: { min: 4, desired: 8, max: 16 } },
+            legacy: {
+                present: true,
+                scaling: { min: 3, desired: 6, max: 12 },
+                taintNoSchedule: true,
+                cordon: true,
+                drain: false,
+                protect: true,
             },
-        );
+        });
     });
 
     it("drain: AL2 drained then min 0 desired 0, max unchanged, unprotected", () => {
-        expect(planPhase("drain", poolConfig(), AT_ADOPTION)).toStrictEqual({
+        expect(planPhase({ phase: "drain", pool: poolConfig(), legacyAtAdoption: AT_ADOPTION })).toStrictEqual({
             phase: "drain",
             al2023: { scaling: { min: 3, desired: 6, max: 12 } },
             legacy: {
@@ -99,14 +111,16 @@ describe("planPhase", () => {
             al2023: { scaling: { min: 3, desired: 6, max: 12 } },
             legacy: { present: false },
         };
-        expect(planPhase("decommission", poolConfig(), AT_ADOPTION)).toStrictEqual(expected);
-        expect(planPhase("decommission", poolConfig())).toStrictEqual(expected);
+        expect(planPhase({ phase: "decommission", pool: poolConfig(), legacyAtAdoption: AT_ADOPTION })).toStrictEqual(
+            expected,
+        );
+        expect(planPhase({ phase: "decommission", pool: poolConfig() })).toStrictEqual(expected);
     });
 
     it("a greenfield pool is at full size in every phase and has no AL2 state", () => {
         const pool = poolConfig({ legacyNodeGroup: undefined });
         for (const phase of CUTOVER_PHASES) {
-            expect(planPhase(phase, pool)).toStrictEqual({
+            expect(planPhase({ phase, pool })).toStrictEqual({
                 phase,
                 al2023: { scaling: { min: 3, desired: 6, max: 12 } },
             });
@@ -114,12 +128,16 @@ describe("planPhase", () => {
     });
 
     it("refuses to plan an AL2 node group without its size at adoption", () => {
-        expect(() => planPhase("shift", poolConfig())).toThrow(/general.*prod-general-al2 at adoption/);
+        expect(() => planPhase({ phase: "shift", pool: poolConfig() })).toThrow(
+            /general.*prod-general-al2 at adoption/,
+        );
     });
 
     it("never returns the pool's own scaling object (callers may not mutate the config through it)", () => {
         const pool = poolConfig();
-        expect(planPhase("shift", pool, AT_ADOPTION).al2023.scaling).not.toBe(pool.scaling);
+        expect(planPhase({ phase: "shift", pool, legacyAtAdoption: AT_ADOPTION }).al2023.scaling).not.toBe(
+            pool.scaling,
+        );
     });
 
     it("uses a clear NoSchedule taint", () => {
@@ -149,37 +167,161 @@ describe("ignoreDesiredSizeChanges (cluster autoscaler)", () => {
 
     it("keeps the autoscaler's size on a re-run in the same phase, for both node groups", () => {
         for (const phase of ["prepare", "canary", "shift", "drain"] as const) {
-            expect(ignoreDesiredSizeChanges("al2023", autoscaled, phase, phase, AT_ADOPTION)).toBe(true);
-            expect(ignoreDesiredSizeChanges("legacy", autoscaled, phase, phase, AT_ADOPTION)).toBe(true);
+            expect(
+                ignoreDesiredSizeChanges({
+                    role: "al2023",
+                    pool: autoscaled,
+                    phase,
+                    previousPhase: phase,
+                    legacyAtAdoption: AT_ADOPTION,
+                }),
+            ).toBe(true);
+            expect(
+                ignoreDesiredSizeChanges({
+                    role: "legacy",
+                    pool: autoscaled,
+                    phase,
+                    previousPhase: phase,
+                    legacyAtAdoption: AT_ADOPTION,
+                }),
+            ).toBe(true);
         }
     });
 
     it("a phase change that plans a different size applies it", () => {
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "prepare", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "shift", "canary", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "drain", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "shift", "drain", AT_ADOPTION)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "prepare",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "shift",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "drain",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "shift",
+                previousPhase: "drain",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
     });
 
     it("a phase change that plans the same size keeps the autoscaler's (lowering it ignores PDBs)", () => {
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "drain", "shift", AT_ADOPTION)).toBe(true);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "decommission", "drain", AT_ADOPTION)).toBe(true);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "shift", "canary", AT_ADOPTION)).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "drain",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "decommission",
+                previousPhase: "drain",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "shift",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(true);
     });
 
     it("never for a pool without the autoscaler, nor on a first deployment", () => {
-        expect(ignoreDesiredSizeChanges("al2023", poolConfig(), "shift", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", poolConfig(), "shift", "shift", AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "prepare", undefined, AT_ADOPTION)).toBe(false);
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "prepare", undefined, AT_ADOPTION)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: poolConfig(),
+                phase: "shift",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: poolConfig(),
+                phase: "shift",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "prepare",
+                previousPhase: undefined,
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "prepare",
+                previousPhase: undefined,
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
     });
 
     it("not for a legacy node group that is gone or unknown", () => {
-        expect(ignoreDesiredSizeChanges("legacy", autoscaled, "decommission", "drain", AT_ADOPTION)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "legacy",
+                pool: autoscaled,
+                phase: "decommission",
+                previousPhase: "drain",
+                legacyAtAdoption: AT_ADOPTION,
+            }),
+        ).toBe(false);
         const greenfield = poolConfig({ autoscaled: true, legacyNodeGroup: undefined });
-        expect(ignoreDesiredSizeChanges("legacy", greenfield, "shift", "canary")).toBe(false);
-        expect(ignoreDesiredSizeChanges("al2023", greenfield, "shift", "canary")).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({ role: "legacy", pool: greenfield, phase: "shift", previousPhase: "canary" }),
+        ).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({ role: "al2023", pool: greenfield, phase: "shift", previousPhase: "canary" }),
+        ).toBe(true);
     });
 });
 
@@ -250,8 +392,8 @@ describe("capacity invariant", () => {
                 fc.constantFrom(...STEPS),
                 (full, adopted, canarySize, [from, to]) => {
                     const pool = poolConfig({ scaling: full, canarySize });
-                    const before = planPhase(from, pool, adopted);
-                    const after = planPhase(to, pool, adopted);
+                    const before = planPhase({ phase: from, pool, legacyAtAdoption: adopted });
+                    const after = planPhase({ phase: to, pool, legacyAtAdoption: adopted });
                     // While both node groups change, the worst moment has each at the smaller of its two sizes.
                     const al2023 = Math.min(before.al2023.scaling.desired, after.al2023.scaling.desired);
                     const legacy = (plan: typeof before) => (plan.legacy?.present ? plan.legacy.scaling.desired : 0);
@@ -285,12 +427,18 @@ describe("rollback to canary holds the AL2023 node group at full size", () => {
     });
 
     it("plans the full size in a held canary, canarySize otherwise", () => {
-        expect(planPhase("canary", pool, AT_ADOPTION, true).al2023.scaling).toStrictEqual({
+        expect(
+            planPhase({ phase: "canary", pool, legacyAtAdoption: AT_ADOPTION, holdAl2023AtFullSize: true }).al2023
+                .scaling,
+        ).toStrictEqual({
             min: 3,
             desired: 6,
             max: 12,
         });
-        expect(planPhase("canary", pool, AT_ADOPTION, false).al2023.scaling).toStrictEqual({
+        expect(
+            planPhase({ phase: "canary", pool, legacyAtAdoption: AT_ADOPTION, holdAl2023AtFullSize: false }).al2023
+                .scaling,
+        ).toStrictEqual({
             min: 2,
             desired: 2,
             max: 12,
@@ -298,20 +446,52 @@ describe("rollback to canary holds the AL2023 node group at full size", () => {
     });
 
     it("never lowers the AL2023 desired size in the rollback from shift", () => {
-        const shift = planPhase("shift", pool, AT_ADOPTION);
-        const heldCanary = planPhase("canary", pool, AT_ADOPTION, holdsAl2023AtFullSize("canary", { phase: "shift" }));
+        const shift = planPhase({ phase: "shift", pool, legacyAtAdoption: AT_ADOPTION });
+        const heldCanary = planPhase({
+            phase: "canary",
+            pool,
+            legacyAtAdoption: AT_ADOPTION,
+            holdAl2023AtFullSize: holdsAl2023AtFullSize("canary", { phase: "shift" }),
+        });
         expect(heldCanary.al2023.scaling.desired).toBe(shift.al2023.scaling.desired);
     });
 
     it("keeps an autoscaler's size when a held canary re-runs, and applies the change when the hold starts", () => {
         const autoscaled = poolConfig({ autoscaled: true, canarySize: 2, scaling: { min: 3, desired: 6, max: 12 } });
         const rerun = { previous: true, now: true };
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "canary", AT_ADOPTION, rerun)).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+                held: rerun,
+            }),
+        ).toBe(true);
         // shift → held canary plans the same desired size (full): the autoscaler's choice stays.
         const start = { previous: false, now: true };
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "canary", "shift", AT_ADOPTION, start)).toBe(true);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "canary",
+                previousPhase: "shift",
+                legacyAtAdoption: AT_ADOPTION,
+                held: start,
+            }),
+        ).toBe(true);
         // held canary → prepare plans 0: applied.
         const leave = { previous: true, now: false };
-        expect(ignoreDesiredSizeChanges("al2023", autoscaled, "prepare", "canary", AT_ADOPTION, leave)).toBe(false);
+        expect(
+            ignoreDesiredSizeChanges({
+                role: "al2023",
+                pool: autoscaled,
+                phase: "prepare",
+                previousPhase: "canary",
+                legacyAtAdoption: AT_ADOPTION,
+                held: leave,
+            }),
+        ).toBe(false);
     });
 });

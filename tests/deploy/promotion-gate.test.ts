@@ -20,25 +20,32 @@ describe("promotion gate", () => {
     it("lets prod run any phase dev has completed or passed", () => {
         const dev = { general: { phase: "shift" }, batch: { phase: "decommission" } };
         expect(
-            promotionProblems(
-                [request("general", "prepare"), request("general", "shift"), request("batch", "drain")],
-                dev,
-                GATE,
-                DEV,
-            ),
+            promotionProblems({
+                requested: [request("general", "prepare"), request("general", "shift"), request("batch", "drain")],
+                recorded: dev,
+                gate: GATE,
+                requiredStackName: DEV,
+            }),
         ).toStrictEqual([]);
-        expect(() => checkPromotion([request("general", "canary")], dev, GATE, DEV)).not.toThrow();
+        expect(() =>
+            checkPromotion({
+                requested: [request("general", "canary")],
+                recorded: dev,
+                gate: GATE,
+                requiredStackName: DEV,
+            }),
+        ).not.toThrow();
     });
 
     it("refuses a phase dev has not completed, naming the key, pool, both phases and the way forward", () => {
         let error: unknown;
         try {
-            checkPromotion(
-                [request("general", "shift", "pools[0].phase")],
-                { general: { phase: "canary" } },
-                GATE,
-                DEV,
-            );
+            checkPromotion({
+                requested: [request("general", "shift", "pools[0].phase")],
+                recorded: { general: { phase: "canary" } },
+                gate: GATE,
+                requiredStackName: DEV,
+            });
         } catch (e) {
             error = e;
         }
@@ -52,15 +59,34 @@ describe("promotion gate", () => {
 
     it("refuses every phase of a pool dev never ran, unless it follows a dev pool", () => {
         const dev = { general: { phase: "drain" } };
-        expect(promotionProblems([request("batch", "prepare", "pools[1].phase")], dev, GATE, DEV)).toStrictEqual([
+        expect(
+            promotionProblems({
+                requested: [request("batch", "prepare", "pools[1].phase")],
+                recorded: dev,
+                gate: GATE,
+                requiredStackName: DEV,
+            }),
+        ).toStrictEqual([
             'pools[1].phase: may not move pool "batch" to "prepare": acme/eks-al2023-migration/dev has no pool ' +
                 '"batch" in its cutover. Run the pool in dev first, or set promotion.follow.batch to the dev pool ' +
                 "it follows.",
         ]);
         const following = { requireStack: "dev", follow: { batch: "general" } };
-        expect(promotionProblems([request("batch", "drain")], dev, following, DEV)).toStrictEqual([]);
         expect(
-            promotionProblems([request("batch", "decommission", "cutoverPhase")], dev, following, DEV),
+            promotionProblems({
+                requested: [request("batch", "drain")],
+                recorded: dev,
+                gate: following,
+                requiredStackName: DEV,
+            }),
+        ).toStrictEqual([]);
+        expect(
+            promotionProblems({
+                requested: [request("batch", "decommission", "cutoverPhase")],
+                recorded: dev,
+                gate: following,
+                requiredStackName: DEV,
+            }),
         ).toStrictEqual([
             expect.stringMatching(
                 /^cutoverPhase: may not move pool "batch" to "decommission": dev .* "drain" for pool "general"/,
@@ -69,12 +95,24 @@ describe("promotion gate", () => {
     });
 
     it("refuses everything while dev has no cutover output, and a phase dev recorded that is not a phase", () => {
-        expect(promotionProblems([request("general", "prepare", "cutoverPhase")], undefined, GATE, DEV)).toStrictEqual([
+        expect(
+            promotionProblems({
+                requested: [request("general", "prepare", "cutoverPhase")],
+                recorded: undefined,
+                gate: GATE,
+                requiredStackName: DEV,
+            }),
+        ).toStrictEqual([
             'cutoverPhase: may not move pool "general" to "prepare": acme/eks-al2023-migration/dev has no "cutover" ' +
                 "output yet. Deploy dev first, then run this stack again.",
         ]);
         expect(
-            promotionProblems([request("general", "canary")], { general: { phase: "warming" } }, GATE, DEV),
+            promotionProblems({
+                requested: [request("general", "canary")],
+                recorded: { general: { phase: "warming" } },
+                gate: GATE,
+                requiredStackName: DEV,
+            }),
         ).toStrictEqual([
             expect.stringContaining('recorded "warming" for pool "general", which is not a cutover phase'),
         ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KUBELET_CONFIGURATION_KEYS } from "../../nodes/nodeadm-user-data";
+import { KUBELET_CONFIGURATION_KEYS } from "../../nodes/kubelet-configuration-keys";
 import { parseConfig } from "../../config/read-config";
 import schema from "./fixtures/kubelet-configuration-v1beta1-v1.33.json";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { KUBELET_CONFIGURATION_KEYS } from "../../nodes/nodeadm-user-data";
+import { KUBELET_CONFIGURATION_KEYS } from "../../nodes/kubelet-configuration-keys";
 
 /** The subset of OpenAPI v3 the NodeConfig CRD uses. */
 interface OpenApiSchema {

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
 import program from "../../index";
 import { SAMPLE_WORKLOAD_SCRIPT } from "../../rehearsal/sample-workload";
-import { checkedIrsaTrustPolicy } from "../../identity/workload-identities";
+import { checkedIrsaTrustPolicy } from "../../identity/identity-plan";
 import { checkTrustPolicyLength, irsaTrustPolicy } from "../../identity/workload-trust-policy";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
 import { OfflineCloud } from "../../plan/offline-cloud";
