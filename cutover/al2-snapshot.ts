@@ -65,6 +65,9 @@ export function parseAl2Snapshot(key: string, value: unknown, problems: Problems
           }
         : undefined;
     if (update !== undefined && !isObject(update)) problems.add(`${key}.update`, update, "expected an object");
+    const repair = value.nodeRepair;
+    const repairOk = repair === undefined || (isObject(repair) && typeof repair.enabled === "boolean");
+    if (!repairOk) problems.add(`${key}.nodeRepair`, repair, "expected {enabled: true or false}");
     const template = isObject(launchTemplate) ? launchTemplate : undefined;
     if (launchTemplate !== undefined && template === undefined) {
         problems.add(`${key}.launchTemplate`, launchTemplate, "expected an object");
@@ -93,6 +96,7 @@ export function parseAl2Snapshot(key: string, value: unknown, problems: Problems
         labels: { ...(labels as Record<string, string>) },
         taints: (taints as Al2NodeGroupFacts["taints"]).map((taint) => defined({ ...taint })),
         ...(updateValue !== undefined && { update: defined(updateValue) }),
+        ...(isObject(repair) && { nodeRepair: { enabled: repair.enabled as boolean } }),
         ...(template !== undefined && {
             launchTemplate: defined({
                 rootVolume: rootVolume === undefined ? undefined : defined(rootVolume),

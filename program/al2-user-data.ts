@@ -51,13 +51,19 @@ export async function readAl2LaunchTemplateSource(args: {
     readonly pool: Pick<PoolConfig, "name" | "legacyNodeGroup" | "al2Migration">;
     readonly poolIndex: number;
     readonly previous?: PoolCutoverRecord;
-    readonly legacy?: { readonly nodeGroupName: string; readonly launchTemplates: readonly NodeGroupLaunchTemplate[] };
+    readonly legacy?: {
+        readonly nodeGroupName: string;
+        readonly amiType: string;
+        readonly launchTemplates: readonly NodeGroupLaunchTemplate[];
+    };
 }): Promise<Al2LaunchTemplateRead | undefined> {
     const { pool, poolIndex, previous, legacy } = args;
     if (pool.legacyNodeGroup === undefined) return undefined;
     const recorded = previous?.inherited?.al2LaunchTemplate;
     if (recorded !== undefined) return { from: "record", source: recorded };
     if (legacy !== undefined) {
+        // The guards refuse an AL2 node group of another AMI type: nothing of it is read.
+        if (!legacy.amiType.startsWith("AL2_") && legacy.amiType !== "CUSTOM") return undefined;
         const template = legacy.launchTemplates[0];
         if (template === undefined || template.id === "") return { from: "live", source: "none" };
         const read = await readLaunchTemplate(legacy.nodeGroupName, template);

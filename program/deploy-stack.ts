@@ -28,6 +28,7 @@ import { ConfigError } from "../common/config-error";
 import { CHILD_NAMES } from "../common/child-names";
 import { declarePool, type PoolContext, type PoolOutputs } from "./deploy-pool";
 import { readPoolInheritance } from "./pool-inheritance";
+import { nodeRepairReader } from "../cutover/nodegroup-repair";
 import { poolInstanceTypeProblems } from "./instance-types";
 
 export type { PoolOutputs } from "./deploy-pool";
@@ -69,6 +70,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 pool,
                 ...(previousPool !== undefined && { previous: previousPool }),
                 ...(live.legacy !== undefined && { legacy: live.legacy }),
+                ...(source.legacyNodeGroups === "import" && { readNodeRepair: nodeRepairReader() }),
             });
             const missing = pool.legacyNodeGroup !== undefined && live.legacy === undefined;
             const clusterNodeGroups =

@@ -156,6 +156,43 @@ describe("parseCutoverRecord: the AL2 launch template source (inherited.al2Launc
     });
 });
 
+describe("parseCutoverRecord: the AL2 node group's node repair (inherited.al2.nodeRepair)", () => {
+    const withRepair = (nodeRepair: unknown) => ({
+        version: 1,
+        pools: {
+            general: {
+                phase: "prepare",
+                adopted: false,
+                al2023NodeGroupName: "general-al2023",
+                inherited: {
+                    nodeRoleArn: "arn:aws:iam::111122223333:role/dev-nodes",
+                    subnetIds: ["subnet-0a1b2c3d"],
+                    al2: {
+                        amiType: "AL2_x86_64",
+                        instanceTypes: ["t3.large"],
+                        capacityType: "SPOT",
+                        labels: {},
+                        taints: [],
+                        nodeRepair,
+                    },
+                },
+            },
+        },
+    });
+
+    it.each([{ enabled: true }, { enabled: false }])("reads back %j", (nodeRepair) => {
+        expect(parseCutoverRecord(withRepair(nodeRepair)).pools.general.inherited?.al2?.nodeRepair).toStrictEqual(
+            nodeRepair,
+        );
+    });
+
+    it.each([{ enabled: "yes" }, true, {}])("rejects %j, naming the key", (nodeRepair) => {
+        expect(configProblems(() => parseCutoverRecord(withRepair(nodeRepair)))).toStrictEqual([
+            `cutover.pools.general.inherited.al2.nodeRepair: ${JSON.stringify(nodeRepair)} is not allowed; expected {enabled: true or false}`,
+        ]);
+    });
+});
+
 describe("readPreviousDeployment", () => {
     it("reads the cutover output of this stack's last deployment through a StackReference to itself", async () => {
         const cloud = await useOfflineCloud(exampleFacts("prod"), {
