@@ -65,6 +65,9 @@ export function parseAl2Snapshot(key: string, value: unknown, problems: Problems
           }
         : undefined;
     if (update !== undefined && !isObject(update)) problems.add(`${key}.update`, update, "expected an object");
+    const repair = value.nodeRepair;
+    const repairOk = repair === undefined || (isObject(repair) && typeof repair.enabled === "boolean");
+    if (!repairOk) problems.add(`${key}.nodeRepair`, repair, "expected {enabled: true or false}");
     const template = isObject(launchTemplate) ? launchTemplate : undefined;
     if (launchTemplate !== undefined && template === undefined) {
         problems.add(`${key}.launchTemplate`, launchTemplate, "expected an object");
@@ -93,6 +96,7 @@ export function parseAl2Snapshot(key: string, value: unknown, problems: Problems
         labels: { ...(labels as Record<string, string>) },
         taints: (taints as Al2NodeGroupFacts["taints"]).map((taint) => defined({ ...taint })),
         ...(updateValue !== undefined && { update: defined(updateValue) }),
+        ...(isObject(repair) && { nodeRepair: { enabled: repair.enabled as boolean } }),
         ...(template !== undefined && {
             launchTemplate: defined({
                 rootVolume: rootVolume === undefined ? undefined : defined(rootVolume),
@@ -100,4 +104,54 @@ export function parseAl2Snapshot(key: string, value: unknown, problems: Problems
             }),
         }),
     };
+}
+
+/**
+ * The launch template version an AL2 node group ran when this program last read it: the raw source its user data
+ * translation reads (`translateUserData` is pure, so the same source gives the same NodeConfig on every run).
+ */
+export interface Al2LaunchTemplateSource {
+    readonly id: string;
+    /** The version the node group ran (`aws eks describe-nodegroup` `launchTemplate.version`). */
+    readonly version: string;
+    /** The version's user data, base64 as EC2 returns it; empty when it has none. */
+    readonly userData: string;
+    /** The version's image id (a CUSTOM node group's AMI); empty when it names none. */
+    readonly imageId: string;
+}
+
+/** What the record holds of an AL2 node group's launch template: its source, or `none` (it ran none). */
+export type RecordedAl2LaunchTemplate = Al2LaunchTemplateSource | "none";
+
+/**
+ * The AL2 node group's launch template as the cutover record holds it (`inherited.al2LaunchTemplate`); every
+ * malformed field is a problem naming it. Undefined when absent (a record written before it existed) or malformed.
+ */
+export function parseAl2LaunchTemplate(
+    key: string,
+    value: unknown,
+    problems: Problems,
+): RecordedAl2LaunchTemplate | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (value === "none") return "none";
+    if (!isObject(value)) {
+        problems.add(key, value, 'expected "none" or {id, version, userData, imageId}');
+        return undefined;
+    }
+    const before = problems.count;
+    const { id, version, userData, imageId } = value;
+    if (typeof id !== "string" || !/^lt-[0-9a-f]+$/.test(id)) {
+        problems.add(`${key}.id`, id, "expected a launch template id (lt-...)");
+    }
+    if (typeof version !== "string" || !/^[1-9][0-9]*$/.test(version)) {
+        problems.add(`${key}.version`, version, "expected a launch template version number, as a string");
+    }
+    if (typeof userData !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)) {
+        problems.add(`${key}.userData`, userData, "expected base64 text (empty when the version has none)");
+    }
+    if (typeof imageId !== "string" || !/^(ami-[0-9a-f]+)?$/.test(imageId)) {
+        problems.add(`${key}.imageId`, imageId, "expected an AMI id (ami-...), or empty");
+    }
+    if (problems.count > before) return undefined;
+    return { id: id as string, version: version as string, userData: userData as string, imageId: imageId as string };
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { poolCutoverRecord, type PoolCutoverRecord } from "./cutover-record";
 import type { NodeSettingsSource } from "./inherited-settings";
 import type { Al2NodeGroupFacts } from "../nodes/inheritance";
+import type { RecordedAl2LaunchTemplate } from "./al2-snapshot";
 
 /** What a pool's record holds apart from the values only its resources know. */
 export type PoolRecordFields = Omit<Parameters<typeof poolCutoverRecord>[0], "al2023NodeGroupName" | "inherited">;
@@ -21,6 +22,8 @@ export function completedPoolRecord(args: {
     readonly inherited?: NodeSettingsSource;
     /** The AL2 node group the pool inherited from (`inherited.al2` in the record). */
     readonly al2?: Al2NodeGroupFacts;
+    /** The AL2 node group's launch template source its user data translation read (`inherited.al2LaunchTemplate`). */
+    readonly al2LaunchTemplate?: RecordedAl2LaunchTemplate;
     readonly proofs: readonly pulumi.Output<unknown>[];
 }): pulumi.Output<PoolCutoverRecord> {
     const inherited =
@@ -38,6 +41,7 @@ export function completedPoolRecord(args: {
                         nodeRoleArn: settings[0],
                         subnetIds: settings[1],
                         ...(args.al2 !== undefined && { al2: args.al2 }),
+                        ...(args.al2LaunchTemplate !== undefined && { al2LaunchTemplate: args.al2LaunchTemplate }),
                     },
                 }),
             }),

@@ -4,7 +4,7 @@ import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
 import type { ScalingConfig } from "../nodes/pools";
 import { Problems } from "../common/config-error";
 import type { Al2NodeGroupFacts } from "../nodes/inheritance";
-import { parseAl2Snapshot } from "./al2-snapshot";
+import { parseAl2LaunchTemplate, parseAl2Snapshot, type RecordedAl2LaunchTemplate } from "./al2-snapshot";
 
 /** The stack output that holds the CutoverRecord; the next deployment reads it back through a StackReference. */
 export const CUTOVER_OUTPUT = "cutover";
@@ -42,6 +42,12 @@ export interface InheritedNodeSettings {
      * taints, instance types and the rest from on every later run. Absent in records written before it existed.
      */
     readonly al2?: Al2NodeGroupFacts;
+    /**
+     * The launch template version the AL2 node group ran (its user data and image id), or `none`: what the pool's
+     * user data translation reads on every later run, after `decommission` too. Absent in records written before it
+     * existed (the live AL2 node group's is read while it exists).
+     */
+    readonly al2LaunchTemplate?: RecordedAl2LaunchTemplate;
 }
 
 /** The `cutover` stack output: per pool name. */
@@ -128,8 +134,14 @@ function parseInherited(key: string, value: unknown, problems: Problems): Inheri
     if (!subnets || subnetIds.length === 0)
         problems.add(`${key}.subnetIds`, subnetIds, "expected a list of subnet ids");
     const al2 = parseAl2Snapshot(`${key}.al2`, value.al2, problems);
+    const al2LaunchTemplate = parseAl2LaunchTemplate(`${key}.al2LaunchTemplate`, value.al2LaunchTemplate, problems);
     return typeof nodeRoleArn === "string" && subnets
-        ? { nodeRoleArn, subnetIds: [...(subnetIds as string[])], ...(al2 !== undefined && { al2 }) }
+        ? {
+              nodeRoleArn,
+              subnetIds: [...(subnetIds as string[])],
+              ...(al2 !== undefined && { al2 }),
+              ...(al2LaunchTemplate !== undefined && { al2LaunchTemplate }),
+          }
         : undefined;
 }
 
@@ -235,6 +247,9 @@ export function poolCutoverRecord(args: {
                 nodeRoleArn: args.inherited.nodeRoleArn,
                 subnetIds: [...args.inherited.subnetIds],
                 ...(args.inherited.al2 !== undefined && { al2: args.inherited.al2 }),
+                ...(args.inherited.al2LaunchTemplate !== undefined && {
+                    al2LaunchTemplate: args.inherited.al2LaunchTemplate,
+                }),
             },
         }),
     };

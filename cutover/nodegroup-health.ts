@@ -49,25 +49,42 @@ function describeFailure(
 /**
  * DescribeNodegroup through the AWS SDK for JavaScript v3 (`@aws-sdk/client-eks`), by default with the SDK's default
  * credential chain (environment, `AWS_PROFILE`, web identity, instance role): the same credentials the
- * `aws eks get-token` of the Kubernetes access uses. The Pulumi AWS provider has no data source that returns health.
- * A failure names the node group and its cause.
+ * `aws eks get-token` of the Kubernetes access uses. Returns the node group as the API describes it; the SDK's error
+ * when the call fails (each caller names the node group and the cause).
+ */
+export async function describeNodegroupWith(
+    settings: EksClientSettings,
+    args: { readonly clusterName: string; readonly nodeGroupName: string; readonly region: string },
+): Promise<import("@aws-sdk/client-eks").Nodegroup | undefined> {
+    // Loaded on first use: it is called once the last deployment recorded an AL2023 node group (live-node-groups.ts
+    // reads its health) or when a pool first inherits from its AL2 node group, and never offline
+    // (plan/offline-cloud.ts).
+    const { EKSClient, DescribeNodegroupCommand } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("@aws-sdk/client-eks") as typeof import("@aws-sdk/client-eks");
+    const client = new EKSClient({
+        region: args.region,
+        ...(settings.endpoint !== undefined && { endpoint: settings.endpoint }),
+        ...(settings.credentials !== undefined && { credentials: { ...settings.credentials } }),
+    });
+    try {
+        const { nodegroup } = await client.send(
+            new DescribeNodegroupCommand({ clusterName: args.clusterName, nodegroupName: args.nodeGroupName }),
+        );
+        return nodegroup;
+    } finally {
+        client.destroy();
+    }
+}
+
+/**
+ * The health issues of a node group through DescribeNodegroup (`describeNodegroupWith`). The Pulumi AWS provider has
+ * no data source that returns health. A failure names the node group and its cause.
  */
 export function describeNodegroupHealthWith(settings: EksClientSettings = {}): NodegroupHealthReader {
     return async (args) => {
-        // Loaded on first use: it is called in every phase once the last deployment recorded an AL2023 node
-        // group (live-node-groups.ts reads its health), never before, and never offline (plan/offline-cloud.ts).
-        const { EKSClient, DescribeNodegroupCommand } =
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            require("@aws-sdk/client-eks") as typeof import("@aws-sdk/client-eks");
-        const client = new EKSClient({
-            region: args.region,
-            ...(settings.endpoint !== undefined && { endpoint: settings.endpoint }),
-            ...(settings.credentials !== undefined && { credentials: { ...settings.credentials } }),
-        });
         try {
-            const { nodegroup } = await client.send(
-                new DescribeNodegroupCommand({ clusterName: args.clusterName, nodegroupName: args.nodeGroupName }),
-            );
+            const nodegroup = await describeNodegroupWith(settings, args);
             return (nodegroup?.health?.issues ?? []).map((issue) => ({
                 code: issue.code ?? "Unknown",
                 message: issue.message ?? "",
@@ -75,8 +92,6 @@ export function describeNodegroupHealthWith(settings: EksClientSettings = {}): N
             }));
         } catch (error) {
             throw describeFailure(error, args);
-        } finally {
-            client.destroy();
         }
     };
 }

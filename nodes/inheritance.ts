@@ -13,6 +13,8 @@ export interface Al2NodeGroupFacts {
     readonly labels: Readonly<Record<string, string>>;
     readonly taints: readonly NodeTaint[];
     readonly update?: { readonly maxUnavailable?: number; readonly maxUnavailablePercentage?: number };
+    /** Its node auto repair setting (DescribeNodegroup `nodeRepairConfig`), when EKS reports one. */
+    readonly nodeRepair?: { readonly enabled: boolean };
     /** The launch template version the node group runs, when it uses one. */
     readonly launchTemplate?: {
         readonly rootVolume?: { readonly sizeGiB?: number; readonly type?: string; readonly kmsKeyId?: string };
@@ -33,6 +35,7 @@ export const INHERITED_KEYS = [
     "rootVolume",
     "securityGroupIds",
     "maxUnavailable",
+    "nodeRepair",
 ] as const;
 export type InheritedKey = (typeof INHERITED_KEYS)[number];
 
@@ -119,7 +122,7 @@ function al2UpdateConfig(update: Al2NodeGroupFacts["update"]): PoolConfig["updat
  * Fills every setting the pool's config leaves out from the AL2 node group it replaces: the AMI variant, instance
  * types, capacity type, labels (without the ones EKS or eksctl manage) and taints (the node group's and the user
  * data's), the root volume (never smaller than the AL2 one; its KMS key), extra security groups and the update
- * setting. Pure; the caller passes what it read from EKS and EC2.
+ * setting, and node auto repair. Pure; the caller passes what it read from EKS and EC2.
  */
 export function inheritPool(input: InheritanceInput): InheritanceResult {
     const { pool, explicitKeys, al2 } = input;
@@ -149,7 +152,7 @@ export function inheritPool(input: InheritanceInput): InheritanceResult {
         notes.push(`root volume type ${volume.type} becomes gp3 (always encrypted)`);
     }
     const securityGroups = al2.launchTemplate?.securityGroupIds;
-    const result: PoolConfig = {
+    const inherited: PoolConfig = {
         ...pool,
         amiType: explicitKeys.has("customAmi") ? pool.amiType : inherit("amiType", variant?.amiType, pool.amiType),
         instanceTypes: inherit(
@@ -176,6 +179,8 @@ export function inheritPool(input: InheritanceInput): InheritanceResult {
         ),
         update: inherit("maxUnavailable", al2UpdateConfig(al2.update), pool.update),
     };
+    const nodeRepair = inherit("nodeRepair", al2.nodeRepair, pool.nodeRepair ?? undefined);
+    const result = nodeRepair === undefined ? inherited : { ...inherited, nodeRepair: { enabled: nodeRepair.enabled } };
     if (explicitKeys.has("customAmi")) provenance.amiType = "set";
     return { pool: result, provenance, changes: differences(result, { labels, taints, diskGiB, facts: al2 }), notes };
 }

@@ -65,6 +65,7 @@ export class Al2023NodeGroup extends pulumi.ComponentResource {
                 subnetIds: args.subnetIds,
                 nodeRoleArn: args.nodeRoleArn,
                 tags: { ...pool.tags },
+                ...(pool.nodeRepair !== undefined && { nodeRepairConfig: { enabled: pool.nodeRepair.enabled } }),
             },
             {
                 parent: this,

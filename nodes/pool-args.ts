@@ -96,6 +96,8 @@ export interface NodeGroupPoolArgs {
     readonly taints: readonly NodeTaint[];
     /** The node group's tags (`poolTags`). */
     readonly tags: Readonly<Record<string, string>>;
+    /** EKS node auto repair; absent when neither the pool nor its AL2 node group sets it (no input declared). */
+    readonly nodeRepair?: { readonly enabled: boolean };
 }
 
 /**
@@ -117,5 +119,6 @@ export function nodeGroupArgs(input: {
         labels: { ...pool.labels },
         taints: pool.taints.map((taint) => ({ ...taint })),
         tags: poolTags(pool, cluster.name, input.stackTags),
+        ...(pool.nodeRepair != null && { nodeRepair: { enabled: pool.nodeRepair.enabled } }),
     };
 }

@@ -176,6 +176,17 @@ export const poolEntries = {
         description:
             "else the stack creates one (`AmazonEKSWorkerNodePolicy`, `AmazonEKS_CNI_Policy`, `AmazonEC2ContainerRegistryReadOnly`, `AmazonSSMManagedInstanceCore`)",
     }),
+    nodeRepair: optional(
+        strictObject({
+            enabled: required(bool(), { type: "bool", description: "EKS node auto repair on or off" }),
+        }),
+        {
+            type: "`{enabled}`",
+            defaultText: "the AL2 node group's, else unset (EKS: off)",
+            description:
+                "EKS node auto repair (`nodeRepairConfig`): `{enabled: true}` replaces nodes EKS finds unhealthy; unset, the node group declares none",
+        },
+    ),
     kubelet: withDefault(kubeletSchema, {}, { type: "object", description: "`maxPods`, `flags`, `config` (below)" }),
     preBootstrapScripts: withDefault(
         list(str({ pattern: /^#!/, patternText: "a script starting with #! (e.g. #!/bin/bash)" })),

@@ -8,10 +8,16 @@ export interface Al2MigrationConfig {
     readonly acknowledge: readonly string[];
 }
 
+/**
+ * The acknowledgement that lets a pool run without its AL2 user data translation once its AL2 node group is gone and
+ * its cutover record (written before it held the launch template source) cannot give it back.
+ */
+export const UNRECORDED_LAUNCH_TEMPLATE = "al2-launch-template-unrecorded";
+
 /** The id shapes `translateUserData` gives its items (the rule of `pools[i].al2Migration.acknowledge`). */
 export const ACKNOWLEDGEMENT_ID: StringRule = {
     pattern:
-        /^(--[a-z0-9-]+|kubelet:--[a-z0-9-]+|kubelet-arg:\S+|label:\S+|taint:\S+|unresolved:\S+|jq:\S+|edit:\/\S+|part:[a-z]+\/[a-z0-9.+-]+|pre-bootstrap-commands|post-bootstrap-commands|bootstrap-invocation)$/,
+        /^(--[a-z0-9-]+|kubelet:--[a-z0-9-]+|kubelet-arg:\S+|label:\S+|taint:\S+|unresolved:\S+|jq:\S+|edit:\/\S+|part:[a-z]+\/[a-z0-9.+-]+|pre-bootstrap-commands|post-bootstrap-commands|bootstrap-invocation|al2-launch-template-unrecorded)$/,
     patternText:
         "an item id from the translation report (npm run translate-userdata, or the error that listed it), e.g. --docker-config-json, kubelet:--node-ip, post-bootstrap-commands, part:text/cloud-config",
 };

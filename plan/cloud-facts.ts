@@ -61,6 +61,7 @@ export interface DescribeNodegroupOutput {
             }[];
         };
         readonly updateConfig?: { readonly maxUnavailable?: number; readonly maxUnavailablePercentage?: number };
+        readonly nodeRepairConfig?: { readonly enabled?: boolean };
         readonly launchTemplate?: { readonly id?: string; readonly name?: string; readonly version?: string };
         readonly tags?: Readonly<Record<string, string>>;
     };

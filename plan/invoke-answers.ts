@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { NodegroupHealthReader } from "../cutover/nodegroup-health";
+import type { NodeRepairReader } from "../cutover/nodegroup-repair";
 import { liveAddon, type AddonReader } from "../identity/pod-identity-agent";
 import { instanceTypeInvokeResult, launchTemplateInvokeResult } from "./offline-ec2";
 import { factsRegion, type CloudFacts, type DescribeClusterOutput, type DescribeNodegroupOutput } from "./cloud-facts";
@@ -235,6 +236,17 @@ export function factsNodegroupHealth(facts: CloudFacts): NodegroupHealthReader {
             message: issue.message,
             resourceIds: issue.resourceIds ?? [],
         }));
+    };
+}
+
+/** DescribeNodegroup's node repair setting from the facts (`describe-nodegroup` `nodegroup.nodeRepairConfig`). */
+export function factsNodeRepair(facts: CloudFacts): NodeRepairReader {
+    return async ({ clusterName, nodeGroupName }) => {
+        const output = facts.nodegroups[nodeGroupName];
+        if (!output || output.nodegroup.clusterName !== clusterName)
+            throw new Error(`ResourceNotFoundException: No node group found for name: ${nodeGroupName}.`);
+        const enabled = output.nodegroup.nodeRepairConfig?.enabled;
+        return typeof enabled === "boolean" ? { enabled } : undefined;
     };
 }
 

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { POOL_TAG } from "../nodes/pool-tags";
 import { useNodegroupHealthReader } from "../cutover/nodegroup-health";
 import { factsRegion, type CloudFacts } from "./cloud-facts";
-import { answerInvoke, factsAddonReader, factsNodegroupHealth } from "./invoke-answers";
+import { answerInvoke, factsAddonReader, factsNodegroupHealth, factsNodeRepair } from "./invoke-answers";
+import { useNodeRepairReader } from "../cutover/nodegroup-repair";
 import { useAddonReader } from "../identity/pod-identity-agent";
 
 /** One resource the program declared, with its inputs exactly as the engine would have received them. */
@@ -37,6 +38,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
     ) {
         // DescribeNodegroup is an AWS SDK call, not a Pulumi invoke the mocks see: answer it from the same facts.
         useNodegroupHealthReader(factsNodegroupHealth(facts));
+        // And its node repair setting (what a pool inherits at first declaration).
+        useNodeRepairReader(factsNodeRepair(facts));
         // So is DescribeAddon (the agent add-on's adoption).
         useAddonReader(factsAddonReader(facts));
     }

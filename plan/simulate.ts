@@ -122,7 +122,15 @@ function simulatedInheritance(live: DescribeNodegroupOutput, facts: CloudFacts):
     return {
         nodeRoleArn: live.nodegroup.nodeRole,
         subnetIds: [...live.nodegroup.subnets],
-        ...(live.nodegroup.amiType.startsWith("AL2_") && { al2: al2NodeGroupFacts(state, runs) }),
+        ...(live.nodegroup.amiType.startsWith("AL2_") && {
+            al2: al2NodeGroupFacts(
+                state,
+                runs,
+                typeof live.nodegroup.nodeRepairConfig?.enabled === "boolean"
+                    ? { enabled: live.nodegroup.nodeRepairConfig.enabled }
+                    : undefined,
+            ),
+        }),
     };
 }
 

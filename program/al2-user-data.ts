@@ -2,9 +2,11 @@ import * as aws from "@pulumi/aws";
 import type { ClusterFacts } from "../common/cluster-facts";
 import { applyTranslation, type TranslatedPool } from "../nodes/apply-translation";
 import type { PoolConfig } from "../nodes/pools";
-import { acknowledgementProblems } from "../nodes/translation-config";
+import { acknowledgementProblems, UNRECORDED_LAUNCH_TEMPLATE } from "../nodes/translation-config";
 import { translateUserData } from "../nodes/userdata-translation/translate";
 import type { Al2Translation } from "../nodes/userdata-translation/translation";
+import type { RecordedAl2LaunchTemplate } from "../cutover/al2-snapshot";
+import type { PoolCutoverRecord } from "../cutover/cutover-record";
 
 /** The launch template an AL2 node group runs (`aws.eks.getNodeGroup` → `launchTemplates`). */
 export interface NodeGroupLaunchTemplate {
@@ -31,14 +33,65 @@ export async function readLaunchTemplate(
     return { userData: found.userData, imageId: found.imageId };
 }
 
-/** One pool and its live AL2 node group, as deployStack has read them. */
+/** Where a pool's AL2 launch template source comes from in this run: the record, the live AL2 node group, or why not. */
+export type Al2LaunchTemplateRead =
+    | { readonly from: "record" | "live"; readonly source: RecordedAl2LaunchTemplate }
+    /** Why it cannot be read; `translateAl2UserData` reports it at `pools[i].legacyNodeGroup`. */
+    | { readonly problem: string };
+
+/**
+ * The launch template source a pool's user data translation reads, once per run: the record's (written at the first
+ * declaration, so it survives `decommission` and any later edit of the AL2 launch template), else the version the live
+ * AL2 node group runs (records written before the source was recorded; this run then records it). Once the AL2 node
+ * group is gone, a record without the source is a problem (the AL2023 launch template was built from it: declaring
+ * it without would change its NodeConfig and roll the nodes), unless the snapshot shows no launch template or the
+ * pool acknowledges it. Undefined: nothing to translate (greenfield, or the guards refuse the missing AL2 node group).
+ */
+export async function readAl2LaunchTemplateSource(args: {
+    readonly pool: Pick<PoolConfig, "name" | "legacyNodeGroup" | "al2Migration">;
+    readonly poolIndex: number;
+    readonly previous?: PoolCutoverRecord;
+    readonly legacy?: {
+        readonly nodeGroupName: string;
+        readonly amiType: string;
+        readonly launchTemplates: readonly NodeGroupLaunchTemplate[];
+    };
+}): Promise<Al2LaunchTemplateRead | undefined> {
+    const { pool, poolIndex, previous, legacy } = args;
+    if (pool.legacyNodeGroup === undefined) return undefined;
+    const recorded = previous?.inherited?.al2LaunchTemplate;
+    if (recorded !== undefined) return { from: "record", source: recorded };
+    if (legacy !== undefined) {
+        // The guards refuse an AL2 node group of another AMI type: nothing of it is read.
+        if (!legacy.amiType.startsWith("AL2_") && legacy.amiType !== "CUSTOM") return undefined;
+        const template = legacy.launchTemplates[0];
+        if (template === undefined || template.id === "") return { from: "live", source: "none" };
+        const read = await readLaunchTemplate(legacy.nodeGroupName, template);
+        if ("problem" in read) return read;
+        return { from: "live", source: { id: template.id, version: template.version, ...read } };
+    }
+    if (previous === undefined) return undefined;
+    const snapshot = previous.inherited?.al2;
+    if (snapshot !== undefined && snapshot.launchTemplate === undefined) return { from: "record", source: "none" };
+    if (pool.al2Migration?.acknowledge.includes(UNRECORDED_LAUNCH_TEMPLATE)) return undefined;
+    const key = `pools[${poolIndex}]`;
+    return {
+        problem:
+            `AL2 node group "${pool.legacyNodeGroup}" is gone, and the cutover record of pool ` +
+            `"${pool.name}" (written before it recorded the AL2 launch template) does not hold the launch template ` +
+            `version it ran${snapshot === undefined ? " (if any)" : ""}: the AL2023 launch template's NodeConfig was ` +
+            "translated from that version's user data (kubelet config and flags, preBootstrapScripts, containerd, " +
+            "local disks), and declaring it without them would change it and roll the nodes. Set what the AL2023 " +
+            `nodes still need in ${key}.kubelet (and ${key}.preBootstrapScripts), then add ` +
+            `"${UNRECORDED_LAUNCH_TEMPLATE}" to ${key}.al2Migration.acknowledge`,
+    };
+}
+
+/** One pool and where its AL2 launch template source came from, as deployStack has read them. */
 export interface PoolWithLegacy {
     readonly pool: PoolConfig;
     readonly poolIndex: number;
-    readonly liveLegacy?: {
-        readonly nodeGroupName: string;
-        readonly launchTemplates: readonly NodeGroupLaunchTemplate[];
-    };
+    readonly al2LaunchTemplate?: Al2LaunchTemplateRead;
 }
 
 /** A pool with its AL2 user data applied, and the translation (for warnings and the plan). */
@@ -51,14 +104,12 @@ export interface PoolTranslations {
 }
 
 /**
- * For every pool whose AL2 node group uses a launch template: reads the user data of the version it runs, translates
- * it (the live cluster's values replace the connection flags), and applies what translates; what cannot move and is
- * not acknowledged in `pools[i].al2Migration.acknowledge` is a problem. Pools without a launch template are unchanged.
+ * For every pool whose AL2 node group used a launch template: translates the user data of the version it ran (from
+ * the record, else the live version: `readAl2LaunchTemplateSource`; the live cluster's values replace the connection
+ * flags), and applies what translates; what cannot move and is not acknowledged in `pools[i].al2Migration.acknowledge`
+ * is a problem, and so is a source that could not be read. Pools without a launch template are unchanged.
  */
-export async function translateAl2UserData(
-    pools: readonly PoolWithLegacy[],
-    cluster: ClusterFacts,
-): Promise<PoolTranslations> {
+export function translateAl2UserData(pools: readonly PoolWithLegacy[], cluster: ClusterFacts): PoolTranslations {
     const byPool = new Map<string, PoolTranslation>();
     const problems: string[] = [];
     const live =
@@ -71,19 +122,18 @@ export async function translateAl2UserData(
                   ipFamily: cluster.serviceCidr.includes(":") ? "ipv6" : "ipv4",
               }
             : undefined;
-    for (const { pool, poolIndex, liveLegacy } of pools) {
-        const template = liveLegacy?.launchTemplates[0];
-        if (liveLegacy === undefined || template === undefined || template.id === "") continue;
-        const read = await readLaunchTemplate(liveLegacy.nodeGroupName, template);
+    for (const { pool, poolIndex, al2LaunchTemplate: read } of pools) {
+        if (read === undefined) continue;
         if ("problem" in read) {
             problems.push(`pools[${poolIndex}].legacyNodeGroup: ${read.problem}`);
             continue;
         }
-        const translation = translateUserData({ userData: read.userData, ...(live && { cluster: live }) });
+        if (read.source === "none") continue;
+        const translation = translateUserData({ userData: read.source.userData, ...(live && { cluster: live }) });
         problems.push(
             ...acknowledgementProblems({
                 poolKey: `pools[${poolIndex}]`,
-                nodeGroupName: liveLegacy.nodeGroupName,
+                nodeGroupName: pool.legacyNodeGroup ?? pool.name,
                 items: translation.items,
                 acknowledge: pool.al2Migration?.acknowledge ?? [],
             }),

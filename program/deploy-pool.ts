@@ -21,6 +21,7 @@ import { nextStep, type NextStep } from "../cutover/runbook";
 import { holdsAl2023AtFullSize, ignoreDesiredSizeChanges, type PhasePlan } from "../cutover/phase-plan";
 import { CHILD_NAMES } from "../common/child-names";
 import { inheritanceOutput, type InheritanceOutput, type PoolInheritance } from "./pool-inheritance";
+import type { Al2LaunchTemplateRead } from "./al2-user-data";
 
 /** What the stack exports for one pool: the phase, both node groups, the gate, and what to do next. */
 export interface PoolOutputs {
@@ -64,6 +65,8 @@ export interface PoolContext extends PoolCutoverFacts {
     readonly extraSpec?: NodeConfigExtraSpec;
     /** What the pool inherited from its AL2 node group, and from where (`inheritedPool`). */
     readonly inheritance?: PoolInheritance;
+    /** The AL2 node group's launch template source this run translated (recorded, or live and recorded now). */
+    readonly al2LaunchTemplate?: Al2LaunchTemplateRead;
 }
 
 /** Declares one pool's resources for its phase plan. */
@@ -204,6 +207,8 @@ export function declarePool(
         ...(context.inheritance?.source.from === "record" || context.inheritance?.source.from === "legacy"
             ? { al2: context.inheritance.source.al2 }
             : {}),
+        ...(context.al2LaunchTemplate !== undefined &&
+            "source" in context.al2LaunchTemplate && { al2LaunchTemplate: context.al2LaunchTemplate.source }),
         proofs,
     });
 

@@ -8,7 +8,7 @@ import { agentManagedBefore, POD_IDENTITY_AGENT_OUTPUT, type AgentRecord } from 
 import type { ClusterFacts } from "../common/cluster-facts";
 import { replacementProblems, type PlannedNodeGroupIdentity } from "../nodes/replacement-guard";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
-import { translateAl2UserData, type PoolTranslation } from "./al2-user-data";
+import { readAl2LaunchTemplateSource, translateAl2UserData, type PoolTranslation } from "./al2-user-data";
 import { readCustomAmiFacts } from "./custom-al2-ami";
 import type { StackConfig } from "../config/read-config";
 import { poolWarnings, type PoolConfig } from "../nodes/pools";
@@ -28,6 +28,7 @@ import { ConfigError } from "../common/config-error";
 import { CHILD_NAMES } from "../common/child-names";
 import { declarePool, type PoolContext, type PoolOutputs } from "./deploy-pool";
 import { readPoolInheritance } from "./pool-inheritance";
+import { nodeRepairReader } from "../cutover/nodegroup-repair";
 import { poolInstanceTypeProblems } from "./instance-types";
 
 export type { PoolOutputs } from "./deploy-pool";
@@ -74,13 +75,21 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 pool,
                 ...(previousPool !== undefined && { previous: previousPool }),
                 ...(live.legacy !== undefined && { legacy: live.legacy }),
+                ...(source.legacyNodeGroups === "import" && { readNodeRepair: nodeRepairReader() }),
             });
             const missing = pool.legacyNodeGroup !== undefined && live.legacy === undefined;
             const clusterNodeGroups =
                 missing && source.legacyNodeGroups === "import"
                     ? (await aws.eks.getNodeGroups({ clusterName: cluster.name })).names
                     : undefined;
-            const legacyCustomAmi = live.legacy && (await readCustomAmiFacts(live.legacy));
+            // The launch template version the AL2 node group ran: recorded once, read live only when not recorded.
+            const al2LaunchTemplate = await readAl2LaunchTemplateSource({
+                pool,
+                poolIndex,
+                ...(previousPool !== undefined && { previous: previousPool }),
+                ...(live.legacy !== undefined && { legacy: live.legacy }),
+            });
+            const legacyCustomAmi = live.legacy && (await readCustomAmiFacts(live.legacy, al2LaunchTemplate));
             const context: PoolCutoverFacts = {
                 pool: inheritance.result?.pool ?? pool,
                 poolIndex,
@@ -106,6 +115,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 ...(live.legacy !== undefined && { liveLegacy: live.legacy }),
                 ...(live.al2023 !== undefined && { liveAl2023: live.al2023 }),
                 ...(inherited !== undefined && { inherited }),
+                ...(al2LaunchTemplate !== undefined && { al2LaunchTemplate }),
                 inheritance,
             };
         }),
@@ -132,7 +142,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
     problems.push(...(await poolInstanceTypeProblems(read)));
     if (problems.length > 0) throw new ConfigError(problems);
     // The AL2 node groups' launch template user data, translated; what cannot move stops the run here.
-    const translations = await translateAl2UserData(read, cluster);
+    const translations = translateAl2UserData(read, cluster);
     if (translations.problems.length > 0) throw new ConfigError([...translations.problems]);
     // Planned only after the guards: a missing AL2 node group has no size at adoption to plan with.
     const pools: PoolContext[] = read.map((context) => ({

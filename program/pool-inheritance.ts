@@ -10,6 +10,7 @@ import {
     type Provenance,
 } from "../nodes/inheritance";
 import type { NodeTaint, PoolConfig } from "../nodes/pools";
+import type { NodeRepairReader, NodeRepairSetting } from "../cutover/nodegroup-repair";
 
 /** The AL2 EKS AMI's root device (the block device mapping a launch template sizes the root volume with). */
 const AL2_ROOT_DEVICE = "/dev/xvda";
@@ -29,9 +30,14 @@ export interface Al2LaunchTemplateData {
 
 /**
  * The AL2 node group as inheritance sees it: its EKS settings without this program's own NoSchedule taint (which
- * `shift` adds), and, with a launch template, the root volume and security groups of the version it runs.
+ * `shift` adds), and, with a launch template, the root volume and security groups of the version it runs; its node
+ * repair setting when EKS reports one (DescribeNodegroup).
  */
-export function al2NodeGroupFacts(live: LegacyNodeGroupState, template?: Al2LaunchTemplateData): Al2NodeGroupFacts {
+export function al2NodeGroupFacts(
+    live: LegacyNodeGroupState,
+    template?: Al2LaunchTemplateData,
+    nodeRepair?: NodeRepairSetting,
+): Al2NodeGroupFacts {
     const update = live.updateConfigs[0];
     const root = template?.blockDeviceMappings.find((mapping) => mapping.deviceName === AL2_ROOT_DEVICE)?.ebs[0];
     const taints: NodeTaint[] = live.taints
@@ -70,6 +76,7 @@ export function al2NodeGroupFacts(live: LegacyNodeGroupState, template?: Al2Laun
                         ? { maxUnavailablePercentage: update.maxUnavailablePercentage }
                         : { maxUnavailable: update.maxUnavailable },
             }),
+        ...(nodeRepair !== undefined && { nodeRepair: { enabled: nodeRepair.enabled } }),
         ...(launchTemplate !== undefined && { launchTemplate }),
     };
 }
@@ -113,18 +120,29 @@ export function inheritanceSource(args: {
 
 /**
  * A pool's inheritance in this deployment: the record's AL2 node group, else, when the AL2023 pool is first
- * declared, the live AL2 node group (an AL2 AMI type; the guards refuse any other) with its launch template version.
+ * declared, the live AL2 node group (an AL2 AMI type; the guards refuse any other) with its launch template version
+ * and, with `readNodeRepair` (an AL2 node group that exists: not a rehearsal's, created with the stack), its node
+ * repair setting.
  */
 export async function readPoolInheritance(args: {
     readonly pool: PoolConfig;
     readonly previous?: PoolCutoverRecord;
     readonly legacy?: LegacyNodeGroupState;
+    readonly readNodeRepair?: NodeRepairReader;
 }): Promise<PoolInheritance> {
     const { pool, previous, legacy } = args;
     const first = previous?.inherited?.al2 === undefined && previous?.al2023NodeGroupName === undefined;
     const live =
         first && legacy !== undefined && legacy.amiType.startsWith("AL2_")
-            ? al2NodeGroupFacts(legacy, await readAl2LaunchTemplate(legacy))
+            ? al2NodeGroupFacts(
+                  legacy,
+                  await readAl2LaunchTemplate(legacy),
+                  await args.readNodeRepair?.({
+                      clusterName: legacy.clusterName,
+                      nodeGroupName: legacy.nodeGroupName,
+                      region: legacy.region,
+                  }),
+              )
             : undefined;
     return inheritedPool(
         pool,

@@ -68,6 +68,131 @@ describe("parseCutoverRecord", () => {
     });
 });
 
+describe("parseCutoverRecord: the AL2 launch template source (inherited.al2LaunchTemplate)", () => {
+    const USER_DATA = "IyEvYmluL2Jhc2gKL2V0Yy9la3MvYm9vdHN0cmFwLnNoIHNob3AtZGV2Cg==";
+    /** A record of pool `general` whose `inherited` holds `al2LaunchTemplate`. */
+    const recordWith = (al2LaunchTemplate: unknown) => ({
+        version: 1,
+        pools: {
+            general: {
+                phase: "decommission",
+                adopted: false,
+                legacyNodeGroupName: "dev-general-al2",
+                legacySizeAtAdoption: { min: 1, desired: 2, max: 4 },
+                al2023NodeGroupName: "general-20261102093015123400000001",
+                inherited: {
+                    nodeRoleArn: "arn:aws:iam::111122223333:role/dev-nodes",
+                    subnetIds: ["subnet-0a1b2c3d"],
+                    al2LaunchTemplate,
+                },
+            },
+        },
+    });
+
+    it.each([
+        {
+            shape: "the version it ran",
+            value: { id: "lt-0d1e2f3a4b5c6d7e8", version: "3", userData: USER_DATA, imageId: "ami-0123456789abcdef0" },
+        },
+        {
+            shape: "a version without user data or image",
+            value: { id: "lt-0d1e2f3a4b5c6d7e8", version: "12", userData: "", imageId: "" },
+        },
+        { shape: "no launch template", value: "none" },
+    ])("reads back $shape", ({ value }) => {
+        const parsed = parseCutoverRecord(JSON.parse(JSON.stringify(recordWith(value))));
+        expect(parsed.pools.general.inherited).toStrictEqual({
+            nodeRoleArn: "arn:aws:iam::111122223333:role/dev-nodes",
+            subnetIds: ["subnet-0a1b2c3d"],
+            al2LaunchTemplate: value,
+        });
+    });
+
+    it("a record written before it existed has none", () => {
+        const inherited: Record<string, unknown> = { ...recordWith(undefined).pools.general.inherited };
+        delete inherited.al2LaunchTemplate;
+        const parsed = parseCutoverRecord({
+            version: 1,
+            pools: { general: { ...recordWith(undefined).pools.general, inherited } },
+        });
+        expect(parsed.pools.general.inherited).toStrictEqual({
+            nodeRoleArn: "arn:aws:iam::111122223333:role/dev-nodes",
+            subnetIds: ["subnet-0a1b2c3d"],
+        });
+    });
+
+    it.each([
+        {
+            value: "default",
+            problems: [
+                'cutover.pools.general.inherited.al2LaunchTemplate: "default" is not allowed; expected "none" or {id, version, userData, imageId}',
+            ],
+        },
+        {
+            value: ["lt-0d1e2f3a4b5c6d7e8"],
+            problems: [
+                'cutover.pools.general.inherited.al2LaunchTemplate: ["lt-0d1e2f3a4b5c6d7e8"] is not allowed; expected "none" or {id, version, userData, imageId}',
+            ],
+        },
+        {
+            value: { id: "my-template", version: 3, userData: "#!/bin/bash\n", imageId: "ami-XYZ" },
+            problems: [
+                'cutover.pools.general.inherited.al2LaunchTemplate.id: "my-template" is not allowed; expected a launch template id (lt-...)',
+                "cutover.pools.general.inherited.al2LaunchTemplate.version: 3 is not allowed; expected a launch template version number, as a string",
+                'cutover.pools.general.inherited.al2LaunchTemplate.userData: "#!/bin/bash\\n" is not allowed; expected base64 text (empty when the version has none)',
+                'cutover.pools.general.inherited.al2LaunchTemplate.imageId: "ami-XYZ" is not allowed; expected an AMI id (ami-...), or empty',
+            ],
+        },
+        {
+            value: { id: "lt-0d1e2f3a4b5c6d7e8", version: "$Default" },
+            problems: [
+                'cutover.pools.general.inherited.al2LaunchTemplate.version: "$Default" is not allowed; expected a launch template version number, as a string',
+                "cutover.pools.general.inherited.al2LaunchTemplate.userData: nothing is not allowed; expected base64 text (empty when the version has none)",
+                "cutover.pools.general.inherited.al2LaunchTemplate.imageId: nothing is not allowed; expected an AMI id (ami-...), or empty",
+            ],
+        },
+    ])("rejects $value, naming each field", ({ value, problems }) => {
+        expect(configProblems(() => parseCutoverRecord(recordWith(value)))).toStrictEqual(problems);
+    });
+});
+
+describe("parseCutoverRecord: the AL2 node group's node repair (inherited.al2.nodeRepair)", () => {
+    const withRepair = (nodeRepair: unknown) => ({
+        version: 1,
+        pools: {
+            general: {
+                phase: "prepare",
+                adopted: false,
+                al2023NodeGroupName: "general-al2023",
+                inherited: {
+                    nodeRoleArn: "arn:aws:iam::111122223333:role/dev-nodes",
+                    subnetIds: ["subnet-0a1b2c3d"],
+                    al2: {
+                        amiType: "AL2_x86_64",
+                        instanceTypes: ["t3.large"],
+                        capacityType: "SPOT",
+                        labels: {},
+                        taints: [],
+                        nodeRepair,
+                    },
+                },
+            },
+        },
+    });
+
+    it.each([{ enabled: true }, { enabled: false }])("reads back %j", (nodeRepair) => {
+        expect(parseCutoverRecord(withRepair(nodeRepair)).pools.general.inherited?.al2?.nodeRepair).toStrictEqual(
+            nodeRepair,
+        );
+    });
+
+    it.each([{ enabled: "yes" }, true, {}])("rejects %j, naming the key", (nodeRepair) => {
+        expect(configProblems(() => parseCutoverRecord(withRepair(nodeRepair)))).toStrictEqual([
+            `cutover.pools.general.inherited.al2.nodeRepair: ${JSON.stringify(nodeRepair)} is not allowed; expected {enabled: true or false}`,
+        ]);
+    });
+});
+
 describe("readPreviousDeployment", () => {
     it("reads the cutover output of this stack's last deployment through a StackReference to itself", async () => {
         const cloud = await useOfflineCloud(exampleFacts("prod"), {

@@ -2,6 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { describeNodegroupHealthWith } from "../../cutover/nodegroup-health";
+import { describeNodeRepairWith } from "../../cutover/nodegroup-repair";
 
 // The real @aws-sdk/client-eks DescribeNodegroup call, against a fake EKS endpoint on 127.0.0.1 that records each
 // request and answers as the EKS API does (https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeNodegroup.html).
@@ -127,5 +128,45 @@ describe("DescribeNodegroup through @aws-sdk/client-eks (fake EKS endpoint)", ()
         );
         // The SDK's standard retry mode makes 3 attempts on a server error.
         expect(requests.map((r) => r.method)).toEqual(["GET", "GET", "GET"]);
+    });
+});
+
+describe("the node repair setting through DescribeNodegroup (fake EKS endpoint)", () => {
+    const AL2 = "shop-prod-general-al2";
+    function readRepair() {
+        return describeNodeRepairWith({
+            endpoint,
+            credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: "fake-secret-key" },
+        })({ clusterName: CLUSTER, nodeGroupName: AL2, region: "eu-west-1" });
+    }
+    const body = (extra: Record<string, unknown>) => ({
+        nodegroup: { nodegroupName: AL2, clusterName: CLUSTER, status: "ACTIVE", amiType: "AL2_x86_64", ...extra },
+    });
+
+    it.each([
+        { nodeRepairConfig: { enabled: true }, expected: { enabled: true } },
+        { nodeRepairConfig: { enabled: false }, expected: { enabled: false } },
+        { nodeRepairConfig: undefined, expected: undefined },
+        { nodeRepairConfig: {}, expected: undefined },
+    ])("nodeRepairConfig $nodeRepairConfig → $expected", async ({ nodeRepairConfig, expected }) => {
+        answer = { status: 200, body: body(nodeRepairConfig === undefined ? {} : { nodeRepairConfig }) };
+        await expect(readRepair()).resolves.toStrictEqual(expected);
+        expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /clusters/${CLUSTER}/node-groups/${AL2}`]);
+        expect(requests[0].authorization).toMatch(
+            new RegExp(`^AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/\\d{8}/eu-west-1/eks/aws4_request`),
+        );
+    });
+
+    it("a 403 names the node group, the status, the cause and the permission", async () => {
+        answer = {
+            status: 403,
+            errorType: "AccessDeniedException",
+            body: { message: "User is not authorized to perform: eks:DescribeNodegroup" },
+        };
+        await expect(readRepair()).rejects.toThrow(
+            `DescribeNodegroup of AL2 node group "${AL2}" in cluster "${CLUSTER}" (eu-west-1) failed with HTTP 403 ` +
+                "(AccessDeniedException: User is not authorized to perform: eks:DescribeNodegroup); the pool inherits " +
+                "its node repair setting from it: retry, and check the credentials allow eks:DescribeNodegroup",
+        );
     });
 });

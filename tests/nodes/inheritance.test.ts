@@ -71,6 +71,7 @@ describe("inheriting an AL2 node group's settings", () => {
             rootVolume: "inherited",
             securityGroupIds: "default",
             maxUnavailable: "inherited",
+            nodeRepair: "default",
         });
         expect(result.changes).toStrictEqual([]);
         expect(result.notes).toStrictEqual([expect.stringContaining("device plugin")]);
@@ -140,5 +141,54 @@ describe("inheriting an AL2 node group's settings", () => {
         });
         expect(result.pool.amiType).toBe("AL2023_x86_64_STANDARD");
         expect(result.provenance.amiType).toBe("default");
+    });
+});
+
+describe("inheriting node auto repair (nodeRepairConfig)", () => {
+    it.each([
+        {
+            title: "neither sets it: no setting at all",
+            pool: undefined,
+            al2: undefined,
+            nodeRepair: undefined,
+            from: "default",
+        },
+        {
+            title: "the AL2 node group has it on",
+            pool: undefined,
+            al2: { enabled: true },
+            nodeRepair: { enabled: true },
+            from: "inherited",
+        },
+        {
+            title: "the AL2 node group has it off",
+            pool: undefined,
+            al2: { enabled: false },
+            nodeRepair: { enabled: false },
+            from: "inherited",
+        },
+        {
+            title: "the pool turns it off over the AL2 node group's on",
+            pool: { enabled: false },
+            al2: { enabled: true },
+            nodeRepair: { enabled: false },
+            from: "set",
+        },
+        {
+            title: "the pool turns it on, the AL2 node group has none",
+            pool: { enabled: true },
+            al2: undefined,
+            nodeRepair: { enabled: true },
+            from: "set",
+        },
+    ])("$title", ({ pool, al2, nodeRepair, from }) => {
+        const result = inheritPool({
+            pool: { ...DEFAULT_POOL, ...(pool !== undefined && { nodeRepair: pool }) },
+            explicitKeys: new Set(["name", "scaling", ...(pool !== undefined ? ["nodeRepair"] : [])]),
+            al2: { ...AL2, ...(al2 !== undefined && { nodeRepair: al2 }) },
+        });
+        expect(result.provenance.nodeRepair).toBe(from);
+        expect(result.pool.nodeRepair).toStrictEqual(nodeRepair);
+        expect("nodeRepair" in result.pool).toBe(nodeRepair !== undefined);
     });
 });

@@ -236,21 +236,21 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
         "unknown pool key",
         { instanceTypse: ["m6i.large"] },
         [
-            'pools[0].instanceTypse: unknown key (did you mean "instanceTypes"?); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, kubelet, preBootstrapScripts, tags, al2Migration',
+            'pools[0].instanceTypse: unknown key (did you mean "instanceTypes"?); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
         ],
     ],
     [
         "eksctl's instanceType",
         { instanceType: "m6i.large" },
         [
-            'pools[0].instanceType: unknown key (eksctl and Terraform say "instanceType"; here it is "instanceTypes"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, kubelet, preBootstrapScripts, tags, al2Migration',
+            'pools[0].instanceType: unknown key (eksctl and Terraform say "instanceType"; here it is "instanceTypes"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
         ],
     ],
     [
         "eksctl's minSize",
         { minSize: 1 },
         [
-            'pools[0].minSize: unknown key (eksctl and Terraform say "minSize"; here it is "scaling.min"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, kubelet, preBootstrapScripts, tags, al2Migration',
+            'pools[0].minSize: unknown key (eksctl and Terraform say "minSize"; here it is "scaling.min"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
         ],
     ],
     [

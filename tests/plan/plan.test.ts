@@ -412,6 +412,7 @@ describe("the plan's inheritance per pool", () => {
                 rootVolume: "set",
                 securityGroupIds: "default",
                 maxUnavailable: "set",
+                nodeRepair: "default",
             },
             changes: [
                 "root volume smaller: 40 GiB instead of 50 GiB",
@@ -430,10 +431,25 @@ describe("the plan's inheritance per pool", () => {
             "  rootVolume:          set",
             "  securityGroupIds:    default",
             "  maxUnavailable:      set",
+            "  nodeRepair:          default",
             "  AL2023 pool drops or changes:",
             "    - root volume smaller: 40 GiB instead of 50 GiB",
             "    - instance types t3.large changed to t3.large, t3a.large, m6i.large",
         ]);
+    });
+
+    it.each([
+        { phase: "prepare" as const, from: "legacy" },
+        { phase: "canary" as const, from: "record" },
+    ])("reads node repair from the describe-nodegroup facts ($phase: from $from)", async ({ phase, from }) => {
+        const dir = writeFacts(exampleFacts("dev"), (docs) => {
+            const ng = docs["describe-nodegroup-dev-general-al2.json"] as { nodegroup: Record<string, unknown> };
+            ng.nodegroup.nodeRepairConfig = { enabled: true };
+        });
+        const general = pool(await plan("dev", phase, ["--facts", dir]), "general");
+        expect(general.inheritance?.from).toBe(from);
+        expect(general.inheritance?.settings.nodeRepair).toBe("inherited");
+        expect(inheritanceLines(general.inheritance)).toContain("  nodeRepair:          inherited");
     });
 
     it("in a later phase reads them from the record; a taint only the AL2 node group has is inherited", async () => {

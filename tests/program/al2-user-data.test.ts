@@ -77,3 +77,104 @@ describe("an AL2 node group on a launch template", () => {
         expect(nodeGroup.inputs.taints).toContainEqual({ key: "dedicated", value: "shop", effect: "NO_SCHEDULE" });
     });
 });
+
+describe("a record written before it held the AL2 launch template source", () => {
+    const SUBNETS = ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829", "subnet-0c3d4e5f607182930"];
+    /** dev's record after drain, as a deployment before `inherited.al2LaunchTemplate` existed wrote it. */
+    const oldRecord = (al2: Record<string, unknown> | undefined) => ({
+        cutover: {
+            version: 1,
+            pools: {
+                general: {
+                    phase: "drain",
+                    adopted: true,
+                    legacyNodeGroupName: "dev-general-al2",
+                    legacySizeAtAdoption: { min: 1, desired: 2, max: 4 },
+                    al2023NodeGroupName: "general-20261102093015123400000001",
+                    inherited: {
+                        nodeRoleArn: "arn:aws:iam::111122223333:role/shop-dev-node-role",
+                        subnetIds: SUBNETS,
+                        ...(al2 !== undefined && { al2 }),
+                    },
+                },
+            },
+        },
+    });
+    const AL2_ON_LAUNCH_TEMPLATE = {
+        amiType: "AL2_x86_64",
+        instanceTypes: ["t3.large"],
+        capacityType: "SPOT",
+        labels: { workload: "general" },
+        taints: [],
+        launchTemplate: {},
+    };
+
+    /** dev in decommission after that record, the AL2 node group (and its launch template) gone. */
+    async function decommission(args: { al2?: Record<string, unknown>; acknowledge?: string[] }) {
+        const { default: program } = await import("../../index");
+        const config = structuredClone(stackFileConfig("dev")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        config.cutoverPhase = "decommission";
+        if (args.acknowledge !== undefined) config.pools[0].al2Migration = { acknowledge: args.acknowledge };
+        const facts = structuredClone(exampleFacts("dev")) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        delete facts.nodegroups["dev-general-al2"];
+        return evaluateOffline({
+            stack: "dev",
+            config,
+            facts: facts as CloudFacts,
+            previousOutputs: oldRecord(args.al2),
+            program,
+        });
+    }
+
+    it.each([
+        { title: "its AL2 snapshot shows a launch template", al2: AL2_ON_LAUNCH_TEMPLATE, ifAny: "" },
+        { title: "it holds no AL2 snapshot at all", al2: undefined, ifAny: " (if any)" },
+    ])(
+        "stops before any resource once the AL2 node group is gone, when $title, naming the pool and the way out",
+        async ({ al2, ifAny }) => {
+            const evaluation = await decommission({ ...(al2 !== undefined && { al2 }) });
+            expect(evaluation.error).toBeInstanceOf(ConfigError);
+            expect((evaluation.error as ConfigError).problems).toEqual([
+                `pools[0].legacyNodeGroup: AL2 node group "dev-general-al2" is gone, and the cutover record of pool "general" (written before it recorded the AL2 launch template) does not hold the launch template version it ran${ifAny}: the AL2023 launch template's NodeConfig was translated from that version's user data (kubelet config and flags, preBootstrapScripts, containerd, local disks), and declaring it without them would change it and roll the nodes. Set what the AL2023 nodes still need in pools[0].kubelet (and pools[0].preBootstrapScripts), then add "al2-launch-template-unrecorded" to pools[0].al2Migration.acknowledge`,
+            ]);
+            const declared = evaluation.resources.map((resource) => resource.type);
+            expect(
+                declared.filter((type) => !["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"].includes(type)),
+            ).toEqual([]);
+        },
+    );
+
+    it("runs once acknowledged, declaring the pool's own kubelet settings only", async () => {
+        const evaluation = await decommission({
+            al2: AL2_ON_LAUNCH_TEMPLATE,
+            acknowledge: ["al2-launch-template-unrecorded"],
+        });
+        expect(evaluation.error).toBeUndefined();
+        const template = evaluation.resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")!;
+        const [nodeConfig] = (nodeConfigs as (text: string) => NodeConfigDoc[])(
+            Buffer.from(template.inputs.userData as string, "base64").toString("utf8"),
+        );
+        expect(nodeConfig.spec.kubelet).toStrictEqual({ flags: ["--image-gc-high-threshold=80"] });
+    });
+
+    it("needs nothing when its AL2 snapshot shows no launch template", async () => {
+        const al2: Record<string, unknown> = { ...AL2_ON_LAUNCH_TEMPLATE };
+        delete al2.launchTemplate;
+        const evaluation = await decommission({ al2 });
+        expect(evaluation.error).toBeUndefined();
+        const record = (evaluation.outputs.cutover as any).pools.general; // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(record.inherited.al2LaunchTemplate).toBe("none");
+    });
+
+    it("while the AL2 node group still runs, translates its live launch template and records it", async () => {
+        const evaluation = await evaluate(["post-bootstrap-commands"]);
+        expect(evaluation.error).toBeUndefined();
+        const record = (evaluation.outputs.cutover as any).pools.general; // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(record.inherited.al2LaunchTemplate).toStrictEqual({
+            id: LAUNCH_TEMPLATE_ID,
+            version: "3",
+            userData: Buffer.from(USER_DATA).toString("base64"),
+            imageId: "",
+        });
+    });
+});

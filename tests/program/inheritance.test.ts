@@ -226,10 +226,71 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
                 rootVolume: "inherited",
                 securityGroupIds: "default",
                 maxUnavailable: "inherited",
+                nodeRepair: "default",
             },
             changes: [],
             notes: [],
         });
+    });
+});
+
+describe("node auto repair: inherited from the AL2 node group's DescribeNodegroup, recorded, never declared unasked", () => {
+    const REPAIR_ON = (ng: any) => {
+        ng.nodeRepairConfig = { enabled: true };
+    };
+
+    it.each([
+        {
+            title: "neither the pool nor the AL2 node group sets it",
+            pool: minimalPool(),
+            al2: undefined,
+            input: undefined,
+            from: "default",
+        },
+        {
+            title: "the AL2 node group has it on",
+            pool: minimalPool(),
+            al2: REPAIR_ON,
+            input: { enabled: true },
+            from: "inherited",
+        },
+        {
+            title: "the pool turns it off",
+            pool: minimalPool({ nodeRepair: { enabled: false } }),
+            al2: REPAIR_ON,
+            input: { enabled: false },
+            from: "set",
+        },
+        {
+            title: "the pool turns it on",
+            pool: minimalPool({ nodeRepair: { enabled: true } }),
+            al2: undefined,
+            input: { enabled: true },
+            from: "set",
+        },
+    ])("$title", async ({ pool, al2, input, from }) => {
+        const evaluation = await evaluate({ pool, ...(al2 !== undefined && { al2 }) });
+        expect(evaluation.error).toBeUndefined();
+        const ng = inputs(evaluation, NG, "general-ng");
+        expect(ng.nodeRepairConfig).toStrictEqual(input);
+        expect("nodeRepairConfig" in ng).toBe(input !== undefined);
+        expect((evaluation.outputs.pools as any).general.inheritance.settings.nodeRepair).toBe(from);
+    });
+
+    it("is recorded at first declaration and kept from the record once the AL2 node group changes", async () => {
+        const first = await evaluate({ pool: minimalPool(), al2: REPAIR_ON });
+        expect((first.outputs.cutover as any).pools.general.inherited.al2.nodeRepair).toStrictEqual({ enabled: true });
+        const later = await evaluate({
+            pool: minimalPool(),
+            phase: "canary",
+            previousOutputs: { cutover: first.outputs.cutover },
+            al2: (ng, facts) => {
+                delete ng.nodeRepairConfig;
+                facts.nodegroups["general-20261102093015123400000001"].nodegroup.instanceTypes = ["t3.large"];
+            },
+        });
+        expect(later.error).toBeUndefined();
+        expect(inputs(later, NG, "general-ng").nodeRepairConfig).toStrictEqual({ enabled: true });
     });
 });
 

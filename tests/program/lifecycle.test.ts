@@ -1,10 +1,15 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CutoverPhase } from "../../cutover/phases";
+import type { CloudFacts } from "../../plan/cloud-facts";
 import { beforeMigration, LifecycleEngine, type EngineRun } from "../fakes/lifecycle-engine";
-import { exampleFacts, stackFileConfig } from "../fakes/mocks";
+import { nodeConfigs } from "../fakes/mime";
+import { exampleFacts, ROOT, stackFileConfig } from "../fakes/mocks";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
 /**
  * One `pulumi up` and what must hold after it.
@@ -20,6 +25,7 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
  * - `deleted`: the resources the run deleted (no longer declared); `al2InCluster`: the AL2 node groups still in the
  *   cluster after the run.
  * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
+ * - `al2023Kubelet`: the `spec.kubelet` of the NodeConfig in the AL2023 launch template's user data (MIME parsed).
  */
 interface Step {
     /** The stack the step runs; the table's own by default. */
@@ -28,13 +34,14 @@ interface Step {
     readonly phase: CutoverPhase;
     readonly fail?: string;
     readonly failDelete?: string;
-    readonly change?: "instanceTypes" | "labels" | "cluster 1.33";
+    readonly change?: "instanceTypes" | "labels" | "cluster 1.33" | "AL2 launch template deleted";
     readonly outcome: "ok" | "failed" | RegExp;
     readonly record: Readonly<Record<string, string>>;
     readonly pools?: Readonly<Record<string, string>>;
     readonly sameInputsAs?: string;
     readonly deleted?: readonly string[];
     readonly al2InCluster?: readonly string[];
+    readonly al2023Kubelet?: unknown;
 }
 
 /**
@@ -118,6 +125,62 @@ const PROD: readonly Step[] = [
       pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" } },
 ];
 
+/**
+ * dev with its AL2 node group on a launch template (version 3) whose user data is the corpus' bootstrap.sh with
+ * `--kubelet-extra-args` (labels, a taint, max-pods): the translation is recorded at the first declaration, so once the
+ * AL2 node group and its launch template are gone the AL2023 launch template keeps the same NodeConfig.
+ */
+// prettier-ignore
+const DEV_LAUNCH_TEMPLATE: readonly Step[] = [
+    { title: "prepare", phase: "prepare", outcome: "ok", record: { general: "prepare adopted" },
+      pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" },
+      al2023Kubelet: { config: { maxPods: 58 }, flags: ["--image-gc-high-threshold=80"] } },
+    { title: "canary", phase: "canary", outcome: "ok", record: { general: "canary adopted" } },
+    { title: "shift", phase: "shift", outcome: "ok", record: { general: "shift adopted" } },
+    { title: "drain", phase: "drain", outcome: "ok", record: { general: "drain adopted" } },
+    { title: "decommission", phase: "decommission", outcome: "ok", record: { general: "decommission" },
+      pools: { general: "1/2/4 v1.32 | - | -" }, al2InCluster: [],
+      al2023Kubelet: { config: { maxPods: 58 }, flags: ["--image-gc-high-threshold=80"] } },
+    // The AL2 node group is gone, and now its launch template too: the user data comes from the record.
+    { title: "decommission again (AL2 launch template deleted)", phase: "decommission", change: "AL2 launch template deleted",
+      outcome: "ok", record: { general: "decommission" }, pools: { general: "1/2/4 v1.32 | - | -" }, sameInputsAs: "decommission",
+      al2023Kubelet: { config: { maxPods: 58 }, flags: ["--image-gc-high-threshold=80"] } },
+];
+
+const AL2_LAUNCH_TEMPLATE_ID = "lt-0d1e2f3a4b5c6d7e8";
+
+/** dev's cluster before the migration, its AL2 node group on a launch template holding a corpus user data file. */
+function launchTemplateFacts(): CloudFacts {
+    const facts = structuredClone(beforeMigration(exampleFacts("dev")));
+    const userData = fs.readFileSync(
+        path.join(ROOT, "tests", "fixtures", "al2-userdata", "01-kubelet-extra-args-labels-taints.sh"),
+    );
+    const al2 = { ...facts.nodegroups["dev-general-al2"].nodegroup };
+    delete al2.diskSize;
+    return {
+        ...facts,
+        nodegroups: {
+            ...facts.nodegroups,
+            "dev-general-al2": {
+                nodegroup: {
+                    ...al2,
+                    launchTemplate: { id: AL2_LAUNCH_TEMPLATE_ID, name: "dev-general-al2", version: "3" },
+                },
+            },
+        },
+        launchTemplateVersions: {
+            [AL2_LAUNCH_TEMPLATE_ID]: [
+                {
+                    LaunchTemplateId: AL2_LAUNCH_TEMPLATE_ID,
+                    VersionNumber: 3,
+                    DefaultVersion: true,
+                    LaunchTemplateData: { UserData: userData.toString("base64") },
+                },
+            ],
+        },
+    };
+}
+
 /** The exported record per pool, in the table's words. */
 function recordText(run: EngineRun, pools: readonly string[]): Record<string, string> {
     const cutover = run.outputs.cutover as { pools: Record<string, { phase: string; adopted: boolean }> } | undefined;
@@ -160,16 +223,19 @@ function declaredInputs(run: EngineRun): Record<string, unknown> {
 }
 
 /** Runs a table's steps in order against one engine, each step a test of its own. */
-function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: LifecycleEngine): void {
+function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[], engine: LifecycleEngine): void {
     const runs = new Map<string, EngineRun>();
     it.each(steps.map((step, index) => ({ ...step, index })))(`${table} $index: $title`, async (step) => {
-        const stack = step.stack ?? table;
+        const stack = step.stack ?? (table === "dev-lt" ? "dev" : table);
         const pools = Object.keys(step.record);
         if (step.change === "cluster 1.33") {
             engine.changeCluster(stack, (facts) => ({
                 ...facts,
                 cluster: { cluster: { ...facts.cluster.cluster, version: "1.33" } },
             }));
+        }
+        if (step.change === "AL2 launch template deleted") {
+            engine.changeCluster(stack, ({ launchTemplateVersions: _deleted, ...facts }) => facts);
         }
         const config: Record<string, unknown> = { ...stackFileConfig(stack), cutoverPhase: step.phase };
         // Every pool follows cutoverPhase (prod's batch otherwise waits in prepare).
@@ -208,6 +274,18 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
         if (step.sameInputsAs !== undefined) {
             expect(declaredInputs(run)).toStrictEqual(declaredInputs(runs.get(step.sameInputsAs)!));
         }
+        if (step.al2023Kubelet !== undefined) {
+            const userData = run.cloud.states.get(`${LAUNCH_TEMPLATE}::${pools[0]}-lt`)!.state.userData as string;
+            const [nodeConfig] = nodeConfigs(Buffer.from(userData, "base64").toString("utf8")) as {
+                spec: { kubelet: unknown };
+            }[];
+            expect(nodeConfig.spec.kubelet).toStrictEqual(step.al2023Kubelet);
+            const ng = run.cloud.states.get(`${NODE_GROUP}::${pools[0]}-ng`)!.state;
+            expect({ labels: ng.labels, taints: ng.taints }).toStrictEqual({
+                labels: { workload: "general", team: "shop" },
+                taints: [{ key: "dedicated", value: "web", effect: "NO_SCHEDULE" }],
+            });
+        }
         if (step.change === "labels") {
             const ng = run.cloud.states.get(`${NODE_GROUP}::${pools[0]}-ng`)!.state;
             expect(ng.labels).toStrictEqual({ workload: "general", tier: "web" });
@@ -229,3 +307,7 @@ describe.sequential(
         describeTable("prod", PROD, engine);
     },
 );
+
+describe.sequential("an AL2 node group on a launch template, through decommission and after it is gone", () => {
+    describeTable("dev-lt", DEV_LAUNCH_TEMPLATE, new LifecycleEngine({ dev: launchTemplateFacts() }));
+});
