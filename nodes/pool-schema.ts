@@ -107,7 +107,8 @@ export const poolEntries = {
     }),
     instanceTypes: withDefault(stringList({ ...rules.instanceType, minItems: 1, maxItems: 20 }), ["m6i.large"], {
         type: "list",
-        description: "1–20 instance types (in the node group, never in the launch template)",
+        description:
+            "1–20 instance types. One type goes in the launch template, so changing it later is a rolling update; several go on the node group (`instanceTypes`), where a change replaces it (refused). A node group created with `instanceTypes` keeps them there",
     }),
     capacityType: withDefault(oneOf(["ON_DEMAND", "SPOT"] as const), "ON_DEMAND", {
         type: "string",

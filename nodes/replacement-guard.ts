@@ -26,8 +26,9 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /**
  * Changes that would replace the pool's live AL2023 node group, as problems. EKS updates a managed node group's
  * labels, taints, sizes, update config (UpdateNodegroupConfig) and its version, AMI release and launch template
- * version (UpdateNodegroupVersion: a rolling update that honours PodDisruptionBudgets); its node role, subnets,
- * capacity type, AMI type and instance types cannot change ({@link UPDATE_API}), so Pulumi would create a new node
+ * version (UpdateNodegroupVersion: a rolling update that honours PodDisruptionBudgets), so an instance type in the
+ * launch template changes in place; its node role, subnets, capacity type, AMI type and `instanceTypes` cannot change
+ * ({@link UPDATE_API}), nor can a group with its type in the launch template get several, so Pulumi would create a new node
  * group and delete the old one, and a deleted node group's nodes are terminated without honouring
  * PodDisruptionBudgets (https://docs.aws.amazon.com/eks/latest/userguide/delete-managed-node-group.html). Refused
  * before anything changes; nothing is compared on a first deployment (no live AL2023 node group).
@@ -41,9 +42,15 @@ export function replacementProblems(args: {
     const { pool, poolIndex, planned, live } = args;
     if (live === undefined) return [];
     const key = (field: string) => `pools[${poolIndex}].${field}`;
-    const refuse = (field: string, value: unknown, liveValue: unknown, how = `keep ${JSON.stringify(liveValue)}`) =>
+    const refuse = (
+        field: string,
+        value: unknown,
+        liveValue: unknown,
+        how = `keep ${JSON.stringify(liveValue)}`,
+        has = JSON.stringify(liveValue),
+    ) =>
         `${key(field)}: ${JSON.stringify(value)} is not allowed; it would replace AL2023 node group ` +
-        `"${live.nodeGroupName}" (which has ${JSON.stringify(liveValue)}): EKS cannot change it in place (${UPDATE_API}) ` +
+        `"${live.nodeGroupName}" (which has ${has}): EKS cannot change it in place (${UPDATE_API}) ` +
         `and deletes the old node group without honouring PodDisruptionBudgets; ${how}, or add a new pool with the ` +
         `new value, move the workloads to it, then remove this one`;
     const problems: string[] = [];
@@ -62,8 +69,14 @@ export function replacementProblems(args: {
     if (amiType !== live.amiType) {
         problems.push(refuse(pool.customAmi === undefined ? "amiType" : "customAmi", amiType, live.amiType));
     }
-    if (pool.instanceTypes.join(",") !== live.instanceTypes.join(",")) {
+    if (live.instanceTypes.length > 0 && pool.instanceTypes.join(",") !== live.instanceTypes.join(",")) {
         problems.push(refuse("instanceTypes", pool.instanceTypes, live.instanceTypes));
+    } else if (live.instanceTypes.length === 0 && pool.instanceTypes.length > 1) {
+        // Its one type is in the launch template (`instanceTypePlacement`), which holds only one.
+        const how = "keep one instance type (a change of it is a rolling update of the launch template)";
+        problems.push(
+            refuse("instanceTypes", pool.instanceTypes, [], how, "its one instance type in its launch template"),
+        );
     }
     return problems;
 }

@@ -6,6 +6,7 @@ import { NodeLaunchTemplate } from "../nodes/launch-template";
 import { LegacyNodeGroup } from "../cutover/legacy-node-group";
 import { Al2023NodeGroup } from "../nodes/node-group";
 import { launchTemplateArgs, nodeGroupArgs } from "../nodes/pool-args";
+import { instanceTypePlacement } from "../nodes/instance-type-placement";
 import { completedPoolRecord } from "../cutover/completed-record";
 import type { InheritedSettings } from "../cutover/inherited-settings";
 import type { ClusterFacts } from "../common/cluster-facts";
@@ -85,10 +86,13 @@ export function declarePool(
     const clusterDependsOn = [...shared.source.nodeGroupDependsOn];
     const nodeGroupOptions = { protect: config.protectNodeGroups, dependsOn: clusterDependsOn };
 
+    // One instance type goes in the launch template (a change rolls the nodes), unless the live node group names them.
+    const placement = instanceTypePlacement({ instanceTypes: pool.instanceTypes, live: context.liveAl2023 });
     const launchTemplate = new NodeLaunchTemplate(pool.name, {
         pool: launchTemplateArgs({
             pool,
             clusterName: cluster.name,
+            placement,
             stackTags: config.tags,
             ...(context.extraSpec !== undefined && { extraSpec: context.extraSpec }),
         }),
@@ -99,7 +103,7 @@ export function declarePool(
         pool.name,
         {
             clusterName: cluster.name,
-            pool: nodeGroupArgs({ pool, cluster, stackTags: config.tags }),
+            pool: nodeGroupArgs({ pool, cluster, stackTags: config.tags, placement }),
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion },
             nodeRoleArn: shared.nodeRoleArn,
             subnetIds: al2023SubnetIds,

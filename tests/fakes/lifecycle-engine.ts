@@ -9,6 +9,10 @@ import { POOL_TAG } from "../../nodes/pool-tags";
 export const SIMULATED_FAILURE = "simulated failure of";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+
+/** A launch template as EC2 keeps it across runs: its inputs and latest version, by resource name. */
+type LaunchTemplateVersions = Map<string, { readonly inputs: string; readonly version: number }>;
 
 /** An OfflineCloud whose create/update of the named resources fails, as a provider error would. */
 export class FailingCloud extends OfflineCloud {
@@ -17,15 +21,19 @@ export class FailingCloud extends OfflineCloud {
     /** Resources whose registration failed. */
     public readonly failed: string[] = [];
     private readonly failing: ReadonlySet<string>;
+    private readonly launchTemplates: LaunchTemplateVersions;
 
     constructor(args: {
         readonly facts: CloudFacts;
         readonly previousOutputs: Record<string, unknown>;
         readonly otherStacks: Readonly<Record<string, Record<string, unknown>>>;
         readonly fail: readonly string[];
+        /** The stack's launch templates so far (updated by this run); other inputs make a new version. @default none */
+        readonly launchTemplates?: LaunchTemplateVersions;
     }) {
         super(args.facts, args.previousOutputs, args.otherStacks);
         this.failing = new Set(args.fail);
+        this.launchTemplates = args.launchTemplates ?? new Map();
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
@@ -34,6 +42,14 @@ export class FailingCloud extends OfflineCloud {
             throw new Error(`${SIMULATED_FAILURE} ${args.type} ${args.name}`);
         }
         const answer = super.newResource(args);
+        if (args.type === LAUNCH_TEMPLATE) {
+            // Each update of a launch template's data is a new version (EC2 CreateLaunchTemplateVersion).
+            const inputs = JSON.stringify(args.inputs);
+            const seen = this.launchTemplates.get(args.name);
+            const version = seen === undefined ? 1 : seen.inputs === inputs ? seen.version : seen.version + 1;
+            this.launchTemplates.set(args.name, { inputs, version });
+            answer.state = { ...answer.state, latestVersion: version };
+        }
         this.states.set(optionsKey(args.type, args.name), answer);
         return answer;
     }
@@ -74,7 +90,8 @@ interface StateEntry {
  *   only if every one of them resolved anyway, merged over the previous ones (Pulumi 3.112 and later); a run the
  *   program refuses registers none;
  * - resources the run declared and the engine created or updated are in the state; node groups among them are live
- *   in the cluster with the declared inputs (AL2 node groups keep what only EKS knows);
+ *   in the cluster with the declared inputs (AL2 node groups keep what only EKS knows); a launch template updated
+ *   with other inputs gets the next `latestVersion`;
  * - only after a run in which nothing failed, resources no longer declared are deleted, and a node group among them
  *   leaves the cluster; a resource the previous run left protected is not deleted, and fails the update;
  * - deletes run after the program's outputs are registered; when one fails (`failDelete`), the update fails and
@@ -85,6 +102,7 @@ export class LifecycleEngine {
     private readonly live = new Map<string, CloudFacts>();
     private readonly outputs = new Map<string, Record<string, unknown>>();
     private readonly state = new Map<string, Map<string, StateEntry>>();
+    private readonly launchTemplates = new Map<string, LaunchTemplateVersions>();
 
     /** `facts` per stack: the cluster before the first run. */
     constructor(facts: Readonly<Record<string, CloudFacts>>) {
@@ -118,6 +136,7 @@ export class LifecycleEngine {
             previousOutputs: previous,
             otherStacks,
             fail: args.fail ?? [],
+            launchTemplates: this.launchTemplateVersions(stack),
         });
         const evaluation = await evaluateOffline({
             stack,
@@ -164,6 +183,13 @@ export class LifecycleEngine {
               : evaluation.outputs;
         this.outputs.set(stack, outputs);
         return { evaluation, cloud, failed, deleted: deleted.sort(), failedDeletes, outputs };
+    }
+
+    /** The stack's launch templates, which its runs update in place. */
+    private launchTemplateVersions(stack: string): LaunchTemplateVersions {
+        const versions = this.launchTemplates.get(stack) ?? new Map();
+        this.launchTemplates.set(stack, versions);
+        return versions;
     }
 
     /** A created or updated node group, live with its inputs. */

@@ -108,6 +108,35 @@ describe("replacementProblems", () => {
         ).toEqual(problems);
     });
 
+    it.each([
+        {
+            title: "another single type: a new launch template version, in place",
+            instanceTypes: ["m6i.2xlarge"],
+            problems: [],
+        },
+        {
+            title: "several types: they would go on the node group, a replacement",
+            instanceTypes: ["m6i.xlarge", "m5.xlarge"],
+            problems: [
+                message(
+                    "instanceTypes",
+                    '["m6i.xlarge","m5.xlarge"]',
+                    "its one instance type in its launch template",
+                    "keep one instance type (a change of it is a rolling update of the launch template)",
+                ),
+            ],
+        },
+    ])("a live node group with its instance type in the launch template: $title", ({ instanceTypes, problems }) => {
+        expect(
+            replacementProblems({
+                pool: poolConfig({ instanceTypes }),
+                poolIndex: 0,
+                planned: INHERITED,
+                live: { ...LIVE, instanceTypes: [] },
+            }),
+        ).toEqual(problems);
+    });
+
     it("compares nothing on a first deployment", () => {
         expect(
             replacementProblems({

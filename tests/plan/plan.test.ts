@@ -264,6 +264,10 @@ describe("offline plan of prod, every phase", () => {
         expect(batch.assumedPreviousPhase).toBe("none");
         expect(batch.al2023.sizes).toStrictEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
         expect(batch.al2023.taints).toStrictEqual([BATCH_TAINT]);
+        // A first deployment's one type is in the launch template; the facts' general group was created with
+        // instanceTypes, which it keeps once it is recorded (after prepare): the plan shows the types either way.
+        expect(batch.al2023.instanceTypes).toStrictEqual(["r6i.2xlarge"]);
+        expect(general.al2023.instanceTypes).toStrictEqual(["m6i.xlarge"]);
         expect(batch.legacy).toMatchObject({
             sizes: { before: LIVE.prodBatch, after: LIVE.prodBatch },
             taints: { before: [BATCH_TAINT], after: [BATCH_TAINT] },

@@ -227,6 +227,60 @@ describe("the composed stack", () => {
         expect([...second.options.entries()]).toStrictEqual([...first.options.entries()]);
     });
 
+    it("keeps instanceTypes on an AL2023 node group deployed with them: its inputs as before, none in the template", async () => {
+        // The bundled prod AL2023 node groups were created with instanceTypes (facts/prod/describe-nodegroup-*-al2023.json).
+        const evaluation = ok(await evaluateStack("prod", "canary", "prepare"));
+        const inputs = (name: string) => evaluation.resources.find((r) => r.name === name)!.inputs;
+        expect(inputs("general-ng")).toStrictEqual({
+            clusterName: "shop-prod",
+            nodeGroupNamePrefix: "general-",
+            launchTemplate: { id: "lt-bde39899e38afeb6c", version: "1" },
+            amiType: "AL2023_x86_64_STANDARD",
+            version: "1.32",
+            instanceTypes: ["m6i.xlarge"],
+            capacityType: "ON_DEMAND",
+            scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 12 },
+            updateConfig: { maxUnavailablePercentage: 25 },
+            labels: { workload: "general" },
+            taints: [],
+            subnetIds: ["subnet-0d4e5f60718293a4b", "subnet-0e5f60718293a4b5c", "subnet-0f60718293a4b5c6d"],
+            nodeRoleArn: "arn:aws:iam::444455556666:role/shop-prod-node-role",
+            tags: {
+                "cost-center": "4711",
+                "eks-al2023-migration/cluster": "shop-prod",
+                "eks-al2023-migration/pool": "general",
+                environment: "prod",
+                owner: "platform-team",
+            },
+        });
+        expect(Object.keys(inputs("general-lt")).sort()).toStrictEqual([
+            "blockDeviceMappings",
+            "description",
+            "metadataOptions",
+            "namePrefix",
+            "tagSpecifications",
+            "tags",
+            "updateDefaultVersion",
+            "userData",
+        ]);
+        // A change of its type would replace it: refused (the node group keeps what it was created with).
+        const changed = await evaluateStack("prod", "canary", "prepare", (config) => {
+            (config.pools as Record<string, unknown>[])[0].instanceTypes = ["m6i.2xlarge"];
+        });
+        expect(String(changed.error)).toContain(
+            'pools[0].instanceTypes: ["m6i.2xlarge"] is not allowed; it would replace AL2023 node group "general-20261109101204556700000001" (which has ["m6i.xlarge"])',
+        );
+    });
+
+    it("puts a single-type pool's instance type in the launch template on its first deployment", async () => {
+        const evaluation = ok(await evaluateStack("prod", "prepare", undefined));
+        const inputs = (name: string) => evaluation.resources.find((r) => r.name === name)!.inputs;
+        expect(inputs("general-lt").instanceType).toBe("m6i.xlarge");
+        expect(inputs("batch-lt").instanceType).toBe("r6i.2xlarge");
+        expect(inputs("general-ng")).not.toHaveProperty("instanceTypes");
+        expect(inputs("batch-ng")).not.toHaveProperty("instanceTypes");
+    });
+
     it("fails before declaring anything when a guard refuses the phase", async () => {
         const skipped = await evaluateStack("dev", "drain", "canary");
         expect(String(skipped.error)).toContain('cutoverPhase: "drain" is not allowed');

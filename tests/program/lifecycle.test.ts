@@ -5,6 +5,7 @@ import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
 /**
  * One `pulumi up` and what must hold after it.
@@ -17,6 +18,11 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
  *   sizes `min/desired/max`, the AL2023 node group's version, the AL2 node group's `import`, `protected`, `tainted`
  *   (LEGACY_TAINT); `cordon` / `drain` for those resources; `-` where nothing was applied.
  * - `sameInputsAs`: every declared resource has exactly the inputs of that earlier step.
+ * - `changedInputs`: every input (`<resource>: <path>`) that differs from the step before, for every resource; a
+ *   node group input not listed (role, subnets, capacity and AMI type, `instanceTypes`, name) stayed the same, so it
+ *   is updated in place, never replaced.
+ * - `instanceTypes`: per pool, where its instance types are declared: `template <type>` (the launch template's one
+ *   `instanceType`, and none on the node group) or `node group <types>` (and none in the template).
  * - `deleted`: the resources the run deleted (no longer declared); `al2InCluster`: the AL2 node groups still in the
  *   cluster after the run.
  * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
@@ -33,6 +39,8 @@ interface Step {
     readonly record: Readonly<Record<string, string>>;
     readonly pools?: Readonly<Record<string, string>>;
     readonly sameInputsAs?: string;
+    readonly changedInputs?: readonly string[];
+    readonly instanceTypes?: Readonly<Record<string, string>>;
     readonly deleted?: readonly string[];
     readonly al2InCluster?: readonly string[];
 }
@@ -94,10 +102,12 @@ const DEV: readonly Step[] = [
     { title: "decommission again", phase: "decommission", outcome: "ok", record: { general: "decommission" },
       pools: { general: "1/2/4 v1.32 | - | -" }, sameInputsAs: "decommission" },
     { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok", record: { general: "decommission" },
-      pools: { general: "1/2/4 v1.33 | - | -" } },
+      pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: ["general-ng: version"],
+      instanceTypes: { general: "node group t3.large,t3a.large,m6i.large" } },
     { title: "day 2: labels changed (updated in place)", phase: "decommission", change: "labels", outcome: "ok",
-      record: { general: "decommission" }, pools: { general: "1/2/4 v1.33 | - | -" } },
-    { title: "day 2: instance types changed (would replace the node group)", phase: "decommission", change: "instanceTypes",
+      record: { general: "decommission" }, pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: ["general-ng: labels.tier"] },
+    // dev's pool has several instance types: they are on the node group, where a change replaces it.
+    { title: "day 2: instance types changed on the node group (would replace it)", phase: "decommission", change: "instanceTypes",
       outcome: /pools\[0\]\.instanceTypes: \["m6i\.large"\] is not allowed; it would replace AL2023 node group "general-\w+" \(which has \["t3\.large","t3a\.large","m6i\.large"\]\)/,
       record: { general: "decommission" } },
 ];
@@ -115,7 +125,15 @@ const PROD: readonly Step[] = [
       sameInputsAs: "decommission" },
     { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok",
       record: { general: "decommission", batch: "decommission" },
-      pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" } },
+      pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" },
+      instanceTypes: { general: "template m6i.xlarge", batch: "template r6i.2xlarge" } },
+    // prod's pools have one instance type each, in the launch template since their first deployment: a change is a
+    // new launch template version, which EKS rolls out in place (UpdateNodegroupVersion: maxUnavailable, PDBs).
+    { title: "day 2: general's instance type changed (a new launch template version, rolled in place)", phase: "decommission",
+      change: "instanceTypes", outcome: "ok", record: { general: "decommission", batch: "decommission" },
+      pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" },
+      instanceTypes: { general: "template m6i.large", batch: "template r6i.2xlarge" },
+      changedInputs: ["general-lt: instanceType", "general-ng: launchTemplate.version"] },
 ];
 
 /** The exported record per pool, in the table's words. */
@@ -154,6 +172,37 @@ function poolText(run: EngineRun, pool: string): string {
     ].join(" | ");
 }
 
+/** Where a pool's instance types are declared, in the table's words. */
+function instanceTypesText(run: EngineRun, pool: string): string {
+    const inputs = (type: string, name: string) =>
+        run.evaluation.resources.find((r) => r.type === type && r.name === name)?.inputs;
+    const template = inputs(LAUNCH_TEMPLATE, `${pool}-lt`)?.instanceType as string | undefined;
+    const nodeGroup = inputs(NODE_GROUP, `${pool}-ng`)?.instanceTypes as string[] | undefined;
+    return [
+        ...(template !== undefined ? [`template ${template}`] : []),
+        ...(nodeGroup !== undefined ? [`node group ${nodeGroup.join(",")}`] : []),
+    ].join(" and ");
+}
+
+/** The leaf paths (`a.b`; arrays whole) at which two input values differ. */
+function differingPaths(before: unknown, after: unknown, path: string): string[] {
+    const isRecord = (v: unknown): v is Record<string, unknown> =>
+        typeof v === "object" && v !== null && !Array.isArray(v);
+    if (isRecord(before) && isRecord(after)) {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+        return keys.flatMap((key) => differingPaths(before[key], after[key], path === "" ? key : `${path}.${key}`));
+    }
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [path];
+}
+
+/** Every input that differs between two runs, as `<resource name>: <path>`, sorted. */
+function changedInputs(before: EngineRun, after: EngineRun): string[] {
+    const byName = (run: EngineRun) => new Map(run.evaluation.resources.map((r) => [r.name, r.inputs as unknown]));
+    const [was, now] = [byName(before), byName(after)];
+    const names = [...new Set([...was.keys(), ...now.keys()])].sort();
+    return names.flatMap((name) => differingPaths(was.get(name), now.get(name), "").map((path) => `${name}: ${path}`));
+}
+
 /** Inputs of every resource a run declared, by `<type>::<name>`. */
 function declaredInputs(run: EngineRun): Record<string, unknown> {
     return Object.fromEntries(run.evaluation.resources.map((r) => [`${r.type}::${r.name}`, r.inputs]));
@@ -162,6 +211,7 @@ function declaredInputs(run: EngineRun): Record<string, unknown> {
 /** Runs a table's steps in order against one engine, each step a test of its own. */
 function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: LifecycleEngine): void {
     const runs = new Map<string, EngineRun>();
+    let last: EngineRun | undefined;
     it.each(steps.map((step, index) => ({ ...step, index })))(`${table} $index: $title`, async (step) => {
         const stack = step.stack ?? table;
         const pools = Object.keys(step.record);
@@ -185,6 +235,8 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
             ...(step.failDelete !== undefined && { failDelete: [step.failDelete] }),
         });
         runs.set(step.title, run);
+        const before = last;
+        last = run;
         if (step.outcome === "ok") {
             expect(run.evaluation.error).toBeUndefined();
             expect(run.failed).toBe(false);
@@ -207,6 +259,12 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
         }
         if (step.sameInputsAs !== undefined) {
             expect(declaredInputs(run)).toStrictEqual(declaredInputs(runs.get(step.sameInputsAs)!));
+        }
+        if (step.changedInputs !== undefined) expect(changedInputs(before!, run)).toStrictEqual(step.changedInputs);
+        if (step.instanceTypes !== undefined) {
+            expect(Object.fromEntries(pools.map((pool) => [pool, instanceTypesText(run, pool)]))).toStrictEqual(
+                step.instanceTypes,
+            );
         }
         if (step.change === "labels") {
             const ng = run.cloud.states.get(`${NODE_GROUP}::${pools[0]}-ng`)!.state;
