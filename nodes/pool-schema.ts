@@ -93,6 +93,11 @@ export const poolEntries = {
         description:
             "allow `drain` although the AL2023 full size is below the AL2 size at adoption (fewer, larger instances)",
     }),
+    allowReplacement: withDefault(bool(), false, {
+        type: "bool",
+        description:
+            "let a change that EKS can only make by replacing the AL2023 node group (node role, subnets, capacity type, AMI type, `instanceTypes`) create the new node group first, then drain the old one through the Eviction API (PodDisruptionBudgets honoured) before EKS deletes it; refused while the last run's record shows no retirement resource for the node group (run `pulumi up` once first). See [After the migration](#after-the-migration)",
+    }),
     amiType: optional(amiType, {
         type: "string",
         defaultText: `\`${DEFAULT_AMI_TYPE}\``,

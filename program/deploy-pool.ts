@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupCordon, NodeGroupDrain } from "../cutover/drain/node-group-drain";
+import { NodeGroupRetirement } from "../cutover/drain/node-group-retirement";
 import { liveGateInputs } from "../preflight/live-gate";
 import { subnetZones } from "./subnet-zones";
 import { NodeLaunchTemplate } from "../nodes/launch-template";
@@ -120,11 +121,26 @@ export function declarePool(
         nodeGroupOptions,
     );
 
+    const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
+    // Drains the node group before a replacement (`allowReplacement`) deletes it; in the state before any replacement.
+    const retirement = new NodeGroupRetirement(
+        CHILD_NAMES.al2023Retirement(pool.name),
+        {
+            kubeconfig,
+            nodeGroupName: al2023.nodeGroupName,
+            nodeGroupNamePrefix: `${pool.name}-`,
+            minReadyNodes,
+            timeoutMinutes: config.drainTimeoutMinutes,
+            evictUnmanagedPods: config.drainEvictUnmanagedPods,
+            maxConcurrentEvictions: config.drainMaxConcurrentEvictions,
+        },
+        { parent: al2023 },
+    );
+
     // Outputs of every resource that proves this phase: the record waits for all of them.
-    const proofs: pulumi.Output<unknown>[] = [launchTemplate.id, al2023.id];
+    const proofs: pulumi.Output<unknown>[] = [launchTemplate.id, al2023.id, retirement.id];
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
-        const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
         // The pre-flight live gate the cordon (shift) and the drain run before they change anything.
         const preflight = pulumi
             .all([al2023.nodeGroupName, subnetZones(al2023SubnetIds)])
@@ -202,6 +218,7 @@ export function declarePool(
             ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
             ...(legacyAtAdoption !== undefined && { legacySizeAtAdoption: legacyAtAdoption }),
             al2023HeldAtFullSize: held,
+            al2023Retirement: true,
         },
         al2023NodeGroupName: al2023.nodeGroupName,
         ...(context.inherited !== undefined && { inherited: context.inherited.settings }),

@@ -160,8 +160,9 @@ describe("offline plan of dev, every phase", () => {
             deleted: true,
         });
         expect(doc.resourceCounts["aws:eks/nodeGroup:NodeGroup"]).toBe(1);
-        // No cordon or drain is left: the one dynamic resource is the wait after payments-api's Pod Identity association.
-        expect(doc.resourceCounts["pulumi-nodejs:dynamic:Resource"]).toBe(1);
+        // No cordon or drain is left: the dynamic resources are the AL2023 node group's retirement (it drains the node
+        // group only if a replacement deletes it) and the wait after payments-api's Pod Identity association.
+        expect(doc.resourceCounts["pulumi-nodejs:dynamic:Resource"]).toBe(2);
     });
 
     it("shows the launch template, the decoded NodeConfig (cluster fields from the facts) and the identities", async () => {

@@ -18,7 +18,7 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
  *   sizes `min/desired/max`, the AL2023 node group's version, the AL2 node group's `import`, `protected`, `tainted`
  *   (LEGACY_TAINT); `cordon` / `drain` for those resources; `-` where nothing was applied.
  * - `sameInputsAs`: every declared resource has exactly the inputs of that earlier step.
- * - `changedInputs`: every input (`<resource>: <path>`) that differs from the step before, for every resource; a
+ * - `changedInputs`: every input (`<resource>: <path>`) that differs from the last step that was not refused; a
  *   node group input not listed (role, subnets, capacity and AMI type, `instanceTypes`, name) stayed the same, so it
  *   is updated in place, never replaced.
  * - `instanceTypes`: per pool, where its instance types are declared: `template <type>` (the launch template's one
@@ -34,7 +34,7 @@ interface Step {
     readonly phase: CutoverPhase;
     readonly fail?: string;
     readonly failDelete?: string;
-    readonly change?: "instanceTypes" | "labels" | "cluster 1.33";
+    readonly change?: "instanceTypes" | "labels" | "cluster 1.33" | "subnets" | "subnets, allowReplacement";
     readonly outcome: "ok" | "failed" | RegExp;
     readonly record: Readonly<Record<string, string>>;
     readonly pools?: Readonly<Record<string, string>>;
@@ -110,6 +110,17 @@ const DEV: readonly Step[] = [
     { title: "day 2: instance types changed on the node group (would replace it)", phase: "decommission", change: "instanceTypes",
       outcome: /pools\[0\]\.instanceTypes: \["m6i\.large"\] is not allowed; it would replace AL2023 node group "general-\w+" \(which has \["t3\.large","t3a\.large","m6i\.large"\]\)/,
       record: { general: "decommission" } },
+    { title: "day 2: subnets changed (would replace the node group)", phase: "decommission", change: "subnets",
+      outcome: /pools\[0\]\.subnetIds: \["subnet-0a1b2c3d4e5f60718","subnet-0b2c3d4e5f6071829"\] is not allowed; it would replace AL2023 node group "general-\w+"/,
+      record: { general: "decommission" } },
+    // Allowed: the record shows the node group's retirement. A real engine creates the new node group (a new name
+    // from the prefix), replaces the retirement (its nodeGroupName changed) and deletes the old retirement, whose
+    // delete drains the old node group (tests/cutover/drain/retirement.test.ts), before the old node group. This fake
+    // engine keeps the node group's name, so only the subnets change here (and the label of the labels step, which
+    // each step's config starts from the stack file again).
+    { title: "day 2: subnets changed with allowReplacement (a new node group first, the old one drained)", phase: "decommission",
+      change: "subnets, allowReplacement", outcome: "ok", record: { general: "decommission" },
+      pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: ["general-ng: labels.tier", "general-ng: subnetIds"] },
 ];
 
 /** prod, once dev has completed its migration. */
@@ -227,6 +238,11 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
             ...pool,
             ...(index === 0 && step.change === "instanceTypes" && { instanceTypes: ["m6i.large"] }),
             ...(index === 0 && step.change === "labels" && { labels: { workload: "general", tier: "web" } }),
+            ...(index === 0 &&
+                step.change?.startsWith("subnets") && {
+                    subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
+                }),
+            ...(index === 0 && step.change === "subnets, allowReplacement" && { allowReplacement: true }),
         }));
         const run = await engine.up({
             stack,
@@ -236,7 +252,8 @@ function describeTable(table: "dev" | "prod", steps: readonly Step[], engine: Li
         });
         runs.set(step.title, run);
         const before = last;
-        last = run;
+        // A refused run declares nothing: inputs are compared with the last run that declared resources.
+        if (run.evaluation.error === undefined) last = run;
         if (step.outcome === "ok") {
             expect(run.evaluation.error).toBeUndefined();
             expect(run.failed).toBe(false);
