@@ -11,6 +11,8 @@ export const CHILD_NAMES = {
     launchTemplate: (pool: string) => `${pool}-lt`,
     /** A pool's AL2023 managed node group, under its Al2023NodeGroup component. */
     al2023NodeGroup: (pool: string) => `${pool}-ng`,
+    /** The dynamic resource that drains a pool's AL2023 node group before a replacement deletes it, under its Al2023NodeGroup component. */
+    al2023Retirement: (pool: string) => `${pool}-ng-retirement`,
     /** The adopted AL2 managed node group, under its LegacyNodeGroup component. */
     legacyNodeGroup: (pool: string) => `${pool}-legacy`,
     /** The dynamic resource that cordons a pool's AL2 nodes. */

@@ -31,6 +31,11 @@ export interface PoolCutoverRecord {
      * the pool keeps them once the AL2 node group is deleted. Absent in records written before it existed.
      */
     readonly inherited?: InheritedNodeSettings;
+    /**
+     * The AL2023 node group's NodeGroupRetirement is in the state (it drains the node group before a replacement
+     * deletes it): `allowReplacement` needs it. Absent in records written before it existed.
+     */
+    readonly al2023Retirement?: boolean;
 }
 
 /** The settings an AL2023 node group takes from the AL2 node group it replaces (`pools[i].nodeRoleArn`/`subnetIds` unset). */
@@ -100,6 +105,10 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
     if (held !== undefined && held !== null && typeof held !== "boolean") {
         problems.add(`${key}.al2023HeldAtFullSize`, held, "expected true or false");
     }
+    const retirement = value.al2023Retirement;
+    if (retirement !== undefined && retirement !== null && typeof retirement !== "boolean") {
+        problems.add(`${key}.al2023Retirement`, retirement, "expected true or false");
+    }
     const inherited = parseInherited(`${key}.inherited`, value.inherited, problems);
     const legacyNodeGroupName = optionalName("legacyNodeGroupName");
     const al2023NodeGroupName = optionalName("al2023NodeGroupName");
@@ -117,6 +126,7 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
         ...(al2023NodeGroupName !== undefined ? { al2023NodeGroupName } : {}),
         ...(held === true ? { al2023HeldAtFullSize: true } : {}),
         ...(inherited !== undefined ? { inherited } : {}),
+        ...(retirement === true ? { al2023Retirement: true } : {}),
     };
 }
 
@@ -232,6 +242,8 @@ export function poolCutoverRecord(args: {
     readonly al2023HeldAtFullSize?: boolean;
     /** What the AL2023 node group took from the AL2 node group (`inheritedNodeSettings`). */
     readonly inherited?: InheritedNodeSettings;
+    /** The AL2023 node group's NodeGroupRetirement was declared and created. @default false */
+    readonly al2023Retirement?: boolean;
 }): PoolCutoverRecord {
     const hasLegacy = args.legacyNodeGroupName !== undefined && args.legacySizeAtAdoption !== undefined;
     return {
@@ -252,5 +264,6 @@ export function poolCutoverRecord(args: {
                 }),
             },
         }),
+        ...(args.al2023Retirement === true && { al2023Retirement: true }),
     };
 }

@@ -15,8 +15,14 @@ export interface NodeLaunchTemplateArgs {
 
 /**
  * The EC2 launch template of one AL2023 managed node group: IMDSv2 only, an encrypted gp3 root volume, nodeadm user
- * data, and only what EKS allows in a managed node group's template (no instance profile, subnet or instance type:
- * https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html, https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html; an image id only with `customAmi`: https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html, https://github.com/pulumi/pulumi-eks/issues/1285).
+ * data, and only what EKS allows in a managed node group's template: no instance profile or subnet
+ * (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html); zero or one instance type, and then none
+ * on the node group ("If you specify launchTemplate, then you can specify zero or one instance type in your launch
+ * template or you can specify 0-20 instance types for instanceTypes. If however, you specify an instance type in
+ * your launch template and specify any instanceTypes, the node group deployment will fail.",
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html; `instanceTypePlacement` decides);
+ * an image id only with `customAmi` (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html,
+ * https://github.com/pulumi/pulumi-eks/issues/1285).
  */
 export class NodeLaunchTemplate extends pulumi.ComponentResource {
     /** The launch template id. */
@@ -58,6 +64,7 @@ export class NodeLaunchTemplate extends pulumi.ComponentResource {
                 description: `AL2023 nodes of pool ${pool.poolName} in EKS cluster ${cluster.name}`,
                 updateDefaultVersion: true,
                 ...(pool.customAmi !== undefined && { imageId: pool.customAmi }),
+                ...(pool.instanceType !== undefined && { instanceType: pool.instanceType }),
                 userData: this.userData.apply(encodeUserData),
                 metadataOptions: {
                     httpEndpoint: "enabled",

@@ -1,6 +1,7 @@
 /** Pure builders of the narrow arguments the pool components take, from a validated pool. */
 import type { ClusterFacts } from "../common/cluster-facts";
 import type { NodeConfigExtraSpec } from "./nodeadm-user-data";
+import type { InstanceTypePlacement } from "./instance-type-placement";
 import { poolTags } from "./pool-tags";
 import type { NodeTaint, PoolConfig, RootVolumeConfig } from "./pools";
 
@@ -38,6 +39,8 @@ export interface LaunchTemplatePoolArgs {
     readonly tags: Readonly<Record<string, string>>;
     /** A pinned AL2023 AMI id; the template then carries the image id. @default none (the node group's AMI type) */
     readonly customAmi?: string;
+    /** The pool's one instance type, when the template carries it (`instanceTypePlacement`). @default none */
+    readonly instanceType?: string;
     /** IMDSv2 hop limit. */
     readonly imdsHopLimit: number;
     /** The root EBS volume (always encrypted). */
@@ -55,12 +58,14 @@ export interface LaunchTemplatePoolArgs {
 }
 
 /**
- * A launch template's arguments from a pool: its tags merged over the stack's, kubelet flags with
- * `--register-with-taints` for a custom AMI, and the translated NodeConfig fields.
+ * A launch template's arguments from a pool: its tags merged over the stack's, its instance type when placed in the
+ * template, kubelet flags with `--register-with-taints` for a custom AMI, and the translated NodeConfig fields.
  */
 export function launchTemplateArgs(input: {
     readonly pool: PoolConfig;
     readonly clusterName: string;
+    /** Where the pool's instance types go (`instanceTypePlacement`). */
+    readonly placement: InstanceTypePlacement;
     readonly stackTags?: Readonly<Record<string, string>>;
     readonly extraSpec?: NodeConfigExtraSpec;
 }): LaunchTemplatePoolArgs {
@@ -69,6 +74,7 @@ export function launchTemplateArgs(input: {
         poolName: pool.name,
         tags: poolTags(pool, input.clusterName, input.stackTags),
         ...(pool.customAmi !== undefined && { customAmi: pool.customAmi }),
+        ...(input.placement.in === "launchTemplate" && { instanceType: input.placement.instanceType }),
         imdsHopLimit: pool.imds.hopLimit,
         rootVolume: { ...pool.rootVolume },
         securityGroupIds: [...pool.securityGroupIds],
@@ -88,7 +94,8 @@ export interface NodeGroupPoolArgs {
     readonly poolName: string;
     /** AMI type and Kubernetes version; absent with a custom AMI (EKS rejects them with an image id). */
     readonly ami?: { readonly amiType: string; readonly version: string };
-    readonly instanceTypes: readonly string[];
+    /** The node group's `instanceTypes`; absent when the launch template carries the one instance type. */
+    readonly instanceTypes?: readonly string[];
     readonly capacityType: PoolConfig["capacityType"];
     /** EKS `NodegroupUpdateConfig`: one of the two. */
     readonly update: PoolConfig["update"];
@@ -102,18 +109,21 @@ export interface NodeGroupPoolArgs {
 
 /**
  * A node group's pool arguments: the AMI type and version unless the pool pins a custom AMI
- * (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html), and its tags merged over the stack's.
+ * (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html), `instanceTypes` unless the launch
+ * template carries the instance type, and its tags merged over the stack's.
  */
 export function nodeGroupArgs(input: {
     readonly pool: PoolConfig;
     readonly cluster: Pick<ClusterFacts, "name" | "kubernetesVersion">;
+    /** Where the pool's instance types go (`instanceTypePlacement`). */
+    readonly placement: InstanceTypePlacement;
     readonly stackTags?: Readonly<Record<string, string>>;
 }): NodeGroupPoolArgs {
     const { pool, cluster } = input;
     return {
         poolName: pool.name,
         ...(pool.customAmi === undefined && { ami: { amiType: pool.amiType, version: cluster.kubernetesVersion } }),
-        instanceTypes: [...pool.instanceTypes],
+        ...(input.placement.in === "nodeGroup" && { instanceTypes: [...input.placement.instanceTypes] }),
         capacityType: pool.capacityType,
         update: { ...pool.update },
         labels: { ...pool.labels },

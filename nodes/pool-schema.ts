@@ -93,6 +93,11 @@ export const poolEntries = {
         description:
             "allow `drain` although the AL2023 full size is below the AL2 size at adoption (fewer, larger instances)",
     }),
+    allowReplacement: withDefault(bool(), false, {
+        type: "bool",
+        description:
+            "let a change that EKS can only make by replacing the AL2023 node group (node role, subnets, capacity type, AMI type, `instanceTypes`) create the new node group first, then drain the old one through the Eviction API (PodDisruptionBudgets honoured) before EKS deletes it; refused while the last run's record shows no retirement resource for the node group (run `pulumi up` once first). See [After the migration](#after-the-migration)",
+    }),
     amiType: optional(amiType, {
         type: "string",
         defaultText: `\`${DEFAULT_AMI_TYPE}\``,
@@ -107,7 +112,8 @@ export const poolEntries = {
     }),
     instanceTypes: withDefault(stringList({ ...rules.instanceType, minItems: 1, maxItems: 20 }), ["m6i.large"], {
         type: "list",
-        description: "1–20 instance types (in the node group, never in the launch template)",
+        description:
+            "1–20 instance types. One type goes in the launch template, so changing it later is a rolling update; several go on the node group (`instanceTypes`), where a change replaces it (refused). A node group created with `instanceTypes` keeps them there",
     }),
     capacityType: withDefault(oneOf(["ON_DEMAND", "SPOT"] as const), "ON_DEMAND", {
         type: "string",

@@ -26,26 +26,66 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /**
  * Changes that would replace the pool's live AL2023 node group, as problems. EKS updates a managed node group's
  * labels, taints, sizes, update config (UpdateNodegroupConfig) and its version, AMI release and launch template
- * version (UpdateNodegroupVersion: a rolling update that honours PodDisruptionBudgets); its node role, subnets,
- * capacity type, AMI type and instance types cannot change ({@link UPDATE_API}), so Pulumi would create a new node
+ * version (UpdateNodegroupVersion: a rolling update that honours PodDisruptionBudgets), so an instance type in the
+ * launch template changes in place; its node role, subnets, capacity type, AMI type and `instanceTypes` cannot change
+ * ({@link UPDATE_API}), nor can a group with its type in the launch template get several, so Pulumi would create a new node
  * group and delete the old one, and a deleted node group's nodes are terminated without honouring
  * PodDisruptionBudgets (https://docs.aws.amazon.com/eks/latest/userguide/delete-managed-node-group.html). Refused
- * before anything changes; nothing is compared on a first deployment (no live AL2023 node group).
+ * before anything changes, unless `pools[i].allowReplacement` and the last record shows the node group's retirement
+ * resource (which drains it through the Eviction API before it is deleted); nothing is compared on a first
+ * deployment (no live AL2023 node group).
  */
 export function replacementProblems(args: {
-    readonly pool: Pick<PoolConfig, "name" | "amiType" | "customAmi" | "capacityType" | "instanceTypes">;
+    readonly pool: Pick<
+        PoolConfig,
+        "name" | "amiType" | "customAmi" | "capacityType" | "instanceTypes" | "allowReplacement"
+    >;
     readonly poolIndex: number;
     readonly planned: PlannedNodeGroupIdentity;
     readonly live: LiveNodeGroupIdentity | undefined;
+    /** The last run's record shows the node group's NodeGroupRetirement (`al2023Retirement`). */
+    readonly retirementRecorded: boolean;
+    /** Config `protectNodeGroups`: the engine replaces no protected resource. */
+    readonly protectedNodeGroups: boolean;
 }): string[] {
+    const problems = replacingChanges(args);
+    if (problems.length === 0 || !args.pool.allowReplacement) return problems;
+    if (args.protectedNodeGroups) {
+        return [
+            `pools[${args.poolIndex}].allowReplacement: true is not allowed with protectNodeGroups: true; Pulumi ` +
+                `cannot replace the protected AL2023 node group "${args.live!.nodeGroupName}": set protectNodeGroups: ` +
+                "false for the run that replaces it",
+        ];
+    }
+    // Allowed: the new node group is created first, and the old one's retirement drains it before EKS deletes it.
+    if (args.retirementRecorded) return [];
+    return [
+        `pools[${args.poolIndex}].allowReplacement: true is not allowed yet; the last run's record shows no ` +
+            `retirement resource for AL2023 node group "${args.live!.nodeGroupName}" (a stack deployed before it ` +
+            "existed), so nothing would drain it before EKS deletes it: run pulumi up once first without the " +
+            "replacing change (it declares the retirement resource), then again with it",
+    ];
+}
+
+/** The changes that would replace the live node group, as problems (`replacementProblems`). */
+function replacingChanges(
+    args: Omit<Parameters<typeof replacementProblems>[0], "retirementRecorded" | "protectedNodeGroups">,
+): string[] {
     const { pool, poolIndex, planned, live } = args;
     if (live === undefined) return [];
     const key = (field: string) => `pools[${poolIndex}].${field}`;
-    const refuse = (field: string, value: unknown, liveValue: unknown, how = `keep ${JSON.stringify(liveValue)}`) =>
+    const refuse = (
+        field: string,
+        value: unknown,
+        liveValue: unknown,
+        how = `keep ${JSON.stringify(liveValue)}`,
+        has = JSON.stringify(liveValue),
+    ) =>
         `${key(field)}: ${JSON.stringify(value)} is not allowed; it would replace AL2023 node group ` +
-        `"${live.nodeGroupName}" (which has ${JSON.stringify(liveValue)}): EKS cannot change it in place (${UPDATE_API}) ` +
+        `"${live.nodeGroupName}" (which has ${has}): EKS cannot change it in place (${UPDATE_API}) ` +
         `and deletes the old node group without honouring PodDisruptionBudgets; ${how}, or add a new pool with the ` +
-        `new value, move the workloads to it, then remove this one`;
+        `new value, move the workloads to it, then remove this one, or set ${key("allowReplacement")}: true ` +
+        "(a new node group first, then the program drains the old one)";
     const problems: string[] = [];
     if (planned.nodeRoleArn !== undefined && planned.nodeRoleArn !== live.nodeRoleArn) {
         const how = planned.inherited.nodeRoleArn ? `set ${key("nodeRoleArn")} to ${live.nodeRoleArn}` : undefined;
@@ -62,8 +102,14 @@ export function replacementProblems(args: {
     if (amiType !== live.amiType) {
         problems.push(refuse(pool.customAmi === undefined ? "amiType" : "customAmi", amiType, live.amiType));
     }
-    if (pool.instanceTypes.join(",") !== live.instanceTypes.join(",")) {
+    if (live.instanceTypes.length > 0 && pool.instanceTypes.join(",") !== live.instanceTypes.join(",")) {
         problems.push(refuse("instanceTypes", pool.instanceTypes, live.instanceTypes));
+    } else if (live.instanceTypes.length === 0 && pool.instanceTypes.length > 1) {
+        // Its one type is in the launch template (`instanceTypePlacement`), which holds only one.
+        const how = "keep one instance type (a change of it is a rolling update of the launch template)";
+        problems.push(
+            refuse("instanceTypes", pool.instanceTypes, [], how, "its one instance type in its launch template"),
+        );
     }
     return problems;
 }

@@ -36,7 +36,11 @@ function al2023Plan(input: PlanInput, pool: string, lt: RecordedResource | undef
         nodeGroupNamePrefix: String(ng.nodeGroupNamePrefix ?? ng.nodeGroupName),
         ...(ng.amiType !== undefined && { amiType: String(ng.amiType) }),
         ...(imageId !== undefined && { customAmi: String(imageId) }),
-        instanceTypes: asStrings(ng.instanceTypes),
+        // On the node group, or (one type) in the launch template (`instanceTypePlacement`).
+        instanceTypes:
+            ng.instanceTypes !== undefined || lt?.inputs.instanceType === undefined
+                ? asStrings(ng.instanceTypes)
+                : [String(lt.inputs.instanceType)],
         capacityType: String(ng.capacityType),
         sizes: {
             before: isObject(previous) ? (previous as unknown as ScalingConfig) : "absent",

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NodeGroupCordon, NodeGroupDrain } from "../cutover/drain/node-group-drain";
+import { NodeGroupRetirement } from "../cutover/drain/node-group-retirement";
 import { liveGateInputs } from "../preflight/live-gate";
 import { subnetZones } from "./subnet-zones";
 import { NodeLaunchTemplate } from "../nodes/launch-template";
 import { LegacyNodeGroup } from "../cutover/legacy-node-group";
 import { Al2023NodeGroup } from "../nodes/node-group";
 import { launchTemplateArgs, nodeGroupArgs } from "../nodes/pool-args";
+import { instanceTypePlacement } from "../nodes/instance-type-placement";
 import { completedPoolRecord } from "../cutover/completed-record";
 import type { InheritedSettings } from "../cutover/inherited-settings";
 import type { ClusterFacts } from "../common/cluster-facts";
@@ -88,10 +90,13 @@ export function declarePool(
     const clusterDependsOn = [...shared.source.nodeGroupDependsOn];
     const nodeGroupOptions = { protect: config.protectNodeGroups, dependsOn: clusterDependsOn };
 
+    // One instance type goes in the launch template (a change rolls the nodes), unless the live node group names them.
+    const placement = instanceTypePlacement({ instanceTypes: pool.instanceTypes, live: context.liveAl2023 });
     const launchTemplate = new NodeLaunchTemplate(pool.name, {
         pool: launchTemplateArgs({
             pool,
             clusterName: cluster.name,
+            placement,
             stackTags: config.tags,
             ...(context.extraSpec !== undefined && { extraSpec: context.extraSpec }),
         }),
@@ -102,7 +107,7 @@ export function declarePool(
         pool.name,
         {
             clusterName: cluster.name,
-            pool: nodeGroupArgs({ pool, cluster, stackTags: config.tags }),
+            pool: nodeGroupArgs({ pool, cluster, stackTags: config.tags, placement }),
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion },
             nodeRoleArn: shared.nodeRoleArn,
             subnetIds: al2023SubnetIds,
@@ -119,11 +124,26 @@ export function declarePool(
         nodeGroupOptions,
     );
 
+    const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
+    // Drains the node group before a replacement (`allowReplacement`) deletes it; in the state before any replacement.
+    const retirement = new NodeGroupRetirement(
+        CHILD_NAMES.al2023Retirement(pool.name),
+        {
+            kubeconfig,
+            nodeGroupName: al2023.nodeGroupName,
+            nodeGroupNamePrefix: `${pool.name}-`,
+            minReadyNodes,
+            timeoutMinutes: config.drainTimeoutMinutes,
+            evictUnmanagedPods: config.drainEvictUnmanagedPods,
+            maxConcurrentEvictions: config.drainMaxConcurrentEvictions,
+        },
+        { parent: al2023 },
+    );
+
     // Outputs of every resource that proves this phase: the record waits for all of them.
-    const proofs: pulumi.Output<unknown>[] = [launchTemplate.id, al2023.id];
+    const proofs: pulumi.Output<unknown>[] = [launchTemplate.id, al2023.id, retirement.id];
     const legacyPlan = plan.legacy?.present ? plan.legacy : undefined;
     if (legacyPlan !== undefined && liveLegacy !== undefined) {
-        const minReadyNodes = Math.max(1, pool.autoscaled ? pool.scaling.min : pool.scaling.desired);
         // The pre-flight live gate the cordon (shift) and the drain run before they change anything.
         const preflight = pulumi
             .all([al2023.nodeGroupName, subnetZones(al2023SubnetIds)])
@@ -201,6 +221,7 @@ export function declarePool(
             ...(pool.legacyNodeGroup !== undefined && { legacyNodeGroupName: pool.legacyNodeGroup }),
             ...(legacyAtAdoption !== undefined && { legacySizeAtAdoption: legacyAtAdoption }),
             al2023HeldAtFullSize: held,
+            al2023Retirement: true,
         },
         al2023NodeGroupName: al2023.nodeGroupName,
         ...(context.inherited !== undefined && { inherited: context.inherited.settings }),

@@ -136,6 +136,8 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 poolIndex: context.poolIndex,
                 planned: plannedIdentity(context),
                 live: context.liveAl2023,
+                retirementRecorded: context.previous?.al2023Retirement === true,
+                protectedNodeGroups: config.protectNodeGroups,
             }),
         ),
     ];

@@ -211,6 +211,14 @@ export const BAD_INPUTS: readonly BadInput[] = [
     },
     {
         group: "pools",
+        what: "allowReplacement not a boolean",
+        key: "pools[0].allowReplacement",
+        shown: json("yes"),
+        allowed: "expected true or false",
+        config: (c) => (c.pools[0].allowReplacement = "yes"),
+    },
+    {
+        group: "pools",
         what: "amiType of AL2",
         key: "pools[0].amiType",
         shown: json("AL2_x86_64"),

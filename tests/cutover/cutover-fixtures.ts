@@ -14,6 +14,7 @@ export function poolConfig(overrides: Partial<PoolConfig> = {}): PoolConfig {
         canarySize: 1,
         autoscaled: false,
         acceptReducedCapacity: false,
+        allowReplacement: false,
         amiType: "AL2023_x86_64_STANDARD",
         instanceTypes: ["m6i.xlarge"],
         capacityType: "ON_DEMAND",

@@ -66,6 +66,22 @@ describe("parseCutoverRecord", () => {
             "cutover.pools.web: an adopted pool must record legacyNodeGroupName and legacySizeAtAdoption",
         ]);
     });
+
+    it("reads the retirement flag: true is kept, a record without it has none, anything else is refused", () => {
+        const pool = (extra: object) => ({
+            version: 1,
+            pools: { general: { phase: "decommission", adopted: false, ...extra } },
+        });
+        expect(parseCutoverRecord(pool({ al2023Retirement: true })).pools.general).toStrictEqual({
+            phase: "decommission",
+            adopted: false,
+            al2023Retirement: true,
+        });
+        expect(parseCutoverRecord(pool({})).pools.general).toStrictEqual({ phase: "decommission", adopted: false });
+        expect(configProblems(() => parseCutoverRecord(pool({ al2023Retirement: "yes" })))).toStrictEqual([
+            'cutover.pools.general.al2023Retirement: "yes" is not allowed; expected true or false',
+        ]);
+    });
 });
 
 describe("parseCutoverRecord: the AL2 launch template source (inherited.al2LaunchTemplate)", () => {

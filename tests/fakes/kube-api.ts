@@ -287,7 +287,10 @@ export class FakeKube {
             const selector = url.searchParams.get("labelSelector");
             const [key, value] = (selector ?? "").split("=");
             const items = this.nodes.filter(
-                (n) => selector === null || (key === "eks.amazonaws.com/nodegroup" && n.nodeGroup === value),
+                // `<label>=<value>`, or `<label>` alone: every node that has the label.
+                (n) =>
+                    selector === null ||
+                    (key === "eks.amazonaws.com/nodegroup" && (value === undefined || n.nodeGroup === value)),
             );
             return [200, { apiVersion: "v1", kind: "NodeList", metadata: {}, items: items.map(nodeJson) }];
         }

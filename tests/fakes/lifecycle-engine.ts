@@ -10,6 +10,10 @@ export const SIMULATED_FAILURE = "simulated failure of";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const ADDON = "aws:eks/addon:Addon";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+
+/** A launch template as EC2 keeps it across runs: its inputs and latest version, by resource name. */
+type LaunchTemplateVersions = Map<string, { readonly inputs: string; readonly version: number }>;
 
 /** An OfflineCloud whose create/update of the named resources fails, as a provider error would. */
 export class FailingCloud extends OfflineCloud {
@@ -20,6 +24,7 @@ export class FailingCloud extends OfflineCloud {
     private readonly failing: ReadonlySet<string>;
     private readonly cluster: CloudFacts;
     private readonly inState: (key: string) => { readonly id: string } | undefined;
+    private readonly launchTemplates: LaunchTemplateVersions;
 
     constructor(args: {
         readonly facts: CloudFacts;
@@ -28,11 +33,14 @@ export class FailingCloud extends OfflineCloud {
         readonly fail: readonly string[];
         /** The resource of a `<type>::<name>` key in the stack's state before the run; by default none. */
         readonly inState?: (key: string) => { readonly id: string } | undefined;
+        /** The stack's launch templates so far (updated by this run); other inputs make a new version. @default none */
+        readonly launchTemplates?: LaunchTemplateVersions;
     }) {
         super(args.facts, args.previousOutputs, args.otherStacks);
         this.failing = new Set(args.fail);
         this.cluster = args.facts;
         this.inState = args.inState ?? (() => undefined);
+        this.launchTemplates = args.launchTemplates ?? new Map();
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
@@ -45,6 +53,14 @@ export class FailingCloud extends OfflineCloud {
             throw new Error(refusal);
         }
         const answer = super.newResource(args);
+        if (args.type === LAUNCH_TEMPLATE) {
+            // Each update of a launch template's data is a new version (EC2 CreateLaunchTemplateVersion).
+            const inputs = JSON.stringify(args.inputs);
+            const seen = this.launchTemplates.get(args.name);
+            const version = seen === undefined ? 1 : seen.inputs === inputs ? seen.version : seen.version + 1;
+            this.launchTemplates.set(args.name, { inputs, version });
+            answer.state = { ...answer.state, latestVersion: version };
+        }
         // The provider's id of an add-on is `<cluster>:<add-on>` (what an import names).
         const id =
             args.type === ADDON ? `${String(args.inputs.clusterName)}:${String(args.inputs.addonName)}` : answer.id;
@@ -108,7 +124,8 @@ interface StateEntry {
  *   program refuses registers none;
  * - resources the run declared and the engine created or updated are in the state; node groups and add-ons among them
  *   are live in the cluster with the declared inputs (AL2 node groups keep what only EKS knows); creating an add-on
- *   the cluster already has, or importing with another id than the state's, fails the resource;
+ *   the cluster already has, or importing with another id than the state's, fails the resource; a launch template
+ *   updated with other inputs gets the next `latestVersion`;
  * - only after a run in which nothing failed, resources no longer declared are deleted, and a node group among them
  *   leaves the cluster; a resource the previous run left protected is not deleted, and fails the update;
  * - deletes run after the program's outputs are registered; when one fails (`failDelete`), the update fails and
@@ -119,6 +136,7 @@ export class LifecycleEngine {
     private readonly live = new Map<string, CloudFacts>();
     private readonly outputs = new Map<string, Record<string, unknown>>();
     private readonly state = new Map<string, Map<string, StateEntry>>();
+    private readonly launchTemplates = new Map<string, LaunchTemplateVersions>();
 
     /** `facts` per stack: the cluster before the first run. */
     constructor(facts: Readonly<Record<string, CloudFacts>>) {
@@ -153,6 +171,7 @@ export class LifecycleEngine {
             otherStacks,
             fail: args.fail ?? [],
             inState: (key) => this.state.get(stack)?.get(key),
+            launchTemplates: this.launchTemplateVersions(stack),
         });
         const evaluation = await evaluateOffline({
             stack,
@@ -204,6 +223,13 @@ export class LifecycleEngine {
               : evaluation.outputs;
         this.outputs.set(stack, outputs);
         return { evaluation, cloud, failed, deleted: deleted.sort(), failedDeletes, outputs };
+    }
+
+    /** The stack's launch templates, which its runs update in place. */
+    private launchTemplateVersions(stack: string): LaunchTemplateVersions {
+        const versions = this.launchTemplates.get(stack) ?? new Map();
+        this.launchTemplates.set(stack, versions);
+        return versions;
     }
 
     /** A created or updated node group, live with its inputs. */

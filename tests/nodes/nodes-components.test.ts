@@ -4,6 +4,7 @@ import { NodeLaunchTemplate } from "../../nodes/launch-template";
 import { Al2023NodeGroup } from "../../nodes/node-group";
 import { NodeRole } from "../../nodes/node-role";
 import { launchTemplateArgs, nodeGroupArgs } from "../../nodes/pool-args";
+import { instanceTypePlacement } from "../../nodes/instance-type-placement";
 import { MIME_BOUNDARY, SHELL_SCRIPT_CONTENT_TYPE } from "../../nodes/nodeadm-user-data";
 import { lookupClusterFacts } from "../../common/cluster-facts";
 import { parseConfig } from "../../config/read-config";
@@ -41,7 +42,12 @@ interface Declared {
 /** Declares one pool's role, launch template and node group against the dev facts, as the stack composes them. */
 async function declarePool(
     pool: Record<string, unknown> = {},
-    options: { scaling?: ScalingConfig; ignoreDesiredSizeChanges?: boolean } = {},
+    options: {
+        scaling?: ScalingConfig;
+        ignoreDesiredSizeChanges?: boolean;
+        /** The live AL2023 node group's `instanceTypes`; none by default (a first deployment). */
+        liveInstanceTypes?: string[];
+    } = {},
 ): Promise<Declared> {
     const cloud = await useOfflineCloud(exampleFacts("dev"));
     const config = parseConfig({
@@ -65,14 +71,18 @@ async function declarePool(
         });
         const facts = await lookupClusterFacts(config.clusterName);
         const [poolConfig] = config.pools;
+        const placement = instanceTypePlacement({
+            instanceTypes: poolConfig.instanceTypes,
+            live: options.liveInstanceTypes && { instanceTypes: options.liveInstanceTypes },
+        });
         const template = new NodeLaunchTemplate(poolConfig.name, {
-            pool: launchTemplateArgs({ pool: poolConfig, clusterName: facts.name, stackTags: config.tags }),
+            pool: launchTemplateArgs({ pool: poolConfig, clusterName: facts.name, stackTags: config.tags, placement }),
             cluster: facts,
         });
         const role = new NodeRole(poolConfig.name, { cluster: facts, tags: config.tags });
         const nodeGroup = new Al2023NodeGroup(poolConfig.name, {
             clusterName: facts.name,
-            pool: nodeGroupArgs({ pool: poolConfig, cluster: facts, stackTags: config.tags }),
+            pool: nodeGroupArgs({ pool: poolConfig, cluster: facts, stackTags: config.tags, placement }),
             launchTemplate: { id: template.id, version: template.latestVersion },
             nodeRoleArn: role.arn,
             subnetIds: [...(poolConfig.subnetIds ?? [])],
@@ -111,6 +121,7 @@ describe("NodeLaunchTemplate", () => {
             namePrefix: "general-",
             description: "AL2023 nodes of pool general in EKS cluster shop-dev",
             updateDefaultVersion: true,
+            instanceType: "m6i.large",
             metadataOptions: {
                 httpEndpoint: "enabled",
                 httpTokens: "required",
@@ -171,12 +182,13 @@ describe("NodeLaunchTemplate", () => {
         ]);
     });
 
-    it("sets no security groups and no image id by default", async () => {
+    it("sets no security groups and no image id by default, and the pool's one instance type", async () => {
         const { cloud } = await declarePool();
         const inputs = cloud.resource(LT, "general-lt").inputs;
         expect(Object.keys(inputs).sort()).toStrictEqual([
             "blockDeviceMappings",
             "description",
+            "instanceType",
             "metadataOptions",
             "namePrefix",
             "tagSpecifications",
@@ -219,6 +231,33 @@ describe("Al2023NodeGroup", () => {
         expect(template.id).toMatch(/^lt-[0-9a-f]{17}$/);
         expect(outputs.launchTemplateId).toBe(template.id);
         expect(outputs.nodeGroupName).toMatch(/^general-[0-9a-f]{26}$/);
+    });
+
+    it("a single-type pool's first deployment: the instance type in the launch template, none on the node group", async () => {
+        const { cloud, outputs } = await declarePool({ instanceTypes: ["m6i.xlarge"] });
+        const template = cloud.resource(LT, "general-lt");
+        expect(template.inputs.instanceType).toBe("m6i.xlarge");
+        expect(cloud.resource(NG, "general-ng").inputs).toStrictEqual({
+            clusterName: "shop-dev",
+            nodeGroupNamePrefix: "general-",
+            launchTemplate: { id: template.id, version: "1" },
+            amiType: "AL2023_x86_64_STANDARD",
+            version: "1.32",
+            capacityType: "ON_DEMAND",
+            scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 4 },
+            updateConfig: { maxUnavailable: 1 },
+            labels: {},
+            taints: [],
+            subnetIds: SUBNETS,
+            nodeRoleArn: outputs.roleArn,
+            tags: TAGS,
+        });
+    });
+
+    it("a live node group created with instanceTypes keeps them on the node group; the template names none", async () => {
+        const { cloud } = await declarePool({ instanceTypes: ["m6i.xlarge"] }, { liveInstanceTypes: ["m6i.xlarge"] });
+        expect(cloud.resource(LT, "general-lt").inputs).not.toHaveProperty("instanceType");
+        expect(cloud.resource(NG, "general-ng").inputs.instanceTypes).toStrictEqual(["m6i.xlarge"]);
     });
 
     it("sets no amiType, version or releaseVersion with a custom AMI, which the launch template carries", async () => {
@@ -287,6 +326,7 @@ describe("Al2023NodeGroup", () => {
                     pool: nodeGroupArgs({
                         pool: config.pools[0],
                         cluster: { name: "shop-dev", kubernetesVersion: "1.32" },
+                        placement: { in: "nodeGroup", instanceTypes: ["m6i.large"] },
                     }),
                     launchTemplate: { id: "lt-0123456789abcdef0", version: 1 },
                     nodeRoleArn: "arn:aws:iam::111122223333:role/nodes",

@@ -26,6 +26,24 @@ describe("the narrow arguments of a pool's components", () => {
             },
         },
         {
+            title: "the instance type in the launch template: no instanceTypes",
+            pool: poolConfig({}),
+            placement: { in: "launchTemplate", instanceType: "m6i.xlarge" } as const,
+            expected: {
+                poolName: "general",
+                ami: { amiType: "AL2023_x86_64_STANDARD", version: "1.32" },
+                capacityType: "ON_DEMAND",
+                update: { maxUnavailable: 1 },
+                labels: {},
+                taints: [],
+                tags: {
+                    "eks-al2023-migration/cluster": "shop-prod",
+                    "eks-al2023-migration/pool": "general",
+                    env: "prod",
+                },
+            },
+        },
+        {
             title: "a custom AMI: no AMI type or version",
             pool: poolConfig({ customAmi: "ami-0123456789abcdef0", update: { maxUnavailablePercentage: 25 } }),
             expected: {
@@ -42,14 +60,15 @@ describe("the narrow arguments of a pool's components", () => {
                 },
             },
         },
-    ])("node group: $title", ({ pool, expected }) => {
+    ])("node group: $title", ({ pool, placement, expected }) => {
         expect(
             nodeGroupArgs({
                 pool,
                 cluster: { name: "shop-prod", kubernetesVersion: "1.32" },
                 stackTags: { env: "prod" },
+                placement: placement ?? { in: "nodeGroup", instanceTypes: ["m6i.xlarge"] },
             }),
-        ).toEqual(expected);
+        ).toStrictEqual(expected);
     });
 
     it.each([
@@ -57,13 +76,14 @@ describe("the narrow arguments of a pool's components", () => {
             title: "an EKS AMI: no image id, no --register-with-taints (EKS registers the taints)",
             pool: poolConfig({ taints: [TAINT], kubelet: { maxPods: 58, flags: ["--v=2"], config: {} } }),
             extraSpec: undefined,
+            placement: { in: "nodeGroup", instanceTypes: ["m6i.xlarge"] } as const,
             expected: {
                 imds: 2,
                 nodeConfig: { maxPods: 58, kubeletConfig: {}, kubeletFlags: ["--v=2"], preBootstrapScripts: [] },
             },
         },
         {
-            title: "a custom AMI: its image id, taints as a kubelet flag after the pool's flags, translated spec",
+            title: "a custom AMI: its image id, its instance type, taints as a kubelet flag after the pool's flags, translated spec",
             pool: poolConfig({
                 customAmi: "ami-0123456789abcdef0",
                 taints: [TAINT],
@@ -71,8 +91,10 @@ describe("the narrow arguments of a pool's components", () => {
                 kubelet: { flags: ["--v=2"], config: { shutdownGracePeriod: "30s" } },
             }),
             extraSpec: { instance: { localStorage: { strategy: "RAID0" as const } } },
+            placement: { in: "launchTemplate", instanceType: "m6i.xlarge" } as const,
             expected: {
                 customAmi: "ami-0123456789abcdef0",
+                instanceType: "m6i.xlarge",
                 imds: 1,
                 nodeConfig: {
                     kubeletConfig: { shutdownGracePeriod: "30s" },
@@ -82,13 +104,19 @@ describe("the narrow arguments of a pool's components", () => {
                 },
             },
         },
-    ])("launch template: $title", ({ pool, extraSpec, expected }) => {
+    ])("launch template: $title", ({ pool, extraSpec, placement, expected }) => {
         expect(
-            launchTemplateArgs({ pool, clusterName: "shop-prod", ...(extraSpec !== undefined && { extraSpec }) }),
-        ).toEqual({
+            launchTemplateArgs({
+                pool,
+                clusterName: "shop-prod",
+                placement,
+                ...(extraSpec !== undefined && { extraSpec }),
+            }),
+        ).toStrictEqual({
             poolName: "general",
             tags: { "eks-al2023-migration/cluster": "shop-prod", "eks-al2023-migration/pool": "general" },
             ...(expected.customAmi !== undefined && { customAmi: expected.customAmi }),
+            ...(expected.instanceType !== undefined && { instanceType: expected.instanceType }),
             imdsHopLimit: expected.imds,
             rootVolume: { sizeGiB: 20, type: "gp3", iops: 3000, throughput: 125 },
             securityGroupIds: [],

@@ -27,6 +27,7 @@ describe("parsePools: valid pools", () => {
             canarySize: 1,
             autoscaled: false,
             acceptReducedCapacity: false,
+            allowReplacement: false,
             amiType: "AL2023_x86_64_STANDARD",
             instanceTypes: ["m6i.large"],
             capacityType: "ON_DEMAND",
@@ -54,6 +55,7 @@ describe("parsePools: valid pools", () => {
             canarySize: 2,
             autoscaled: true,
             acceptReducedCapacity: true,
+            allowReplacement: true,
             amiType: "AL2023_ARM_64_STANDARD",
             instanceTypes: ["m7g.xlarge", "c7g.2xlarge"],
             capacityType: "SPOT",
@@ -85,6 +87,7 @@ describe("parsePools: valid pools", () => {
                 update: { maxUnavailablePercentage },
                 setKeys: [
                     "acceptReducedCapacity",
+                    "allowReplacement",
                     "amiType",
                     "autoscaled",
                     "canarySize",
@@ -236,21 +239,21 @@ const FAILING: readonly [string, Record<string, unknown>, readonly string[]][] =
         "unknown pool key",
         { instanceTypse: ["m6i.large"] },
         [
-            'pools[0].instanceTypse: unknown key (did you mean "instanceTypes"?); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
+            'pools[0].instanceTypse: unknown key (did you mean "instanceTypes"?); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, allowReplacement, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
         ],
     ],
     [
         "eksctl's instanceType",
         { instanceType: "m6i.large" },
         [
-            'pools[0].instanceType: unknown key (eksctl and Terraform say "instanceType"; here it is "instanceTypes"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
+            'pools[0].instanceType: unknown key (eksctl and Terraform say "instanceType"; here it is "instanceTypes"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, allowReplacement, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
         ],
     ],
     [
         "eksctl's minSize",
         { minSize: 1 },
         [
-            'pools[0].minSize: unknown key (eksctl and Terraform say "minSize"; here it is "scaling.min"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
+            'pools[0].minSize: unknown key (eksctl and Terraform say "minSize"; here it is "scaling.min"); allowed keys here: name, legacyNodeGroup, phase, canarySize, autoscaled, acceptReducedCapacity, allowReplacement, amiType, customAmi, instanceTypes, capacityType, scaling, maxUnavailable, maxUnavailablePercentage, subnetIds, labels, taints, rootVolume, imds, securityGroupIds, nodeRoleArn, nodeRepair, kubelet, preBootstrapScripts, tags, al2Migration',
         ],
     ],
     [

@@ -21,7 +21,8 @@ const INHERITED = { inherited: { nodeRoleArn: true, subnetIds: true } };
 const API = "https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupConfig.html";
 const TAIL =
     "and deletes the old node group without honouring PodDisruptionBudgets; " +
-    "%how%, or add a new pool with the new value, move the workloads to it, then remove this one";
+    "%how%, or add a new pool with the new value, move the workloads to it, then remove this one, or set " +
+    "pools[0].allowReplacement: true (a new node group first, then the program drains the old one)";
 
 function message(key: string, value: string, live: string, how: string): string {
     return (
@@ -104,6 +105,39 @@ describe("replacementProblems", () => {
                 poolIndex: 0,
                 planned: { ...planned, ...INHERITED },
                 live: LIVE,
+                retirementRecorded: false,
+                protectedNodeGroups: false,
+            }),
+        ).toEqual(problems);
+    });
+
+    it.each([
+        {
+            title: "another single type: a new launch template version, in place",
+            instanceTypes: ["m6i.2xlarge"],
+            problems: [],
+        },
+        {
+            title: "several types: they would go on the node group, a replacement",
+            instanceTypes: ["m6i.xlarge", "m5.xlarge"],
+            problems: [
+                message(
+                    "instanceTypes",
+                    '["m6i.xlarge","m5.xlarge"]',
+                    "its one instance type in its launch template",
+                    "keep one instance type (a change of it is a rolling update of the launch template)",
+                ),
+            ],
+        },
+    ])("a live node group with its instance type in the launch template: $title", ({ instanceTypes, problems }) => {
+        expect(
+            replacementProblems({
+                pool: poolConfig({ instanceTypes }),
+                poolIndex: 0,
+                planned: INHERITED,
+                live: { ...LIVE, instanceTypes: [] },
+                retirementRecorded: false,
+                protectedNodeGroups: false,
             }),
         ).toEqual(problems);
     });
@@ -115,7 +149,65 @@ describe("replacementProblems", () => {
                 poolIndex: 0,
                 planned: INHERITED,
                 live: undefined,
+                retirementRecorded: false,
+                protectedNodeGroups: false,
             }),
         ).toEqual([]);
     });
+
+    it.each([
+        {
+            title: "with the retirement recorded: allowed (the old node group is drained before EKS deletes it)",
+            allowReplacement: true,
+            retirementRecorded: true,
+            protectedNodeGroups: false,
+            problems: [],
+        },
+        {
+            title: "with protectNodeGroups: refused (the engine replaces no protected resource)",
+            allowReplacement: true,
+            retirementRecorded: true,
+            protectedNodeGroups: true,
+            problems: [
+                'pools[0].allowReplacement: true is not allowed with protectNodeGroups: true; Pulumi cannot replace the protected AL2023 node group "general-20261109101204556700000001": set protectNodeGroups: false for the run that replaces it',
+            ],
+        },
+        {
+            title: "without the retirement in the last record: run pulumi up once first",
+            allowReplacement: true,
+            retirementRecorded: false,
+            protectedNodeGroups: false,
+            problems: [
+                'pools[0].allowReplacement: true is not allowed yet; the last run\'s record shows no retirement resource for AL2023 node group "general-20261109101204556700000001" (a stack deployed before it existed), so nothing would drain it before EKS deletes it: run pulumi up once first without the replacing change (it declares the retirement resource), then again with it',
+            ],
+        },
+        {
+            title: "without allowReplacement: refused, whatever the record",
+            allowReplacement: false,
+            retirementRecorded: true,
+            protectedNodeGroups: false,
+            problems: [
+                message(
+                    "subnetIds",
+                    '["subnet-0f60718293a4b5c6d"]',
+                    JSON.stringify(SUBNETS),
+                    "set pools[0].subnetIds to the live ones",
+                ),
+            ],
+        },
+    ])(
+        "allowReplacement and a subnet change, $title",
+        ({ allowReplacement, retirementRecorded, protectedNodeGroups, problems }) => {
+            expect(
+                replacementProblems({
+                    pool: poolConfig({ allowReplacement }),
+                    poolIndex: 0,
+                    planned: { subnetIds: ["subnet-0f60718293a4b5c6d"], ...INHERITED },
+                    live: LIVE,
+                    retirementRecorded,
+                    protectedNodeGroups,
+                }),
+            ).toEqual(problems);
+        },
+    );
 });

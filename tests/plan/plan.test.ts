@@ -160,8 +160,9 @@ describe("offline plan of dev, every phase", () => {
             deleted: true,
         });
         expect(doc.resourceCounts["aws:eks/nodeGroup:NodeGroup"]).toBe(1);
-        // No cordon or drain is left: the one dynamic resource is the wait after payments-api's Pod Identity association.
-        expect(doc.resourceCounts["pulumi-nodejs:dynamic:Resource"]).toBe(1);
+        // No cordon or drain is left: the dynamic resources are the AL2023 node group's retirement (it drains the node
+        // group only if a replacement deletes it) and the wait after payments-api's Pod Identity association.
+        expect(doc.resourceCounts["pulumi-nodejs:dynamic:Resource"]).toBe(2);
     });
 
     it("shows the launch template, the decoded NodeConfig (cluster fields from the facts) and the identities", async () => {
@@ -264,6 +265,10 @@ describe("offline plan of prod, every phase", () => {
         expect(batch.assumedPreviousPhase).toBe("none");
         expect(batch.al2023.sizes).toStrictEqual({ before: "absent", after: { min: 0, desired: 0, max: 1 } });
         expect(batch.al2023.taints).toStrictEqual([BATCH_TAINT]);
+        // A first deployment's one type is in the launch template; the facts' general group was created with
+        // instanceTypes, which it keeps once it is recorded (after prepare): the plan shows the types either way.
+        expect(batch.al2023.instanceTypes).toStrictEqual(["r6i.2xlarge"]);
+        expect(general.al2023.instanceTypes).toStrictEqual(["m6i.xlarge"]);
         expect(batch.legacy).toMatchObject({
             sizes: { before: LIVE.prodBatch, after: LIVE.prodBatch },
             taints: { before: [BATCH_TAINT], after: [BATCH_TAINT] },

@@ -14,6 +14,8 @@ const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 /** The other dynamic resource of dev in every phase: the wait after payments-api's Pod Identity association. */
 const SETTLE = "workloads-payments-payments-api-association-settle";
+/** The dynamic resource declared with the AL2023 node group in every phase (it drains it before a replacement deletes it). */
+const RETIREMENT = "general-ng-retirement";
 
 /** The bundled AL2023 node group names (facts/<stack>/describe-nodegroup-*-al2023.json). */
 const AL2023_NAMES: Record<string, string> = {
@@ -116,7 +118,7 @@ describe("the composed stack", () => {
         const taints = (e: Evaluation, name: string) => e.resources.find((r) => r.name === name)!.inputs.taints;
 
         const prepare = ok(await evaluateStack("dev", "prepare", undefined));
-        expect(names(prepare, DYNAMIC)).toStrictEqual([SETTLE]);
+        expect(names(prepare, DYNAMIC)).toStrictEqual([RETIREMENT, SETTLE]);
         expect(names(prepare, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
         expect(scaling(prepare, "general-ng")).toStrictEqual({ minSize: 0, desiredSize: 0, maxSize: 1 });
         expect(scaling(prepare, "general-legacy")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
@@ -126,7 +128,7 @@ describe("the composed stack", () => {
         });
 
         const canary = ok(await evaluateStack("dev", "canary", "prepare"));
-        expect(names(canary, DYNAMIC)).toStrictEqual([SETTLE]);
+        expect(names(canary, DYNAMIC)).toStrictEqual([RETIREMENT, SETTLE]);
         expect(names(canary, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
         expect(scaling(canary, "general-ng")).toStrictEqual({ minSize: 1, desiredSize: 1, maxSize: 4 });
         expect(scaling(canary, "general-legacy")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
@@ -134,7 +136,7 @@ describe("the composed stack", () => {
         expect(canary.options.get(optionsKey(NODE_GROUP, "general-legacy"))!.protect).toBe(true);
 
         const shift = ok(await evaluateStack("dev", "shift", "canary"));
-        expect(names(shift, DYNAMIC)).toStrictEqual(["general-legacy-cordon", SETTLE]);
+        expect(names(shift, DYNAMIC)).toStrictEqual(["general-legacy-cordon", RETIREMENT, SETTLE]);
         expect(names(shift, NODE_GROUP)).toStrictEqual(["general-legacy", "general-ng"]);
         expect(scaling(shift, "general-ng")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
         expect(scaling(shift, "general-legacy")).toStrictEqual({ minSize: 1, desiredSize: 2, maxSize: 4 });
@@ -144,7 +146,12 @@ describe("the composed stack", () => {
         expect(shift.options.get(optionsKey(NODE_GROUP, "general-legacy"))!.protect).toBe(true);
 
         const drain = ok(await evaluateStack("dev", "drain", "shift"));
-        expect(names(drain, DYNAMIC)).toStrictEqual(["general-legacy-cordon", "general-legacy-drain", SETTLE]);
+        expect(names(drain, DYNAMIC)).toStrictEqual([
+            "general-legacy-cordon",
+            "general-legacy-drain",
+            RETIREMENT,
+            SETTLE,
+        ]);
         const drainInputs = drain.resources.find((r) => r.name === "general-legacy-drain")!.inputs;
         expect(drainInputs).toMatchObject({
             nodeGroupName: "dev-general-al2",
@@ -165,7 +172,7 @@ describe("the composed stack", () => {
         });
 
         const decommission = ok(await evaluateStack("dev", "decommission", "drain"));
-        expect(names(decommission, DYNAMIC)).toStrictEqual([SETTLE]);
+        expect(names(decommission, DYNAMIC)).toStrictEqual([RETIREMENT, SETTLE]);
         expect(names(decommission, NODE_GROUP)).toStrictEqual(["general-ng"]);
     });
 
@@ -225,6 +232,90 @@ describe("the composed stack", () => {
         const snapshot = (e: Evaluation) => JSON.stringify(e.resources.map((r) => [r.type, r.name, r.inputs]));
         expect(snapshot(second)).toBe(snapshot(first));
         expect([...second.options.entries()]).toStrictEqual([...first.options.entries()]);
+    });
+
+    it("keeps instanceTypes on an AL2023 node group deployed with them: its inputs as before, none in the template", async () => {
+        // The bundled prod AL2023 node groups were created with instanceTypes (facts/prod/describe-nodegroup-*-al2023.json).
+        const evaluation = ok(await evaluateStack("prod", "canary", "prepare"));
+        const inputs = (name: string) => evaluation.resources.find((r) => r.name === name)!.inputs;
+        expect(inputs("general-ng")).toStrictEqual({
+            clusterName: "shop-prod",
+            nodeGroupNamePrefix: "general-",
+            launchTemplate: { id: "lt-bde39899e38afeb6c", version: "1" },
+            amiType: "AL2023_x86_64_STANDARD",
+            version: "1.32",
+            instanceTypes: ["m6i.xlarge"],
+            capacityType: "ON_DEMAND",
+            scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 12 },
+            updateConfig: { maxUnavailablePercentage: 25 },
+            labels: { workload: "general" },
+            taints: [],
+            subnetIds: ["subnet-0d4e5f60718293a4b", "subnet-0e5f60718293a4b5c", "subnet-0f60718293a4b5c6d"],
+            nodeRoleArn: "arn:aws:iam::444455556666:role/shop-prod-node-role",
+            tags: {
+                "cost-center": "4711",
+                "eks-al2023-migration/cluster": "shop-prod",
+                "eks-al2023-migration/pool": "general",
+                environment: "prod",
+                owner: "platform-team",
+            },
+        });
+        expect(Object.keys(inputs("general-lt")).sort()).toStrictEqual([
+            "blockDeviceMappings",
+            "description",
+            "metadataOptions",
+            "namePrefix",
+            "tagSpecifications",
+            "tags",
+            "updateDefaultVersion",
+            "userData",
+        ]);
+        // A change of its type would replace it: refused (the node group keeps what it was created with).
+        const changed = await evaluateStack("prod", "canary", "prepare", (config) => {
+            (config.pools as Record<string, unknown>[])[0].instanceTypes = ["m6i.2xlarge"];
+        });
+        expect(String(changed.error)).toContain(
+            'pools[0].instanceTypes: ["m6i.2xlarge"] is not allowed; it would replace AL2023 node group "general-20261109101204556700000001" (which has ["m6i.xlarge"])',
+        );
+    });
+
+    it("declares a retirement with each AL2023 node group and records it; allowReplacement needs that record", async () => {
+        const evaluation = ok(await evaluateStack("dev", "canary", "prepare"));
+        const retirement = evaluation.resources.find((r) => r.name === "general-ng-retirement")!;
+        const { kubeconfig, __provider, ...inputs } = retirement.inputs;
+        expect([typeof kubeconfig, typeof __provider]).toStrictEqual(["object", "string"]);
+        expect(inputs).toStrictEqual({
+            nodeGroupName: "general-20261102093015123400000001",
+            nodeGroupNamePrefix: "general-",
+            minReadyNodes: 2,
+            timeoutMinutes: 15,
+            evictUnmanagedPods: false,
+            maxConcurrentEvictions: 25,
+        });
+        expect(
+            (evaluation.outputs.cutover as { pools: Record<string, PoolCutoverRecord> }).pools.general,
+        ).toMatchObject({ phase: "canary", al2023Retirement: true });
+
+        // The record of a stack deployed before the retirement existed has none: the replacement waits a run.
+        const replacing = (config: Record<string, unknown>) => {
+            const [general] = config.pools as Record<string, unknown>[];
+            Object.assign(general, { subnetIds: ["subnet-0a1b2c3d4e5f60718"], allowReplacement: true });
+        };
+        const early = await evaluateStack("dev", "canary", "prepare", replacing);
+        expect(String(early.error)).toContain(
+            "pools[0].allowReplacement: true is not allowed yet; the last run's record shows no retirement resource " +
+                'for AL2023 node group "general-20261102093015123400000001"',
+        );
+        expect(early.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:"))).toStrictEqual([]);
+    });
+
+    it("puts a single-type pool's instance type in the launch template on its first deployment", async () => {
+        const evaluation = ok(await evaluateStack("prod", "prepare", undefined));
+        const inputs = (name: string) => evaluation.resources.find((r) => r.name === name)!.inputs;
+        expect(inputs("general-lt").instanceType).toBe("m6i.xlarge");
+        expect(inputs("batch-lt").instanceType).toBe("r6i.2xlarge");
+        expect(inputs("general-ng")).not.toHaveProperty("instanceTypes");
+        expect(inputs("batch-ng")).not.toHaveProperty("instanceTypes");
     });
 
     it("fails before declaring anything when a guard refuses the phase", async () => {
@@ -339,7 +430,7 @@ describe("the composed stack", () => {
 
     it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {
         const rollback = ok(await evaluateStack("dev", "canary", "shift"));
-        expect(names(rollback, DYNAMIC)).toStrictEqual([SETTLE]);
+        expect(names(rollback, DYNAMIC)).toStrictEqual([RETIREMENT, SETTLE]);
         expect(rollback.resources.find((r) => r.name === "general-ng")!.inputs.scalingConfig).toStrictEqual({
             minSize: 1,
             desiredSize: 2,

@@ -43,12 +43,22 @@ function inputs(evaluation: Evaluation, type: string, name: string): Record<stri
     return found.inputs;
 }
 
-/** The AL2023 node group's inputs that inheritance decides. */
+/**
+ * Where the pool's instance types were declared: the launch template's one `instanceType` (a single-type pool's first
+ * declaration) or the node group's `instanceTypes`.
+ */
+function placedInstanceTypes(evaluation: Evaluation): { launchTemplate?: string; nodeGroup?: string[] } {
+    const lt = inputs(evaluation, LT, "general-lt").instanceType;
+    const ng = inputs(evaluation, NG, "general-ng").instanceTypes;
+    return { ...(lt !== undefined && { launchTemplate: lt }), ...(ng !== undefined && { nodeGroup: ng }) };
+}
+
+/** The AL2023 node group's inputs that inheritance decides (the instance types where they were placed). */
 function nodeGroupPart(evaluation: Evaluation) {
     const ng = inputs(evaluation, NG, "general-ng");
     return {
         amiType: ng.amiType,
-        instanceTypes: ng.instanceTypes,
+        instanceTypes: placedInstanceTypes(evaluation),
         capacityType: ng.capacityType,
         labels: ng.labels,
         taints: ng.taints,
@@ -109,7 +119,7 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
             al2: undefined,
             nodeGroup: {
                 amiType: "AL2023_x86_64_STANDARD",
-                instanceTypes: ["t3.large"],
+                instanceTypes: { launchTemplate: "t3.large" },
                 capacityType: "SPOT",
                 labels: { workload: "general" },
                 taints: [],
@@ -123,7 +133,7 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
             al2: GPU_AL2,
             nodeGroup: {
                 amiType: "AL2023_x86_64_NVIDIA",
-                instanceTypes: ["g5.xlarge"],
+                instanceTypes: { launchTemplate: "g5.xlarge" },
                 capacityType: "ON_DEMAND",
                 labels: { workload: "gpu" },
                 taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }],
@@ -144,7 +154,7 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
             al2: GPU_AL2,
             nodeGroup: {
                 amiType: "AL2023_x86_64_NVIDIA",
-                instanceTypes: ["m6i.large"],
+                instanceTypes: { launchTemplate: "m6i.large" },
                 capacityType: "ON_DEMAND",
                 labels: { tier: "web" },
                 taints: [],
@@ -158,7 +168,7 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
             al2: LAUNCH_TEMPLATE_AL2,
             nodeGroup: {
                 amiType: "AL2023_x86_64_STANDARD",
-                instanceTypes: ["t3.large"],
+                instanceTypes: { launchTemplate: "t3.large" },
                 capacityType: "SPOT",
                 labels: { workload: "general" },
                 taints: [],
@@ -205,13 +215,13 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
                 ng.instanceTypes = ["m6i.xlarge"];
                 ng.labels = { workload: "changed" };
                 ng.taints = [{ key: "eks-al2023-migration/legacy", value: "draining", effect: "NO_SCHEDULE" }];
-                // The AL2023 node group the first run created, live with its inputs.
-                facts.nodegroups["general-20261102093015123400000001"].nodegroup.instanceTypes = ["t3.large"];
+                // The AL2023 node group the first run created, live with its inputs (its type in the launch template).
+                facts.nodegroups["general-20261102093015123400000001"].nodegroup.instanceTypes = [];
             },
         });
         expect(later.error).toBeUndefined();
         expect(nodeGroupPart(later)).toMatchObject({
-            instanceTypes: ["t3.large"],
+            instanceTypes: { launchTemplate: "t3.large" },
             labels: { workload: "general" },
             taints: [],
         });
@@ -318,7 +328,10 @@ describe("instance types are checked before any resource", () => {
         });
         if (problems.length === 0) {
             expect(evaluation.error).toBeUndefined();
-            expect(inputs(evaluation, NG, "general-ng").instanceTypes).toEqual(instanceTypes);
+            // One type in the launch template, several on the node group.
+            expect(placedInstanceTypes(evaluation)).toEqual(
+                instanceTypes.length === 1 ? { launchTemplate: instanceTypes[0] } : { nodeGroup: instanceTypes },
+            );
             return;
         }
         expect(evaluation.error).toBeInstanceOf(ConfigError);
@@ -338,7 +351,7 @@ describe("instance types are checked before any resource", () => {
         expect(evaluation.error).toBeUndefined();
         expect(nodeGroupPart(evaluation)).toMatchObject({
             amiType: "AL2023_ARM_64_STANDARD",
-            instanceTypes: ["m7g.large"],
+            instanceTypes: { launchTemplate: "m7g.large" },
         });
     });
 });

@@ -22,6 +22,11 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
  *   sizes `min/desired/max`, the AL2023 node group's version, the AL2 node group's `import`, `protected`, `tainted`
  *   (LEGACY_TAINT); `cordon` / `drain` for those resources; `-` where nothing was applied.
  * - `sameInputsAs`: every declared resource has exactly the inputs of that earlier step.
+ * - `changedInputs`: every input (`<resource>: <path>`) that differs from the last step that was not refused; a
+ *   node group input not listed (role, subnets, capacity and AMI type, `instanceTypes`, name) stayed the same, so it
+ *   is updated in place, never replaced.
+ * - `instanceTypes`: per pool, where its instance types are declared: `template <type>` (the launch template's one
+ *   `instanceType`, and none on the node group) or `node group <types>` (and none in the template).
  * - `deleted`: the resources the run deleted (no longer declared); `al2InCluster`: the AL2 node groups still in the
  *   cluster after the run.
  * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
@@ -34,11 +39,19 @@ interface Step {
     readonly phase: CutoverPhase;
     readonly fail?: string;
     readonly failDelete?: string;
-    readonly change?: "instanceTypes" | "labels" | "cluster 1.33" | "AL2 launch template deleted";
+    readonly change?:
+        | "instanceTypes"
+        | "labels"
+        | "cluster 1.33"
+        | "subnets"
+        | "subnets, allowReplacement"
+        | "AL2 launch template deleted";
     readonly outcome: "ok" | "failed" | RegExp;
     readonly record: Readonly<Record<string, string>>;
     readonly pools?: Readonly<Record<string, string>>;
     readonly sameInputsAs?: string;
+    readonly changedInputs?: readonly string[];
+    readonly instanceTypes?: Readonly<Record<string, string>>;
     readonly deleted?: readonly string[];
     readonly al2InCluster?: readonly string[];
     readonly al2023Kubelet?: unknown;
@@ -101,12 +114,25 @@ const DEV: readonly Step[] = [
     { title: "decommission again", phase: "decommission", outcome: "ok", record: { general: "decommission" },
       pools: { general: "1/2/4 v1.32 | - | -" }, sameInputsAs: "decommission" },
     { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok", record: { general: "decommission" },
-      pools: { general: "1/2/4 v1.33 | - | -" } },
+      pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: ["general-ng: version"],
+      instanceTypes: { general: "node group t3.large,t3a.large,m6i.large" } },
     { title: "day 2: labels changed (updated in place)", phase: "decommission", change: "labels", outcome: "ok",
-      record: { general: "decommission" }, pools: { general: "1/2/4 v1.33 | - | -" } },
-    { title: "day 2: instance types changed (would replace the node group)", phase: "decommission", change: "instanceTypes",
+      record: { general: "decommission" }, pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: ["general-ng: labels.tier"] },
+    // dev's pool has several instance types: they are on the node group, where a change replaces it.
+    { title: "day 2: instance types changed on the node group (would replace it)", phase: "decommission", change: "instanceTypes",
       outcome: /pools\[0\]\.instanceTypes: \["m6i\.large"\] is not allowed; it would replace AL2023 node group "general-\w+" \(which has \["t3\.large","t3a\.large","m6i\.large"\]\)/,
       record: { general: "decommission" } },
+    { title: "day 2: subnets changed (would replace the node group)", phase: "decommission", change: "subnets",
+      outcome: /pools\[0\]\.subnetIds: \["subnet-0a1b2c3d4e5f60718","subnet-0b2c3d4e5f6071829"\] is not allowed; it would replace AL2023 node group "general-\w+"/,
+      record: { general: "decommission" } },
+    // Allowed: the record shows the node group's retirement. A real engine creates the new node group (a new name
+    // from the prefix), replaces the retirement (its nodeGroupName changed) and deletes the old retirement, whose
+    // delete drains the old node group (tests/cutover/drain/retirement.test.ts), before the old node group. This fake
+    // engine keeps the node group's name, so only the subnets change here (and the label of the labels step, which
+    // each step's config starts from the stack file again).
+    { title: "day 2: subnets changed with allowReplacement (a new node group first, the old one drained)", phase: "decommission",
+      change: "subnets, allowReplacement", outcome: "ok", record: { general: "decommission" },
+      pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: ["general-ng: labels.tier", "general-ng: subnetIds"] },
 ];
 
 /** prod, once dev has completed its migration. */
@@ -122,7 +148,15 @@ const PROD: readonly Step[] = [
       sameInputsAs: "decommission" },
     { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok",
       record: { general: "decommission", batch: "decommission" },
-      pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" } },
+      pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" },
+      instanceTypes: { general: "template m6i.xlarge", batch: "template r6i.2xlarge" } },
+    // prod's pools have one instance type each, in the launch template since their first deployment: a change is a
+    // new launch template version, which EKS rolls out in place (UpdateNodegroupVersion: maxUnavailable, PDBs).
+    { title: "day 2: general's instance type changed (a new launch template version, rolled in place)", phase: "decommission",
+      change: "instanceTypes", outcome: "ok", record: { general: "decommission", batch: "decommission" },
+      pools: { general: "3/6/12 v1.33 | - | -", batch: "2/3/8 v1.33 | - | -" },
+      instanceTypes: { general: "template m6i.large", batch: "template r6i.2xlarge" },
+      changedInputs: ["general-lt: instanceType", "general-ng: launchTemplate.version"] },
 ];
 
 /**
@@ -217,6 +251,37 @@ function poolText(run: EngineRun, pool: string): string {
     ].join(" | ");
 }
 
+/** Where a pool's instance types are declared, in the table's words. */
+function instanceTypesText(run: EngineRun, pool: string): string {
+    const inputs = (type: string, name: string) =>
+        run.evaluation.resources.find((r) => r.type === type && r.name === name)?.inputs;
+    const template = inputs(LAUNCH_TEMPLATE, `${pool}-lt`)?.instanceType as string | undefined;
+    const nodeGroup = inputs(NODE_GROUP, `${pool}-ng`)?.instanceTypes as string[] | undefined;
+    return [
+        ...(template !== undefined ? [`template ${template}`] : []),
+        ...(nodeGroup !== undefined ? [`node group ${nodeGroup.join(",")}`] : []),
+    ].join(" and ");
+}
+
+/** The leaf paths (`a.b`; arrays whole) at which two input values differ. */
+function differingPaths(before: unknown, after: unknown, path: string): string[] {
+    const isRecord = (v: unknown): v is Record<string, unknown> =>
+        typeof v === "object" && v !== null && !Array.isArray(v);
+    if (isRecord(before) && isRecord(after)) {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+        return keys.flatMap((key) => differingPaths(before[key], after[key], path === "" ? key : `${path}.${key}`));
+    }
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [path];
+}
+
+/** Every input that differs between two runs, as `<resource name>: <path>`, sorted. */
+function changedInputs(before: EngineRun, after: EngineRun): string[] {
+    const byName = (run: EngineRun) => new Map(run.evaluation.resources.map((r) => [r.name, r.inputs as unknown]));
+    const [was, now] = [byName(before), byName(after)];
+    const names = [...new Set([...was.keys(), ...now.keys()])].sort();
+    return names.flatMap((name) => differingPaths(was.get(name), now.get(name), "").map((path) => `${name}: ${path}`));
+}
+
 /** Inputs of every resource a run declared, by `<type>::<name>`. */
 function declaredInputs(run: EngineRun): Record<string, unknown> {
     return Object.fromEntries(run.evaluation.resources.map((r) => [`${r.type}::${r.name}`, r.inputs]));
@@ -225,6 +290,7 @@ function declaredInputs(run: EngineRun): Record<string, unknown> {
 /** Runs a table's steps in order against one engine, each step a test of its own. */
 function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[], engine: LifecycleEngine): void {
     const runs = new Map<string, EngineRun>();
+    let last: EngineRun | undefined;
     it.each(steps.map((step, index) => ({ ...step, index })))(`${table} $index: $title`, async (step) => {
         const stack = step.stack ?? (table === "dev-lt" ? "dev" : table);
         const pools = Object.keys(step.record);
@@ -243,6 +309,11 @@ function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[],
             ...pool,
             ...(index === 0 && step.change === "instanceTypes" && { instanceTypes: ["m6i.large"] }),
             ...(index === 0 && step.change === "labels" && { labels: { workload: "general", tier: "web" } }),
+            ...(index === 0 &&
+                step.change?.startsWith("subnets") && {
+                    subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
+                }),
+            ...(index === 0 && step.change === "subnets, allowReplacement" && { allowReplacement: true }),
         }));
         const run = await engine.up({
             stack,
@@ -251,6 +322,9 @@ function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[],
             ...(step.failDelete !== undefined && { failDelete: [step.failDelete] }),
         });
         runs.set(step.title, run);
+        const before = last;
+        // A refused run declares nothing: inputs are compared with the last run that declared resources.
+        if (run.evaluation.error === undefined) last = run;
         if (step.outcome === "ok") {
             expect(run.evaluation.error).toBeUndefined();
             expect(run.failed).toBe(false);
@@ -285,6 +359,12 @@ function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[],
                 labels: { workload: "general", team: "shop" },
                 taints: [{ key: "dedicated", value: "web", effect: "NO_SCHEDULE" }],
             });
+        }
+        if (step.changedInputs !== undefined) expect(changedInputs(before!, run)).toStrictEqual(step.changedInputs);
+        if (step.instanceTypes !== undefined) {
+            expect(Object.fromEntries(pools.map((pool) => [pool, instanceTypesText(run, pool)]))).toStrictEqual(
+                step.instanceTypes,
+            );
         }
         if (step.change === "labels") {
             const ng = run.cloud.states.get(`${NODE_GROUP}::${pools[0]}-ng`)!.state;
