@@ -43,7 +43,7 @@ describe("orders in the offline plan, from facts in reverse name order", () => {
 
     it("stackTargets names the AL2023 node group of the pool first by name", () => {
         const facts = factsWithAl2023Groups();
-        const [target] = stackTargets(parseConfig(stackFileConfig("dev")), facts.nodegroups, {});
+        const [target] = stackTargets(parseConfig(stackFileConfig("dev")), facts, {});
         expect([target.pool, target.nodeGroupName]).toStrictEqual(["general", "general-20261101000000000000000002"]);
     });
 
