@@ -169,7 +169,11 @@ describe("readinessGate", () => {
             live: { ...ready, healthIssues: [] },
         });
         expect(gate.passed).toBe(true);
-        expect(gate.checks[3]).toEqual({ name: "health", ok: true, detail: "no health issues (DescribeNodegroup)" });
+        expect(gate.checks[3]).toStrictEqual({
+            name: "health",
+            ok: true,
+            detail: "no health issues (DescribeNodegroup)",
+        });
         expect(gate.notChecked).toEqual([
             "node readiness: not an EKS API field; the drain checks the AL2023 nodes are Ready before evicting",
         ]);
@@ -367,7 +371,10 @@ describe("checkLegacyNodeGroup", () => {
         ],
     ])("reports an AL2 node group %s at adoption, not once adopted", (status, warning) => {
         const live = liveNodeGroup("prod-general-al2", { status });
-        expect(checkLegacyNodeGroup(context("prepare"), cluster, live)).toEqual({ problems: [], warnings: [warning] });
+        expect(checkLegacyNodeGroup(context("prepare"), cluster, live)).toStrictEqual({
+            problems: [],
+            warnings: [warning],
+        });
         expect(checkLegacyNodeGroup(context("canary", record("prepare")), cluster, live).warnings).toEqual([]);
     });
 

@@ -35,7 +35,9 @@ describe("instance types against the AMI type", () => {
             ],
         ],
     ] as const)("%s with %j", (amiType, instanceTypes, expected) => {
-        expect(instanceTypeProblems({ poolKey: "pools[0]", amiType, instanceTypes, facts: FACTS })).toEqual(expected);
+        expect(instanceTypeProblems({ poolKey: "pools[0]", amiType, instanceTypes, facts: FACTS })).toStrictEqual(
+            expected,
+        );
     });
 
     it("checks only that the types exist for a custom AMI whose architecture EC2 did not give", () => {

@@ -49,7 +49,7 @@ describe("the narrow arguments of a pool's components", () => {
                 cluster: { name: "shop-prod", kubernetesVersion: "1.32" },
                 stackTags: { env: "prod" },
             }),
-        ).toEqual(expected);
+        ).toStrictEqual(expected);
     });
 
     it.each([
@@ -85,7 +85,7 @@ describe("the narrow arguments of a pool's components", () => {
     ])("launch template: $title", ({ pool, extraSpec, expected }) => {
         expect(
             launchTemplateArgs({ pool, clusterName: "shop-prod", ...(extraSpec !== undefined && { extraSpec }) }),
-        ).toEqual({
+        ).toStrictEqual({
             poolName: "general",
             tags: { "eks-al2023-migration/cluster": "shop-prod", "eks-al2023-migration/pool": "general" },
             ...(expected.customAmi !== undefined && { customAmi: expected.customAmi }),

@@ -105,7 +105,7 @@ describe("replacementProblems", () => {
                 planned: { ...planned, ...INHERITED },
                 live: LIVE,
             }),
-        ).toEqual(problems);
+        ).toStrictEqual(problems);
     });
 
     it("compares nothing on a first deployment", () => {

@@ -334,7 +334,7 @@ describe("the composed stack", () => {
             answerInvoke({ ...exampleFacts("dev"), subnetZones: {} }, "aws:ec2/getSubnet:getSubnet", {
                 id: "subnet-0b2c3d4e5f6071829",
             }),
-        ).toEqual({ id: "subnet-0b2c3d4e5f6071829", availabilityZone: "", tags: {} });
+        ).toStrictEqual({ id: "subnet-0b2c3d4e5f6071829", availabilityZone: "", tags: {} });
     });
 
     it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {
