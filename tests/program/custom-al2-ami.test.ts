@@ -251,6 +251,12 @@ describe("the architecture of a custom AMI comes from the AMI (aws.ec2.getAmi), 
         expect(al2023.inputs.instanceTypes).toStrictEqual(["m7g.large", "c7g.2xlarge"]);
         // The AL2 node group's AMI (recognition) and the pool's (its architecture) are each described once.
         expect(getAmiIds(evaluation)).toStrictEqual([AL2_AMI, AL2023_AMI]);
+        // Each instance type asked once, in name order whatever the pool's order.
+        expect(
+            evaluation.invokes
+                .filter((call) => call.token === "aws:ec2/getInstanceType:getInstanceType")
+                .map((call) => call.inputs.instanceType),
+        ).toStrictEqual(["c7g.2xlarge", "m7g.large"]);
     });
 
     it("an arm64 custom AMI with an x86_64 instance type is refused, naming the key, the value and what is allowed", async () => {
