@@ -14,6 +14,11 @@ export interface AmiDescription {
     readonly description: string;
     /** EC2 `PlatformDetails` (`Linux/UNIX`, `Windows`, `Red Hat Enterprise Linux`, ...); empty when unknown. */
     readonly platformDetails: string;
+    /**
+     * EC2 `Architecture` (`x86_64`, `arm64`, ...): the CPU the image boots on, whatever the node group's `amiType`
+     * (`CUSTOM` says nothing about it); empty when unknown.
+     */
+    readonly architecture: string;
 }
 
 /** What was read about a CUSTOM node group: the launch template version it runs, and the AMI in it. */

@@ -1,31 +1,59 @@
 import type { StackConfig } from "../config/read-config";
-import type { DescribeNodegroupOutput } from "./cloud-facts";
+import type { CloudFacts, DescribeNodegroupOutput } from "./cloud-facts";
 import { poolTarget, type PoolTarget } from "../preflight/pool-target";
 
 /** The tag the stack puts on each AL2023 node group, naming its pool (nodes/pool-tags.ts POOL_TAG). */
 const POOL_TAG = "eks-al2023-migration/pool";
 
 /**
- * The AL2023 target of every pool that replaces an AL2 node group, from the stack config and the
- * `describe-nodegroup` facts (the AL2 group's AMI type and subnets; the AL2023 group, tagged with its pool, once it
- * exists) and the subnets' zones.
+ * The architecture of a CUSTOM node group's AMI in the facts: the launch template version it runs
+ * (`describe-launch-template-versions`), that version's `ImageId`, and the image's `Architecture` (`describe-images`);
+ * undefined when the facts lack one of them.
+ */
+function customImageArchitecture(
+    nodegroup: DescribeNodegroupOutput["nodegroup"],
+    facts: Pick<CloudFacts, "launchTemplateVersions" | "images">,
+): string | undefined {
+    const template = nodegroup.launchTemplate;
+    if (template?.id === undefined) return undefined;
+    const versions = facts.launchTemplateVersions?.[template.id] ?? [];
+    const runs =
+        versions.find((version) => String(version.VersionNumber) === template.version) ??
+        versions.find((version) => version.DefaultVersion);
+    const imageId = runs?.LaunchTemplateData.ImageId;
+    return imageId === undefined ? undefined : facts.images?.[imageId]?.Architecture;
+}
+
+/**
+ * The AL2023 target of every pool that replaces an AL2 node group, from the stack config and the facts: the
+ * `describe-nodegroup` outputs (the AL2 group's AMI type and subnets; the AL2023 group, tagged with its pool, once it
+ * exists), for a CUSTOM AL2 group its AMI's architecture (launch template version and `describe-images`), and the
+ * subnets' zones.
  */
 export function stackTargets(
     config: Pick<StackConfig, "pools">,
-    nodegroups: Readonly<Record<string, DescribeNodegroupOutput>>,
+    facts: Pick<CloudFacts, "nodegroups" | "launchTemplateVersions" | "images">,
     subnetZones: Readonly<Record<string, string>>,
 ): PoolTarget[] {
+    const { nodegroups } = facts;
     const groups = Object.values(nodegroups).map((output) => output.nodegroup);
     return config.pools
         .filter((pool) => pool.legacyNodeGroup !== undefined)
         .map((pool) => {
             const legacy = nodegroups[pool.legacyNodeGroup!]?.nodegroup;
+            const imageArchitecture = legacy?.amiType === "CUSTOM" ? customImageArchitecture(legacy, facts) : undefined;
             const al2023 = groups
                 .filter((ng) => ng.tags?.[POOL_TAG] === pool.name && ng.amiType.startsWith("AL2023_"))
                 .sort((a, b) => a.nodegroupName.localeCompare(b.nodegroupName))[0];
             return poolTarget({
                 pool,
-                ...(legacy !== undefined && { legacy: { amiType: legacy.amiType, subnets: legacy.subnets } }),
+                ...(legacy !== undefined && {
+                    legacy: {
+                        amiType: legacy.amiType,
+                        subnets: legacy.subnets,
+                        ...(imageArchitecture !== undefined && { imageArchitecture }),
+                    },
+                }),
                 ...(al2023 !== undefined && { nodeGroupName: al2023.nodegroupName }),
                 subnetZones,
             });

@@ -48,7 +48,7 @@ export function preflightStack(args: PreflightArgs, location: PlanLocation = {})
     const dump = clusterDumpFromDocuments(documents);
     const findings = runPreflight({
         dump,
-        targets: stackTargets(config, facts.nodegroups, dump.subnetZones),
+        targets: stackTargets(config, facts, dump.subnetZones),
         serviceAccounts: config.identity.serviceAccounts,
         evictUnmanagedPods: config.drainEvictUnmanagedPods,
     });

@@ -136,6 +136,8 @@ export function liveGateMessage(step: "shift" | "drain", inputs: LiveGateInputs,
 export function liveGateInputs(args: {
     readonly pool: PoolTargetSource["pool"];
     readonly legacyAmiType: string;
+    /** A CUSTOM AL2 node group's AMI architecture as EC2 gives it (`aws.ec2.getAmi`), when EC2 described it. */
+    readonly legacyImageArchitecture?: string;
     readonly nodeGroupName: string;
     /** The AL2023 node group's subnets (the pool's `subnetIds`, or those it takes from the AL2 node group). */
     readonly subnetIds: readonly string[];
@@ -150,7 +152,11 @@ export function liveGateInputs(args: {
     return {
         target: poolTarget({
             pool: { ...args.pool, subnetIds: [...args.subnetIds] },
-            legacy: { amiType: args.legacyAmiType, subnets: [] },
+            legacy: {
+                amiType: args.legacyAmiType,
+                subnets: [],
+                ...(args.legacyImageArchitecture !== undefined && { imageArchitecture: args.legacyImageArchitecture }),
+            },
             nodeGroupName: args.nodeGroupName,
             subnetZones: args.subnetZones,
         }),

@@ -21,7 +21,7 @@ export interface PoolTarget {
     readonly pool: string;
     /** The AL2 managed node group whose pods move. */
     readonly legacyNodeGroup: string;
-    /** The AL2 node group's architecture (from its AMI type), when known. */
+    /** The AL2 node group's architecture (from its AMI type, or a CUSTOM node group's AMI), when known. */
     readonly legacyArchitecture?: Architecture;
     /** The AL2023 node group's name when it exists; else it is `<pool>-<26 digits>` (the provider's name prefix). */
     readonly nodeGroupName?: string;
@@ -50,14 +50,40 @@ export function amiArchitecture(amiType: string): Architecture {
     return amiType.includes("ARM_64") ? "arm64" : "amd64";
 }
 
+/**
+ * The architecture of an EC2 image as `describe-images` (`aws.ec2.getAmi`) spells it: `x86_64` → amd64, `arm64` →
+ * arm64 (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html); undefined for anything else or
+ * nothing (an image EC2 did not describe).
+ */
+export function imageArchitecture(ec2Architecture: string | undefined): Architecture | undefined {
+    if (ec2Architecture === "x86_64") return "amd64";
+    if (ec2Architecture === "arm64") return "arm64";
+    return undefined;
+}
+
+/**
+ * The AL2 node group's architecture: its AMI type's, but for `CUSTOM` (the AMI in its launch template, which the AMI
+ * type says nothing about) the AMI's own, or unknown.
+ */
+function legacyArchitecture(legacy: NonNullable<PoolTargetSource["legacy"]>): Architecture | undefined {
+    return legacy.amiType === "CUSTOM" ? imageArchitecture(legacy.imageArchitecture) : amiArchitecture(legacy.amiType);
+}
+
 /** What the builder of a PoolTarget reads. */
 export interface PoolTargetSource {
     readonly pool: Pick<
         PoolConfig,
         "name" | "legacyNodeGroup" | "labels" | "taints" | "amiType" | "instanceTypes" | "capacityType" | "subnetIds"
     > & { readonly imds: { readonly hopLimit: number } };
-    /** The AL2 node group (`describe-nodegroup`): its AMI type and, when the pool sets none, its subnets. */
-    readonly legacy?: { readonly amiType: string; readonly subnets: readonly string[] };
+    /**
+     * The AL2 node group (`describe-nodegroup`): its AMI type, when the pool sets none its subnets, and for a CUSTOM
+     * node group its AMI's architecture as EC2 spells it (`x86_64`, `arm64`; absent when EC2 did not describe it).
+     */
+    readonly legacy?: {
+        readonly amiType: string;
+        readonly subnets: readonly string[];
+        readonly imageArchitecture?: string;
+    };
     /** The AL2023 node group's name, when it exists. */
     readonly nodeGroupName?: string;
     readonly subnetZones: Readonly<Record<string, string>>;
@@ -69,10 +95,11 @@ export function poolTarget(source: PoolTargetSource): PoolTarget {
     const subnets = pool.subnetIds ?? legacy?.subnets ?? [];
     const zones = subnets.map((subnet) => source.subnetZones[subnet]);
     const known = subnets.length > 0 && zones.every((zone) => zone !== undefined);
+    const legacyArch = legacy === undefined ? undefined : legacyArchitecture(legacy);
     return {
         pool: pool.name,
         legacyNodeGroup: pool.legacyNodeGroup ?? "",
-        ...(legacy !== undefined && { legacyArchitecture: amiArchitecture(legacy.amiType) }),
+        ...(legacyArch !== undefined && { legacyArchitecture: legacyArch }),
         ...(source.nodeGroupName !== undefined && { nodeGroupName: source.nodeGroupName }),
         labels: pool.labels,
         taints: pool.taints.map((t) => ({

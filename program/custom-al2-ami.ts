@@ -3,8 +3,11 @@ import type { AmiDescription, CustomAmiFacts } from "../cutover/custom-al2-ami";
 import { translateUserData } from "../nodes/userdata-translation/translate";
 import type { Al2LaunchTemplateRead } from "./al2-user-data";
 
-/** The AMI of that id as EC2 describes it (`aws.ec2.getAmi`, deprecated images included), or why it does not. */
-async function describeImage(imageId: string): Promise<{ image: AmiDescription } | { imageError: string }> {
+/**
+ * The AMI of that id as EC2 describes it (`aws.ec2.getAmi`, deprecated images included:
+ * https://www.pulumi.com/registry/packages/aws/api-docs/ec2/getami/), or why it does not.
+ */
+export async function describeImage(imageId: string): Promise<{ image: AmiDescription } | { imageError: string }> {
     try {
         const found = await aws.ec2.getAmi({
             filters: [{ name: "image-id", values: [imageId] }],
@@ -16,6 +19,7 @@ async function describeImage(imageId: string): Promise<{ image: AmiDescription }
                 name: found.name,
                 description: found.description,
                 platformDetails: found.platformDetails,
+                architecture: found.architecture,
             },
         };
     } catch (error) {

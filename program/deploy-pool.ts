@@ -151,6 +151,9 @@ export function declarePool(
                 liveGateInputs({
                     pool,
                     legacyAmiType: liveLegacy.amiType,
+                    ...(context.legacyCustomAmi?.image && {
+                        legacyImageArchitecture: context.legacyCustomAmi.image.architecture,
+                    }),
                     nodeGroupName,
                     subnetIds: subnets.subnetIds,
                     subnetZones: subnets.zones,

@@ -24,7 +24,7 @@ describe("generateScaleStack", () => {
         expect(config.identity.serviceAccounts).toHaveLength(size.serviceAccounts);
         for (const account of config.identity.serviceAccounts) {
             expect(account.identity).toBe("irsa");
-            expect(account.restart).toEqual([{ kind: "Deployment", name: account.name }]);
+            expect(account.restart).toStrictEqual([{ kind: "Deployment", name: account.name }]);
         }
         expect(config.identity.roles).toHaveLength(size.serviceAccounts);
         expect(config.identity.roles.every((role) => role.managedPolicyArns.length === 1)).toBe(true);
@@ -36,7 +36,7 @@ describe("generateScaleStack", () => {
         fs.writeFileSync(file, JSON.stringify([stack.facts.cluster, ...Object.values(stack.facts.nodegroups)]));
         const facts = loadCloudFacts(file);
         expect(Object.keys(facts.nodegroups)).toEqual(["pool-000-al2", "pool-001-al2", "pool-002-al2"]);
-        expect(facts.cluster).toEqual(exampleFacts("prod").cluster);
+        expect(facts.cluster).toStrictEqual(exampleFacts("prod").cluster);
         const arns = Object.values(facts.nodegroups).map((ng) => ng.nodegroup.nodegroupArn);
         expect(new Set(arns).size).toBe(3);
         expect(facts.nodegroups["pool-001-al2"].nodegroup.clusterName).toBe("shop-prod");
@@ -101,7 +101,7 @@ describe("sdkClassPath", () => {
         ["pulumi:providers:kubernetes", { module: "@pulumi/kubernetes", path: ["Provider"] }],
         ["eks-al2023-migration:nodes:Al2023NodeGroup", undefined],
     ])("%s", (type, expected) => {
-        expect(sdkClassPath(type)).toEqual(expected);
+        expect(sdkClassPath(type)).toStrictEqual(expected);
     });
 });
 

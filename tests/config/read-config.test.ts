@@ -57,7 +57,7 @@ describe("parseConfig on the schema reads what the hand-written parser read", ()
             allowReplacement: false,
             setKeys: SET_KEYS[stack][i],
         }));
-        expect(JSON.parse(JSON.stringify(parsed))).toEqual({ ...expected, ...added, pools });
+        expect(JSON.parse(JSON.stringify(parsed))).toStrictEqual({ ...expected, ...added, pools });
         expect(parsed.pools.length).toBeGreaterThan(0);
     });
 
@@ -75,7 +75,7 @@ describe("parseConfig on the schema reads what the hand-written parser read", ()
             expect(
                 configProblems(() => parseConfig(config)),
                 `${row.key}: ${row.what}`,
-            ).toEqual(expected);
+            ).toStrictEqual(expected);
         }
     });
 });
@@ -114,11 +114,11 @@ describe("parseConfig: shapes every section shares", () => {
         });
         expect(parsed.cutoverPhase).toBe("prepare");
         expect(parsed.drainTimeoutMinutes).toBe(20);
-        expect(parsed.pools[0].imds).toEqual({ hopLimit: 2 });
+        expect(parsed.pools[0].imds).toStrictEqual({ hopLimit: 2 });
     });
 
     it("reads JSON values from Pulumi's strings and keeps plain strings", () => {
-        expect(parseConfigValue('{"min":1}')).toEqual({ min: 1 });
+        expect(parseConfigValue('{"min":1}')).toStrictEqual({ min: 1 });
         expect(parseConfigValue("true")).toBe(true);
         expect(parseConfigValue("shop-dev")).toBe("shop-dev");
     });

@@ -11,7 +11,7 @@ const ID = "ami-0abcdef1234567890";
 
 /** Facts of a launch template holding ID, described by EC2 with that name and description. */
 function described(name: string, description: string, callsBootstrap: boolean, platformDetails = "Linux/UNIX") {
-    const image: AmiDescription = { imageId: ID, name, description, platformDetails };
+    const image: AmiDescription = { imageId: ID, name, description, platformDetails, architecture: "x86_64" };
     return { imageId: ID, image, callsBootstrap } satisfies CustomAmiFacts;
 }
 

@@ -90,7 +90,7 @@ describe("DescribeNodegroup through @aws-sdk/client-eks (fake EKS endpoint)", ()
                 { code: "NodeCreationFailure", message: "Instances failed to join the kubernetes cluster" },
             ]),
         };
-        await expect(read()).resolves.toEqual([
+        await expect(read()).resolves.toStrictEqual([
             {
                 code: "AsgInstanceLaunchFailures",
                 message: "Could not launch On-Demand Instances. InsufficientInstanceCapacity",

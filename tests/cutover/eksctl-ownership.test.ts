@@ -15,7 +15,7 @@ describe("eksctl-owned AL2 node groups", () => {
             { stackName: "eksctl-old-name", fromTag: true },
         ],
     ])("tags %j → %j", (tags, expected) => {
-        expect(eksctlOwnership({ clusterName: "shop-prod", nodeGroupName: "ng-1", tags })).toEqual(expected);
+        expect(eksctlOwnership({ clusterName: "shop-prod", nodeGroupName: "ng-1", tags })).toStrictEqual(expected);
     });
 
     it("says CloudFormation also owns the group and its role, and what deleting the stack would do", () => {

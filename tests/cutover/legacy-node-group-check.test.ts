@@ -79,7 +79,7 @@ describe("checkLegacyNodeGroup", () => {
         ],
     ])("reports an AL2 node group %s at adoption, not once adopted", (status, warning) => {
         const live = liveNodeGroup("prod-general-al2", { status });
-        expect(checkLegacyNodeGroup(guardContext("prepare"), cluster, live)).toEqual({
+        expect(checkLegacyNodeGroup(guardContext("prepare"), cluster, live)).toStrictEqual({
             problems: [],
             warnings: [warning],
         });

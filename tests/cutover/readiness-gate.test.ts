@@ -39,7 +39,11 @@ describe("readinessGate", () => {
             live: { ...ready, healthIssues: [] },
         });
         expect(gate.passed).toBe(true);
-        expect(gate.checks[3]).toEqual({ name: "health", ok: true, detail: "no health issues (DescribeNodegroup)" });
+        expect(gate.checks[3]).toStrictEqual({
+            name: "health",
+            ok: true,
+            detail: "no health issues (DescribeNodegroup)",
+        });
         expect(gate.notChecked).toEqual([
             "node readiness: not an EKS API field; the drain checks the AL2023 nodes are Ready before evicting",
         ]);

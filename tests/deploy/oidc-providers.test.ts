@@ -68,7 +68,7 @@ function declaredOidc(mocks: DeployMocks): string[][] {
 describe("deploy: the Pulumi and GitHub OIDC providers are looked up, created only where missing", () => {
     it("looks both URLs up in each environment's account, through that environment's provider", async () => {
         const { mocks } = await bootstrap(deployConfig(false));
-        expect(mocks.lookups).toEqual([
+        expect(mocks.lookups).toStrictEqual([
             { account: DEV_ACCOUNT, url: PULUMI_URL },
             { account: DEV_ACCOUNT, url: GITHUB_URL },
             { account: PROD_ACCOUNT, url: PULUMI_URL },
@@ -84,7 +84,7 @@ describe("deploy: the Pulumi and GitHub OIDC providers are looked up, created on
         ]);
         expect(dependsOn["prod-deploy-role"]).toEqual(["dev-pulumi-oidc", "dev-github-oidc"]);
         expect(dependsOn["dev-deploy-role"]).toEqual(["dev-pulumi-oidc", "dev-github-oidc"]);
-        expect(roleArns).toEqual({
+        expect(roleArns).toStrictEqual({
             dev: `arn:aws:iam::${DEV_ACCOUNT}:role/eks-al2023-migration-deploy-dev`,
             prod: `arn:aws:iam::${DEV_ACCOUNT}:role/eks-al2023-migration-deploy-prod`,
         });
@@ -128,7 +128,7 @@ describe("deploy: the Pulumi and GitHub OIDC providers are looked up, created on
             ["dev-pulumi-oidc", PULUMI_URL],
             ["dev-github-oidc", GITHUB_URL],
         ]);
-        expect(mocks.resource(OIDC, "dev-pulumi-oidc").inputs).toEqual({
+        expect(mocks.resource(OIDC, "dev-pulumi-oidc").inputs).toStrictEqual({
             url: PULUMI_URL,
             clientIdLists: ["acme"],
             tags: own,

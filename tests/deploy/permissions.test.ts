@@ -216,7 +216,7 @@ describe("deploy role permissions", () => {
 
     it("passes only node roles to EKS and only stack roles to Pod Identity", () => {
         const passRole = statements(dev).filter((s) => [s.Action].flat().includes("iam:PassRole"));
-        expect(passRole).toEqual([
+        expect(passRole).toStrictEqual([
             {
                 Sid: "IamPassNodeRole",
                 Effect: "Allow",
@@ -257,7 +257,7 @@ describe("deploy role permissions", () => {
         expect(covers(nodeRole(without).Resource, eksctl)).toBe(false);
         const listed = nodeRole({ ...dev, nodeRoleArns: [eksctl] });
         expect(listed.Resource).toEqual(["arn:aws:iam::111122223333:role/shop-dev-*node*", eksctl]);
-        expect(listed.Condition).toEqual({ StringEquals: { "iam:PassedToService": "eks.amazonaws.com" } });
+        expect(listed.Condition).toStrictEqual({ StringEquals: { "iam:PassedToService": "eks.amazonaws.com" } });
         // Listed roles go to EKS only, never to Pod Identity.
         const workload = statements({ ...dev, nodeRoleArns: [eksctl] }).find((s) => s.Sid === "IamPassWorkloadRole")!;
         expect(covers(workload.Resource, eksctl)).toBe(false);
@@ -265,7 +265,7 @@ describe("deploy role permissions", () => {
 
     it("attaches AWS managed and the account's customer managed policies, to the stack's roles only", () => {
         const attach = statements(dev).find((s) => s.Sid === "IamStackRoleAttachments");
-        expect(attach).toEqual({
+        expect(attach).toStrictEqual({
             Sid: "IamStackRoleAttachments",
             Effect: "Allow",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],

@@ -13,7 +13,7 @@ function trustOf(name: "dev" | "prod"): unknown {
 
 describe("deploy role trust policies", () => {
     it("dev: Pulumi Deployments of acme/eks-al2023-migration/dev and GitHub previews + pushes to main", () => {
-        expect(trustOf("dev")).toEqual({
+        expect(trustOf("dev")).toStrictEqual({
             Version: "2012-10-17",
             Statement: [
                 {
@@ -59,7 +59,7 @@ describe("deploy role trust policies", () => {
             "arn:aws:iam::444455556666:oidc-provider/api.pulumi.com/oidc",
             "arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com",
         ]);
-        expect(trust.Statement.map((s) => s.Condition)).toEqual([
+        expect(trust.Statement.map((s) => s.Condition)).toStrictEqual([
             {
                 StringEquals: {
                     "api.pulumi.com/oidc:aud": "acme",

@@ -22,25 +22,27 @@ describe("AssociationSettle: waits once after a Pod Identity association is crea
         const { provider, waits } = recordingProvider();
         const created = await provider.create!(INPUTS);
         expect(waits).toEqual([15000]);
-        expect(created).toEqual({ id: "settle/a-1234567890abcdefg", outs: INPUTS });
+        expect(created).toStrictEqual({ id: "settle/a-1234567890abcdefg", outs: INPUTS });
     });
 
     it("a re-run with the same association and role is no change, so it waits for nothing", async () => {
         const { provider, waits } = recordingProvider();
-        expect(await provider.diff!("settle/a-1234567890abcdefg", INPUTS, { ...INPUTS })).toEqual({ changes: false });
+        expect(await provider.diff!("settle/a-1234567890abcdefg", INPUTS, { ...INPUTS })).toStrictEqual({
+            changes: false,
+        });
         // A different wait setting alone is no change either: only the association matters.
-        expect(await provider.diff!("id", INPUTS, { ...INPUTS, settleSeconds: 30 })).toEqual({ changes: false });
+        expect(await provider.diff!("id", INPUTS, { ...INPUTS, settleSeconds: 30 })).toStrictEqual({ changes: false });
         expect(waits).toEqual([]);
     });
 
     it("a new association (replaced) or another role (updated) is a change, and the update waits again", async () => {
         const { provider, waits } = recordingProvider();
-        expect(await provider.diff!("id", INPUTS, { ...INPUTS, associationId: "a-0000000000000000z" })).toEqual({
+        expect(await provider.diff!("id", INPUTS, { ...INPUTS, associationId: "a-0000000000000000z" })).toStrictEqual({
             changes: true,
         });
         const other = { ...INPUTS, roleArn: "arn:aws:iam::111122223333:role/shop-dev-other" };
-        expect(await provider.diff!("id", INPUTS, other)).toEqual({ changes: true });
-        expect(await provider.update!("id", INPUTS, other)).toEqual({ outs: other });
+        expect(await provider.diff!("id", INPUTS, other)).toStrictEqual({ changes: true });
+        expect(await provider.update!("id", INPUTS, other)).toStrictEqual({ outs: other });
         expect(waits).toEqual([15000]);
     });
 
@@ -78,7 +80,7 @@ describe("AssociationSettle: waits once after a Pod Identity association is crea
             "aws:eks/podIdentityAssociation:PodIdentityAssociation",
             "identities-orders-publisher-association",
         );
-        expect(inputs).toEqual({
+        expect(inputs).toStrictEqual({
             associationId: "a-17b57840fb6610fba",
             roleArn: association.inputs.roleArn,
             settleSeconds: 15,

@@ -23,7 +23,7 @@ function account(fields: Record<string, unknown> = {}): Record<string, unknown> 
 
 describe("identity settings: valid", () => {
     it("defaults everything when no key is set", () => {
-        expect(parse({})).toEqual({
+        expect(parse({})).toStrictEqual({
             serviceAccounts: [],
             roles: [],
             oidcProvider: { create: false },
@@ -73,7 +73,7 @@ describe("identity settings: valid", () => {
             trustPolicyMaxLength: 4096,
             kubernetes: { context: "shop-dev-admin" },
         });
-        expect(config).toEqual({
+        expect(config).toStrictEqual({
             serviceAccounts: [
                 {
                     namespace: "shop",

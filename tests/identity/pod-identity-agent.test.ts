@@ -48,7 +48,7 @@ function addon(run: Evaluation): { inputs: Record<string, unknown>; import?: str
 describe("the eks-pod-identity-agent add-on: adopted, never collided with", () => {
     it("is created when the cluster has none, and the run records that the stack manages it", async () => {
         const run = await deployDev({});
-        expect(addon(run)).toEqual({
+        expect(addon(run)).toStrictEqual({
             inputs: {
                 clusterName: "shop-dev",
                 addonName: "eks-pod-identity-agent",
@@ -58,13 +58,13 @@ describe("the eks-pod-identity-agent add-on: adopted, never collided with", () =
             },
             import: undefined,
         });
-        expect(run.outputs.podIdentityAgent).toEqual({ addonName: "eks-pod-identity-agent", managed: true });
+        expect(run.outputs.podIdentityAgent).toStrictEqual({ addonName: "eks-pod-identity-agent", managed: true });
     });
 
     it("is imported with exactly its live inputs when the cluster already has it", async () => {
         const facts = { ...exampleFacts("dev"), addons: { "eks-pod-identity-agent": EXISTING } };
         const run = await deployDev({ facts });
-        expect(addon(run)).toEqual({
+        expect(addon(run)).toStrictEqual({
             inputs: {
                 clusterName: "shop-dev",
                 addonName: "eks-pod-identity-agent",
@@ -73,14 +73,14 @@ describe("the eks-pod-identity-agent add-on: adopted, never collided with", () =
             },
             import: "shop-dev:eks-pod-identity-agent",
         });
-        expect(run.outputs.podIdentityAgent).toEqual({ addonName: "eks-pod-identity-agent", managed: true });
+        expect(run.outputs.podIdentityAgent).toStrictEqual({ addonName: "eks-pod-identity-agent", managed: true });
     });
 
     it("is not imported again once a completed run recorded it: the configured add-on is declared (an update)", async () => {
         const facts = { ...exampleFacts("dev"), addons: { "eks-pod-identity-agent": EXISTING } };
         const first = await deployDev({ facts });
         const second = await deployDev({ facts, previousOutputs: first.outputs });
-        expect(addon(second)).toEqual({
+        expect(addon(second)).toStrictEqual({
             inputs: {
                 clusterName: "shop-dev",
                 addonName: "eks-pod-identity-agent",
@@ -91,14 +91,14 @@ describe("the eks-pod-identity-agent add-on: adopted, never collided with", () =
             import: undefined,
         });
         const third = await deployDev({ facts, previousOutputs: second.outputs });
-        expect(addon(third)).toEqual(addon(second));
+        expect(addon(third)).toStrictEqual(addon(second));
     });
 
     it("a run that failed before recording imports again (the record is only written by a completed run)", () => {
         const live = { addonVersion: "v1.3.4-eksbuild.1", tags: {} };
-        expect(agentAdoption({ live, managedBefore: false })).toEqual({ mode: "import", live });
-        expect(agentAdoption({ live, managedBefore: true })).toEqual({ mode: "managed" });
-        expect(agentAdoption({ live: undefined, managedBefore: false })).toEqual({ mode: "create" });
+        expect(agentAdoption({ live, managedBefore: false })).toStrictEqual({ mode: "import", live });
+        expect(agentAdoption({ live, managedBefore: true })).toStrictEqual({ mode: "managed" });
+        expect(agentAdoption({ live: undefined, managedBefore: false })).toStrictEqual({ mode: "create" });
         expect(agentManagedBefore(undefined)).toBe(false);
         expect(agentManagedBefore({ addonName: "eks-pod-identity-agent", managed: false })).toBe(false);
         expect(agentManagedBefore({ addonName: "coredns", managed: true })).toBe(false);
@@ -111,7 +111,7 @@ describe("the eks-pod-identity-agent add-on: adopted, never collided with", () =
             fs.copyFileSync(path.join(__dirname, "../../facts/dev", file), path.join(folder, file));
         }
         fs.writeFileSync(path.join(folder, "describe-addon-eks-pod-identity-agent.json"), JSON.stringify(EXISTING));
-        expect(loadCloudFacts(folder).addons).toEqual({ "eks-pod-identity-agent": EXISTING });
+        expect(loadCloudFacts(folder).addons).toStrictEqual({ "eks-pod-identity-agent": EXISTING });
         expect(exampleFacts("dev").addons).toBeUndefined();
     });
 });

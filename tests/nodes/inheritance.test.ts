@@ -102,6 +102,14 @@ describe("inheriting an AL2 node group's settings", () => {
         ]);
     });
 
+    it("lists no change for the AL2 node group's instance types set in another order", () => {
+        const al2 = { ...AL2, instanceTypes: ["g5.2xlarge", "g5.xlarge"] };
+        const pool: PoolConfig = { ...DEFAULT_POOL, instanceTypes: ["g5.xlarge", "g5.2xlarge"] };
+        const result = inheritPool({ pool, explicitKeys: new Set(["name", "scaling", "instanceTypes"]), al2 });
+        expect(result.pool.instanceTypes).toStrictEqual(["g5.xlarge", "g5.2xlarge"]);
+        expect(result.changes).toStrictEqual([]);
+    });
+
     it("adds the user data's labels and taints and the launch template's disk, KMS key and security groups", () => {
         const result = inheritPool({
             pool: DEFAULT_POOL,

@@ -139,7 +139,7 @@ describe("replacementProblems", () => {
                 retirementRecorded: false,
                 protectedNodeGroups: false,
             }),
-        ).toEqual(problems);
+        ).toStrictEqual(problems);
     });
 
     it("compares nothing on a first deployment", () => {

@@ -27,7 +27,7 @@ describe("shell word splitting", () => {
         ["here-document body is not commands", "cat <<EOF > f\nx y\nEOF\nb", [["cat"], ["b"]]],
         ["ANSI-C quoting", "a $'b\\tc'", [["a", "b\tc"]]],
     ] as const)("%s", (_name, script, expected) => {
-        expect(argvs(script)).toEqual(expected);
+        expect(argvs(script)).toStrictEqual(expected);
     });
 
     it("keeps command substitutions unresolved and variables assigned from them non-literal", () => {
@@ -38,9 +38,9 @@ describe("shell word splitting", () => {
 
     it("tracks exports and assignments inside if blocks as not literal", () => {
         const { variablesAfter } = evaluateScript("export A=1\nB=2\nif true; then\nC=3\nfi\nexport B");
-        expect(variablesAfter.get("A")).toEqual({ value: "1", literal: true, exported: true });
-        expect(variablesAfter.get("B")).toEqual({ value: "2", literal: true, exported: true });
-        expect(variablesAfter.get("C")).toEqual({ value: "3", literal: false, exported: false });
+        expect(variablesAfter.get("A")).toStrictEqual({ value: "1", literal: true, exported: true });
+        expect(variablesAfter.get("B")).toStrictEqual({ value: "2", literal: true, exported: true });
+        expect(variablesAfter.get("C")).toStrictEqual({ value: "3", literal: false, exported: false });
     });
 
     it("records the here-document body and its line range", () => {
@@ -58,7 +58,7 @@ describe("user data decoding", () => {
         ["gzip", gzipSync(Buffer.from(script))],
         ["base64 of gzip", gzipSync(Buffer.from(script)).toString("base64")],
     ])("%s shell script", (_name, input) => {
-        expect(decodeUserData(input)).toEqual([{ contentType: "text/x-shellscript", body: script }]);
+        expect(decodeUserData(input)).toStrictEqual([{ contentType: "text/x-shellscript", body: script }]);
     });
 
     it("splits MIME multipart, with base64 and gzip parts", () => {
@@ -83,7 +83,7 @@ describe("user data decoding", () => {
             "--B--",
             "",
         ].join("\r\n");
-        expect(decodeUserData(mime)).toEqual([
+        expect(decodeUserData(mime)).toStrictEqual([
             { contentType: "text/cloud-config", body: "#cloud-config" },
             { contentType: "text/x-shellscript", body: script },
             { contentType: "text/x-shellscript", body: "#!/bin/sh\nz\n" },
@@ -103,7 +103,7 @@ describe("kubelet flag values", () => {
         ["--feature-gates", "A=yes", undefined],
         ["--serialize-image-pulls", "false", false],
     ] as const)("%s=%s", (flag, text, expected) => {
-        expect(kubeletFieldValue(flag, text)).toEqual(expected);
+        expect(kubeletFieldValue(flag, text)).toStrictEqual(expected);
     });
 });
 
@@ -125,6 +125,6 @@ describe("jq edits of kubelet-config.json", () => {
         [".maxPods += 1", undefined],
         [".maxPods = $n", undefined],
     ] as const)("%s", (filter, expected) => {
-        expect(parseKubeletConfigFilter(filter)).toEqual(expected);
+        expect(parseKubeletConfigFilter(filter)).toStrictEqual(expected);
     });
 });

@@ -175,16 +175,16 @@ describe("the AL2 user data corpus", () => {
     it("has at least 20 shapes, each in the table", () => {
         expect(CORPUS.length).toBeGreaterThanOrEqual(20);
         const files = readFileSyncDir();
-        expect(CORPUS.map((row) => row.file).sort()).toEqual(files);
+        expect(CORPUS.map((row) => row.file).sort()).toStrictEqual(files);
     });
 
     it.each(CORPUS)("$file translates as expected", (row) => {
         const result = translateUserData({ userData: readFileSync(join(FIXTURES, row.file)) });
-        expect(result.nodeConfig).toEqual(row.nodeConfig);
-        expect(result.labels).toEqual(row.labels ?? {});
-        expect(result.taints).toEqual(row.taints ?? []);
+        expect(result.nodeConfig).toStrictEqual(row.nodeConfig);
+        expect(result.labels).toStrictEqual(row.labels ?? {});
+        expect(result.taints).toStrictEqual(row.taints ?? []);
         const unsupported = result.items.filter((item) => item.outcome === "unsupported").map((item) => item.id);
-        expect(unsupported.sort()).toEqual(row.unsupported ?? []);
+        expect(unsupported.sort()).toStrictEqual(row.unsupported ?? []);
         expect(result.offeredScripts.length > 0).toBe(row.offered ?? false);
         expect(result.callsBootstrap).toBe(row.callsBootstrap ?? true);
         for (const script of result.offeredScripts) expect(script.startsWith("#!")).toBe(true);

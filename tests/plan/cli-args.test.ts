@@ -4,7 +4,7 @@ import { colorAllowed } from "../../plan/plan";
 
 describe("plan command-line arguments", () => {
     it("accepts --flag=value as well as --flag value", () => {
-        expect(parsePlanArgs(["--stack=prod", "--phase=drain", "--from=shift", "--facts=facts/prod"])).toEqual({
+        expect(parsePlanArgs(["--stack=prod", "--phase=drain", "--from=shift", "--facts=facts/prod"])).toStrictEqual({
             stack: "prod",
             phase: "drain",
             from: "shift",
@@ -13,7 +13,7 @@ describe("plan command-line arguments", () => {
             markdown: false,
             help: false,
         });
-        expect(parsePlanArgs(["-s", "dev", "--pool", "general"])).toEqual({
+        expect(parsePlanArgs(["-s", "dev", "--pool", "general"])).toStrictEqual({
             stack: "dev",
             pool: "general",
             json: false,

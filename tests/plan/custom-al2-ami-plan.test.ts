@@ -4,7 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePlanArgs } from "../../plan/cli-args";
-import { planStack } from "../../plan/plan";
+import { planStack, readStackConfig } from "../../plan/plan";
+import { loadCloudFacts } from "../../plan/facts-files";
+import { stackTargets } from "../../plan/preflight-targets";
+import { parseConfig } from "../../config/read-config";
 import { ROOT } from "../fakes/mocks";
 
 /** A project root holding `Pulumi.custom.yaml` and `facts/custom/`: an AL2 node group on a hardened custom AL2 AMI. */
@@ -80,5 +83,31 @@ describe("offline plan of an AL2 node group on a custom AL2 AMI", () => {
                 "pools[0].amiType (AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, AL2023_x86_64_NVIDIA, " +
                 "AL2023_ARM_64_NVIDIA, AL2023_x86_64_NEURON) or pools[0].customAmi (a custom AL2023 AMI id, ami-...)",
         );
+    });
+});
+
+describe("npm run preflight's targets for an AL2 node group on a custom AL2 AMI", () => {
+    /** The fixture's stack config and its pool target, with describe-images saying `architecture`. */
+    function target(architecture?: string) {
+        const image = JSON.parse(fs.readFileSync(path.join(FACTS, "describe-images.json"), "utf8")) as {
+            Images: Record<string, unknown>[];
+        };
+        const images = image.Images.map(({ Architecture: _, ...rest }) =>
+            architecture === undefined ? rest : { ...rest, Architecture: architecture },
+        );
+        // Project keys only, as npm run preflight reads them (aws:region is the provider's).
+        const raw = Object.entries(readStackConfig(FIXTURE, "custom")).filter(([key]) => !key.includes(":"));
+        const config = parseConfig(Object.fromEntries(raw));
+        const [only] = stackTargets(config, loadCloudFacts(factsWith({ Images: images })), {});
+        return only;
+    }
+
+    it("takes the AL2 nodes' architecture from the AMI the launch template version runs (describe-images)", () => {
+        expect(target("arm64").legacyArchitecture).toBe("arm64");
+        expect(target("x86_64").legacyArchitecture).toBe("amd64");
+    });
+
+    it("leaves it unknown when describe-images gives no architecture, rather than guess from amiType CUSTOM", () => {
+        expect("legacyArchitecture" in target()).toBe(false);
     });
 });

@@ -103,7 +103,7 @@ describe("Markdown helpers", () => {
         expect(lines.every((line) => line.length <= MARKDOWN_LINE_WIDTH)).toBe(true);
         expect(lines[0].startsWith("- word0 word1")).toBe(true);
         expect(lines[1].startsWith("  word")).toBe(true);
-        expect(lines.join(" ").replace(/^- /, "").split(/\s+/)).toEqual(words.split(" "));
+        expect(lines.join(" ").replace(/^- /, "").split(/\s+/)).toStrictEqual(words.split(" "));
     });
 
     it("breaks a long shell command at spaces outside quotes, so bash runs the same command", () => {

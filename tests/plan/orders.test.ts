@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/read-config";
 import { OfflineCloud } from "../../plan/offline-cloud";
@@ -5,6 +8,10 @@ import { type CloudFacts, type DescribeNodegroupOutput } from "../../plan/cloud-
 import { stackTargets } from "../../plan/preflight-targets";
 import { POOL_TAG } from "../../nodes/pool-tags";
 import { al2023NodeGroupOf, simulatePrevious } from "../../plan/simulate";
+import { readStackConfig } from "../../plan/plan";
+import { UsageError } from "../../plan/cli-args";
+import { buildPlanDocument } from "../../plan/report";
+import type { RecordedResource } from "../../plan/offline-cloud";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 
 /*
@@ -36,7 +43,7 @@ describe("orders in the offline plan, from facts in reverse name order", () => {
 
     it("stackTargets names the AL2023 node group of the pool first by name", () => {
         const facts = factsWithAl2023Groups();
-        const [target] = stackTargets(parseConfig(stackFileConfig("dev")), facts.nodegroups, {});
+        const [target] = stackTargets(parseConfig(stackFileConfig("dev")), facts, {});
         expect([target.pool, target.nodeGroupName]).toStrictEqual(["general", "general-20261101000000000000000002"]);
     });
 
@@ -78,5 +85,52 @@ describe("orders in the offline plan, from facts in reverse name order", () => {
             inputs: { clusterName: "shop-dev", nodeGroupNamePrefix: "general-", tags: { [POOL_TAG]: "general" } },
         } as Parameters<OfflineCloud["newResource"]>[0]);
         expect(state.nodeGroupName).toBe("general-20261101000000000000000002");
+    });
+});
+
+describe("orders in the plan's own output", () => {
+    it("a missing stack file names the stacks in name order, not directory order", () => {
+        // The directory lists Pulumi.prod-eu.yaml before Pulumi.prod.yaml ("-" sorts before "."); the names do not.
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-stacks-"));
+        for (const stack of ["prod-eu", "prod", "dev"]) fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), "");
+        expect(() => readStackConfig(root, "qa")).toThrow(
+            new UsageError("--stack: no Pulumi.qa.yaml; stacks: dev, prod, prod-eu"),
+        );
+    });
+
+    it("counts the declared resources by type with the types in name order, not declaration order", () => {
+        const resource = (type: string, name: string): RecordedResource => ({ type, name, inputs: {}, id: name });
+        const document = buildPlanDocument({
+            stack: "dev",
+            factsSource: "facts/dev",
+            cutoverPhase: "prepare",
+            facts: exampleFacts("dev"),
+            simulation: {
+                previousOutputs: {},
+                otherStacks: {},
+                previousPhases: {},
+                assumptions: [],
+                facts: exampleFacts("dev"),
+            },
+            evaluation: {
+                resources: [
+                    resource("pulumi-nodejs:dynamic:Resource", "general-drain"),
+                    resource("aws:eks/nodeGroup:NodeGroup", "general-ng"),
+                    resource("eks-al2023-migration:nodes:Pool", "general"),
+                    resource("aws:ec2/launchTemplate:LaunchTemplate", "general-lt"),
+                    resource("pulumi-nodejs:dynamic:Resource", "general-cordon"),
+                ],
+                options: new Map(),
+                outputs: {},
+                invokes: [],
+                error: new Error("refused"),
+            },
+        });
+        expect(Object.entries(document.resourceCounts)).toStrictEqual([
+            ["aws:ec2/launchTemplate:LaunchTemplate", 1],
+            ["aws:eks/nodeGroup:NodeGroup", 1],
+            ["eks-al2023-migration:nodes:Pool", 1],
+            ["pulumi-nodejs:dynamic:Resource", 2],
+        ]);
     });
 });

@@ -54,7 +54,7 @@ describe("every refusal names its cause", () => {
         const dir = devFacts((docs) => (docs["describe-cluster.json"].cluster!.name = "other-cluster"));
         const doc = (await planStack(parsePlanArgs(["--stack", "dev", "--facts", dir]))).document;
         expect(doc.ok).toBe(false);
-        expect(doc.error).toEqual({
+        expect(doc.error).toStrictEqual({
             message:
                 "ResourceNotFoundException: No cluster found for name: shop-dev. The facts describe cluster " +
                 '"other-cluster": set clusterName to it, or give facts of shop-dev (aws eks describe-cluster --name shop-dev).',
@@ -113,7 +113,7 @@ describe("the rehearsal stack can be planned in every phase", () => {
         }
         expect(pool.legacy?.deleted).toBe(phase === "decommission");
         // The rehearsal's AL2 pool (Pulumi.rehearsal.yaml: min 2, desired 3, max 4) is what "before" shows.
-        if (phase !== "decommission") expect(pool.legacy?.sizes.before).toEqual({ min: 2, desired: 3, max: 4 });
+        if (phase !== "decommission") expect(pool.legacy?.sizes.before).toStrictEqual({ min: 2, desired: 3, max: 4 });
     });
 });
 

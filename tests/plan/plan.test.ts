@@ -406,7 +406,7 @@ describe("simulated previous deployment", () => {
 describe("the plan's inheritance per pool", () => {
     it("shows per setting inherited, set or default, and what the AL2023 pool drops or changes", async () => {
         const general = pool(await plan("dev", "prepare"), "general");
-        expect(general.inheritance).toEqual({
+        expect(general.inheritance).toStrictEqual({
             from: "legacy",
             settings: {
                 amiType: "inherited",
@@ -465,7 +465,7 @@ describe("the plan's inheritance per pool", () => {
         const general = pool(await plan("prod", "canary", ["--facts", dir]), "general");
         expect(general.inheritance?.from).toBe("record");
         expect(general.inheritance?.settings.taints).toBe("inherited");
-        expect(general.al2023.taints).toEqual([{ key: "dedicated", value: "general", effect: "NO_EXECUTE" }]);
+        expect(general.al2023.taints).toStrictEqual([{ key: "dedicated", value: "general", effect: "NO_EXECUTE" }]);
         const batch = pool(await plan("prod", "canary", ["--facts", dir]), "batch");
         expect(batch.inheritance?.settings.taints).toBe("set");
     });

@@ -58,7 +58,7 @@ describe("the offline plan runs the pre-flight gates from the cluster dump", () 
             ["general", "drain", "prod-general-al2", "refused"],
         ]);
         const [gate] = doc.preflightGates!;
-        expect(keysOf(gate.blockers)).toEqual(KEYS);
+        expect(keysOf(gate.blockers)).toStrictEqual(KEYS);
         expect(gate.acknowledged).toEqual([]);
         expect(gate.blockers.every((f) => f.severity === "blocker" && f.pool === "general")).toBe(true);
         expect(gate.refusal?.split("\n")[0]).toBe(
@@ -84,7 +84,7 @@ describe("the offline plan runs the pre-flight gates from the cluster dump", () 
                 "would not survive the move to AL2023:",
         );
         const listed = lines.slice(at + 3, at + 9).map((line) => /^ {2}- (\S+) \[([a-z0-9-]+)\]/.exec(line)!.slice(1));
-        expect(listed).toEqual(KEYS);
+        expect(listed).toStrictEqual(KEYS);
         expect(lines[at + 3]).toContain("; fix: scale the workload above the budget's minAvailable");
         expect(err).toContain('will not cordon AL2 node group "prod-general-al2"');
     });
@@ -98,7 +98,7 @@ describe("the offline plan runs the pre-flight gates from the cluster dump", () 
         expect(doc.ok).toBe(true);
         const [gate] = doc.preflightGates!;
         expect([gate.step, gate.result, gate.blockers, gate.refusal]).toEqual(["drain", "passed", [], undefined]);
-        expect(keysOf(gate.acknowledged)).toEqual(KEYS);
+        expect(keysOf(gate.acknowledged)).toStrictEqual(KEYS);
         const text = await plan(["--phase", "shift", "--facts", DUMP], root);
         expect(text.code).toBe(0);
         expect(text.out).toContain(
@@ -114,7 +114,7 @@ describe("the offline plan runs the pre-flight gates from the cluster dump", () 
         expect(code).toBe(1);
         const [gate] = (JSON.parse(out) as PlanDocument).preflightGates!;
         expect(keysOf(gate.blockers)).toEqual([KEYS[0]]);
-        expect(keysOf(gate.acknowledged)).toEqual(KEYS.slice(1));
+        expect(keysOf(gate.acknowledged)).toStrictEqual(KEYS.slice(1));
         expect(err).toContain('of pool "general": 1 workload(s) would not survive');
     });
 
@@ -145,7 +145,7 @@ describe("the offline plan runs the pre-flight gates from the cluster dump", () 
         expect(code).toBe(0);
         const doc = JSON.parse(out) as PlanDocument;
         expect(doc.ok).toBe(true);
-        expect(doc.preflightGates).toEqual([
+        expect(doc.preflightGates).toStrictEqual([
             {
                 pool: "general",
                 step: "shift",

@@ -45,7 +45,7 @@ describe("npm run translate-userdata", () => {
         const file = launchTemplateVersions(fs.readFileSync(fixture("02-prefix-delegation-max-pods.sh")));
         expect(await main([file], io)).toBe(0);
         const [nodeConfig] = parseAllDocuments(io.stdout().split("# node group")[0]).map((doc) => doc.toJS());
-        expect(nodeConfig).toEqual({
+        expect(nodeConfig).toStrictEqual({
             apiVersion: "node.eks.aws/v1alpha1",
             kind: "NodeConfig",
             spec: { kubelet: { config: { maxPods: 110 } } },
@@ -62,7 +62,7 @@ describe("npm run translate-userdata", () => {
     it("prints the whole translation as JSON with --json", async () => {
         const io = captureIo();
         expect(await main(["--json", fixture("06-local-disks-raid0.sh")], io)).toBe(0);
-        expect(JSON.parse(io.stdout()).nodeConfig).toEqual({ instance: { localStorage: { strategy: "RAID0" } } });
+        expect(JSON.parse(io.stdout()).nodeConfig).toStrictEqual({ instance: { localStorage: { strategy: "RAID0" } } });
     });
 
     it.each([[[]], [["a", "b"]], [["--stack", "dev"]], [["/no/such/file"]]])(

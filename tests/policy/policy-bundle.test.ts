@@ -21,7 +21,7 @@ describe("the publishable policy pack (npm run policy:bundle)", () => {
             "package.json",
         ]);
         const source = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8"));
-        expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))).toEqual({
+        expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))).toStrictEqual({
             ...source,
             main: "index.js",
         });

@@ -68,7 +68,7 @@ const cases = (["dev", "prod"] as const).flatMap((stack) => CUTOVER_PHASES.map((
 describe.each(cases)("the guardrails pass the program's own %s stack in %s", (stack, phase) => {
     it("every launch template, node group and role meets every mandatory rule", async () => {
         const resources = await declaredResources(stack, phase);
-        expect(violations(resources)).toEqual({});
+        expect(violations(resources)).toStrictEqual({});
         const count = (type: string) => resources.filter((resource) => resource.type === type).length;
         expect(count(LAUNCH_TEMPLATE)).toBeGreaterThan(0);
         expect(count(NODE_GROUP)).toBeGreaterThanOrEqual(count(LAUNCH_TEMPLATE));
@@ -77,7 +77,7 @@ describe.each(cases)("the guardrails pass the program's own %s stack in %s", (st
         const adopted = resources.filter(
             (r) => r.type === NODE_GROUP && r.parent?.type === LEGACY_NODE_GROUP_COMPONENT,
         );
-        expect(al2.map((r) => r.name)).toEqual(adopted.map((r) => r.name));
+        expect(al2.map((r) => r.name)).toStrictEqual(adopted.map((r) => r.name));
         expect(al2.every((r) => r.urn.includes(`::${LEGACY_NODE_GROUP_COMPONENT}$${NODE_GROUP}::`))).toBe(true);
         expect(al2.length > 0).toBe(phase !== "decommission" || stack === "prod");
         for (const resource of adopted) {

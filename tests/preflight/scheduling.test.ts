@@ -241,3 +241,38 @@ describe("volumeZones", () => {
         expect(volumeZones(pv)).toStrictEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     });
 });
+
+describe("findings of one pod in a fixed order", () => {
+    it("judges nodeSelector labels in key order, whatever order the pod spec gives them in", () => {
+        const nodeSelector = {
+            "node.kubernetes.io/instance-type": "c5.large",
+            "eks.amazonaws.com/capacityType": "SPOT",
+            "alpha.eksctl.io/nodegroup-name": "prod-general-al2",
+        };
+        const findings = schedulingFindings(contextOf(dumpWith([pod({ nodeSelector })])));
+        expect(findings.map((f) => f.what)).toStrictEqual([
+            'nodeSelector alpha.eksctl.io/nodegroup-name=prod-general-al2: on pool "general" AL2023 nodes ' +
+                "alpha.eksctl.io/nodegroup-name is absent",
+            'nodeSelector eks.amazonaws.com/capacityType=SPOT: on pool "general" AL2023 nodes ' +
+                "eks.amazonaws.com/capacityType is one of ON_DEMAND",
+            'nodeSelector node.kubernetes.io/instance-type=c5.large: on pool "general" AL2023 nodes ' +
+                "node.kubernetes.io/instance-type is one of m6i.xlarge",
+        ]);
+    });
+
+    it("reports missing accelerators in resource name order, whatever order the containers request them in", () => {
+        const ml = pod({
+            containers: [
+                { name: "train", image: "ml:1", resources: { limits: { "nvidia.com/gpu": "1" } } },
+                { name: "infer", image: "ml:1", resources: { requests: { "aws.amazon.com/neuroncore": "2" } } },
+            ],
+            initContainers: [{ name: "warm", image: "ml:1", resources: { limits: { "aws.amazon.com/neuron": "1" } } }],
+        });
+        const findings = schedulingFindings(contextOf(dumpWith([ml])));
+        expect(findings.map((f) => [f.id, f.what])).toStrictEqual([
+            ["sched-neuron-missing", 'requests aws.amazon.com/neuron, but pool "general" has no Neuron AMI type'],
+            ["sched-neuron-missing", 'requests aws.amazon.com/neuroncore, but pool "general" has no Neuron AMI type'],
+            ["sched-gpu-missing", 'requests nvidia.com/gpu, but pool "general" has no NVIDIA GPU AMI type'],
+        ]);
+    });
+});

@@ -66,7 +66,7 @@ describe("an AL2 node group on a launch template", () => {
             maxPods: 110,
             imageGCHighThresholdPercent: 80,
         });
-        expect(nodeConfig.spec.instance).toEqual({ localStorage: { strategy: "RAID0" } });
+        expect(nodeConfig.spec.instance).toStrictEqual({ localStorage: { strategy: "RAID0" } });
         const nodeGroup = evaluation.resources.find(
             (r) =>
                 r.type === "aws:eks/nodeGroup:NodeGroup" &&

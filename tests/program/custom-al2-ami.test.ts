@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../common/config-error";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
 import type { CloudFacts, DescribeImagesImage } from "../../plan/cloud-facts";
+import { simulatePrevious } from "../../plan/simulate";
+import type { CutoverPhase } from "../../cutover/phases";
 import { exampleFacts, stackFileConfig } from "../fakes/mocks";
 import { nodeConfigs } from "../fakes/mime";
 
@@ -20,6 +22,25 @@ const HARDENED_AL2: DescribeImagesImage = {
     OwnerId: "111122223333",
 };
 
+/** The same hardened AL2 build for Graviton (amazon-eks-ami names its arm64 builds `amazon-eks-arm64-node-…`). */
+const GRAVITON_AL2: DescribeImagesImage = {
+    ...HARDENED_AL2,
+    Name: "acme-cis-amazon-eks-arm64-node-1.32-v20251209",
+    Architecture: "arm64",
+};
+
+/** A custom AL2023 AMI for the pool's `customAmi`, of the given architecture. */
+function al2023Image(architecture: "x86_64" | "arm64"): DescribeImagesImage {
+    return {
+        ImageId: AL2023_AMI,
+        Name: `acme-cis-al2023-eks-node-1.32-${architecture}-v20251209`,
+        Description: "CIS hardened EKS AL2023 worker",
+        PlatformDetails: "Linux/UNIX",
+        Architecture: architecture,
+        OwnerId: "111122223333",
+    };
+}
+
 /** The user data of a custom AL2 AMI's launch template: the script calls bootstrap.sh itself, with the cluster. */
 function userData(facts: CloudFacts): string {
     const cluster = facts.cluster.cluster;
@@ -35,15 +56,24 @@ function userData(facts: CloudFacts): string {
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The dev stack whose AL2 node group runs custom AMI `image` from launch template version 3 (the default). */
+/**
+ * The dev stack whose AL2 node group runs custom AMI `image` from launch template version 3 (the default); `images`
+ * are further images EC2 describes (the pool's `customAmi`). In `phase` (default the stack file's, prepare) after the
+ * phase before it, as the offline plan assumes.
+ */
 async function evaluate(args: {
     readonly image?: DescribeImagesImage;
+    readonly images?: readonly DescribeImagesImage[];
     readonly script?: string;
     readonly pool?: Raw;
+    readonly phase?: CutoverPhase;
+    /** Changes to the dev facts (an AL2023 node group of another architecture). */
+    readonly editFacts?: (facts: Raw) => void;
 }): Promise<Evaluation> {
     const { default: program } = await import("../../index");
     const config = structuredClone(stackFileConfig("dev")) as Raw;
     Object.assign(config.pools[0], args.pool ?? {});
+    if (args.phase !== undefined) config.cutoverPhase = args.phase;
     const facts = structuredClone(exampleFacts("dev")) as Raw;
     const ng = facts.nodegroups["dev-general-al2"].nodegroup;
     ng.amiType = "CUSTOM";
@@ -62,8 +92,21 @@ async function evaluate(args: {
             },
         ],
     };
-    if (args.image !== undefined) facts.images = { [args.image.ImageId]: args.image };
-    return evaluateOffline({ stack: "dev", config, facts: facts as CloudFacts, previousOutputs: {}, program });
+    args.editFacts?.(facts);
+    const images = [...(args.image === undefined ? [] : [args.image]), ...(args.images ?? [])];
+    if (images.length > 0) facts.images = Object.fromEntries(images.map((image) => [image.ImageId, image]));
+    const previous =
+        args.phase === undefined
+            ? { previousOutputs: {}, otherStacks: {} }
+            : simulatePrevious({ stack: "dev", config, facts: facts as CloudFacts });
+    return evaluateOffline({
+        stack: "dev",
+        config,
+        facts: facts as CloudFacts,
+        previousOutputs: previous.previousOutputs,
+        otherStacks: previous.otherStacks,
+        program,
+    });
 }
 
 /** The resources declared, but for the stack and its references (which exist before any check). */
@@ -188,5 +231,98 @@ describe("an AL2 node group on a custom AMI (amiType CUSTOM)", () => {
         expect((nodeConfig as { spec: { kubelet: { config: unknown } } }).spec.kubelet.config).toMatchObject({
             maxPods: 58,
         });
+    });
+});
+
+describe("the architecture of a custom AMI comes from the AMI (aws.ec2.getAmi), not from amiType CUSTOM", () => {
+    const getAmiIds = (evaluation: Evaluation) =>
+        evaluation.invokes
+            .filter((call) => call.token === "aws:ec2/getAmi:getAmi")
+            .map((call) => (call.inputs.filters as { values: string[] }[])[0].values[0]);
+
+    it("an arm64 custom AMI with Graviton instance types passes", async () => {
+        const evaluation = await evaluate({
+            image: GRAVITON_AL2,
+            images: [al2023Image("arm64")],
+            pool: { customAmi: AL2023_AMI, instanceTypes: ["m7g.large", "c7g.2xlarge"] },
+        });
+        expect(evaluation.error).toBeUndefined();
+        const al2023 = evaluation.resources.find((r) => r.type === NODE_GROUP && r.name === "general-ng")!;
+        expect(al2023.inputs.instanceTypes).toStrictEqual(["m7g.large", "c7g.2xlarge"]);
+        // The AL2 node group's AMI (recognition) and the pool's (its architecture) are each described once.
+        expect(getAmiIds(evaluation)).toStrictEqual([AL2_AMI, AL2023_AMI]);
+        // Each instance type asked once, in name order whatever the pool's order.
+        expect(
+            evaluation.invokes
+                .filter((call) => call.token === "aws:ec2/getInstanceType:getInstanceType")
+                .map((call) => call.inputs.instanceType),
+        ).toStrictEqual(["c7g.2xlarge", "m7g.large"]);
+    });
+
+    it("an arm64 custom AMI with an x86_64 instance type is refused, naming the key, the value and what is allowed", async () => {
+        const evaluation = await evaluate({
+            image: GRAVITON_AL2,
+            images: [al2023Image("arm64")],
+            pool: { customAmi: AL2023_AMI, instanceTypes: ["m7g.large", "m6i.large"] },
+        });
+        expect(problems(evaluation)).toStrictEqual([
+            'pools[0].instanceTypes[1]: "m6i.large" is not allowed; it runs x86_64, but customAmi ' +
+                `${AL2023_AMI} is arm64; choose a arm64 instance type or an x86_64 custom AMI`,
+        ]);
+        expect(declared(evaluation)).toEqual([]);
+    });
+
+    it("an x86_64 custom AMI with an x86_64 instance type passes, with a Graviton type is refused", async () => {
+        const passes = await evaluate({
+            image: HARDENED_AL2,
+            images: [al2023Image("x86_64")],
+            pool: { customAmi: AL2023_AMI, instanceTypes: ["m6i.large"] },
+        });
+        expect(passes.error).toBeUndefined();
+        const refused = await evaluate({
+            image: HARDENED_AL2,
+            images: [al2023Image("x86_64")],
+            pool: { customAmi: AL2023_AMI, instanceTypes: ["m7g.large"] },
+        });
+        expect(problems(refused)).toStrictEqual([
+            'pools[0].instanceTypes[0]: "m7g.large" is not allowed; it runs arm64, but customAmi ' +
+                `${AL2023_AMI} is x86_64; choose a x86_64 instance type or an arm64 custom AMI`,
+        ]);
+        expect(declared(refused)).toEqual([]);
+    });
+
+    it("the pre-flight gate of the cordon takes the AL2 nodes' architecture from their custom AL2 AMI", async () => {
+        type Gate = { preflight: { target: { legacyArchitecture?: string; architecture: string } } };
+        const gateTarget = (evaluation: Evaluation) => {
+            expect(evaluation.error).toBeUndefined();
+            const cordon = evaluation.resources.find((r) => r.name === "general-legacy-cordon")!;
+            return (cordon.inputs as Gate).preflight.target;
+        };
+        // arm64 AL2 nodes moving to arm64 AL2023 nodes (the AL2023 node group of the facts made Graviton too): no
+        // architecture change for the gate to warn about.
+        const graviton = await evaluate({
+            phase: "shift",
+            image: GRAVITON_AL2,
+            pool: { amiType: "AL2023_ARM_64_STANDARD", instanceTypes: ["m7g.large"] },
+            editFacts: (facts) => {
+                const al2023 = facts.nodegroups["general-20261102093015123400000001"].nodegroup;
+                al2023.amiType = "AL2023_ARM_64_STANDARD";
+                al2023.instanceTypes = ["m7g.large"];
+            },
+        });
+        expect(gateTarget(graviton)).toMatchObject({ legacyArchitecture: "arm64", architecture: "arm64" });
+        // arm64 AL2 nodes moving to x86_64 AL2023 nodes: an architecture change (amiType CUSTOM would have hidden it).
+        const toX86 = await evaluate({
+            phase: "shift",
+            image: GRAVITON_AL2,
+            pool: { amiType: "AL2023_x86_64_STANDARD" },
+        });
+        expect(gateTarget(toX86)).toMatchObject({ legacyArchitecture: "arm64", architecture: "amd64" });
+        const x86 = await evaluate({
+            phase: "shift",
+            image: HARDENED_AL2,
+            pool: { amiType: "AL2023_x86_64_STANDARD" },
+        });
+        expect(gateTarget(x86)).toMatchObject({ legacyArchitecture: "amd64", architecture: "amd64" });
     });
 });

@@ -8,7 +8,8 @@ import type { CloudFacts } from "../../plan/cloud-facts";
 import { answerInvoke } from "../../plan/invoke-answers";
 import { CUTOVER_PHASES, type CutoverPhase } from "../../cutover/phases";
 import type { PoolCutoverRecord } from "../../cutover/cutover-record";
-import { exampleFacts, stackFileConfig } from "../fakes/mocks";
+import { subnetZones } from "../../program/subnet-zones";
+import { exampleFacts, resolve, runProgram, stackFileConfig, useOfflineCloud } from "../fakes/mocks";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
@@ -425,7 +426,25 @@ describe("the composed stack", () => {
             answerInvoke({ ...exampleFacts("dev"), subnetZones: {} }, "aws:ec2/getSubnet:getSubnet", {
                 id: "subnet-0b2c3d4e5f6071829",
             }),
-        ).toEqual({ id: "subnet-0b2c3d4e5f6071829", availabilityZone: "", tags: {} });
+        ).toStrictEqual({ id: "subnet-0b2c3d4e5f6071829", availabilityZone: "", tags: {} });
+    });
+
+    it("reads the subnets' zones in subnet id order, once each, whatever order the subnets are given in", async () => {
+        const cloud = await useOfflineCloud(exampleFacts("dev"));
+        let read: unknown;
+        await runProgram(async () => {
+            read = await resolve(
+                subnetZones(["subnet-0c3d4e5f607182930", "subnet-0a1b2c3d4e5f60718", "subnet-0c3d4e5f607182930"]),
+            );
+            return {};
+        });
+        expect(read).toStrictEqual({
+            subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0c3d4e5f607182930"],
+            zones: { "subnet-0a1b2c3d4e5f60718": "eu-west-1a", "subnet-0c3d4e5f607182930": "eu-west-1c" },
+        });
+        expect(
+            cloud.invokes.filter((i) => i.token === "aws:ec2/getSubnet:getSubnet").map((i) => i.inputs.id),
+        ).toStrictEqual(["subnet-0a1b2c3d4e5f60718", "subnet-0c3d4e5f607182930"]);
     });
 
     it("rolls back from shift to canary without shrinking AL2023, and a re-run changes nothing", async () => {

@@ -29,7 +29,7 @@ describe("pulumi-main.js, the entry point Pulumi runs", () => {
     afterAll(() => fs.utimesSync(COMPILED, built.atime, built.mtime));
 
     it("exports the compiled program when bin/ is newer than every source", () => {
-        expect(loadEntry()).toEqual({ ok: true, output: "function\n" });
+        expect(loadEntry()).toStrictEqual({ ok: true, output: "function\n" });
     });
 
     it("refuses to run a build older than the sources, naming the newer source", () => {

@@ -179,8 +179,8 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
     ])("$title", async ({ pool, al2, nodeGroup, launchTemplate }) => {
         const evaluation = await evaluate({ pool, ...(al2 !== undefined && { al2 }) });
         expect(evaluation.error).toBeUndefined();
-        expect(nodeGroupPart(evaluation)).toEqual(nodeGroup);
-        expect(launchTemplatePart(evaluation)).toEqual({
+        expect(nodeGroupPart(evaluation)).toStrictEqual(nodeGroup);
+        expect(launchTemplatePart(evaluation)).toStrictEqual({
             ebs: {
                 volumeType: "gp3",
                 volumeSize: launchTemplate.volumeSize,
@@ -197,7 +197,7 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
     it("records the AL2 node group at first declaration, and a later run inherits from the record, not the live group", async () => {
         const first = await evaluate({ pool: minimalPool() });
         const record = (first.outputs.cutover as any).pools.general;
-        expect(record.inherited.al2).toEqual({
+        expect(record.inherited.al2).toStrictEqual({
             amiType: "AL2_x86_64",
             instanceTypes: ["t3.large"],
             capacityType: "SPOT",
@@ -225,7 +225,7 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
             labels: { workload: "general" },
             taints: [],
         });
-        expect((later.outputs.pools as any).general.inheritance).toEqual({
+        expect((later.outputs.pools as any).general.inheritance).toStrictEqual({
             from: "record",
             settings: {
                 amiType: "inherited",
@@ -329,13 +329,13 @@ describe("instance types are checked before any resource", () => {
         if (problems.length === 0) {
             expect(evaluation.error).toBeUndefined();
             // One type in the launch template, several on the node group.
-            expect(placedInstanceTypes(evaluation)).toEqual(
+            expect(placedInstanceTypes(evaluation)).toStrictEqual(
                 instanceTypes.length === 1 ? { launchTemplate: instanceTypes[0] } : { nodeGroup: instanceTypes },
             );
             return;
         }
         expect(evaluation.error).toBeInstanceOf(ConfigError);
-        expect((evaluation.error as ConfigError).problems).toEqual(problems);
+        expect((evaluation.error as ConfigError).problems).toStrictEqual(problems);
         const declared = evaluation.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:"));
         expect(declared).toEqual([]);
     });

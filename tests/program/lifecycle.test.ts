@@ -340,10 +340,10 @@ function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[],
         if (step.pools !== undefined) {
             expect(Object.fromEntries(pools.map((pool) => [pool, poolText(run, pool)]))).toStrictEqual(step.pools);
         }
-        if (step.deleted !== undefined) expect(run.deleted).toEqual(step.deleted);
+        if (step.deleted !== undefined) expect(run.deleted).toStrictEqual(step.deleted);
         if (step.al2InCluster !== undefined) {
             const names = Object.values(engine.facts(stack).nodegroups).map((ng) => ng.nodegroup.nodegroupName);
-            expect(names.filter((name) => name.endsWith("-al2"))).toEqual(step.al2InCluster);
+            expect(names.filter((name) => name.endsWith("-al2"))).toStrictEqual(step.al2InCluster);
         }
         if (step.sameInputsAs !== undefined) {
             expect(declaredInputs(run)).toStrictEqual(declaredInputs(runs.get(step.sameInputsAs)!));

@@ -40,6 +40,6 @@ describe("resource URNs stay those a deployed stack already has", () => {
             fs.writeFileSync(FIXTURE, `${JSON.stringify(recorded, null, 4)}\n`);
         }
         expect(urns.length).toBeGreaterThan(0);
-        expect(urns).toEqual(recorded[`${stack}/${phase}`]);
+        expect(urns).toStrictEqual(recorded[`${stack}/${phase}`]);
     });
 });

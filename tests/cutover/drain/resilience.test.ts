@@ -152,7 +152,10 @@ describe("expired tokens", () => {
         const { kubeconfig, runs } = execKubeconfig(["stale-token", FAKE_TOKEN]);
         const time = fakeTime();
         const context = callContext(kubeconfig, { clock: time.clock, sleep: time.sleep, timer: hangTimer(time) });
-        expect(await cordonNodeGroup(context, AL2)).toEqual({ cordoned: ["al2-a", "al2-b"], alreadyCordoned: [] });
+        expect(await cordonNodeGroup(context, AL2)).toStrictEqual({
+            cordoned: ["al2-a", "al2-b"],
+            alreadyCordoned: [],
+        });
         expect(runs()).toBe(2);
         expect(fake.requests.slice(0, 2).map((r) => [r.authorization, r.status])).toEqual([
             ["Bearer stale-token", 401],

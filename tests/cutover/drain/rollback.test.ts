@@ -102,6 +102,68 @@ describe("a cordon that fails part-way", () => {
     });
 });
 
+describe("cordon and drain records in name order, whatever order the API lists the nodes in", () => {
+    const node = (name: string, unschedulable: boolean) => ({ name, nodeGroup: AL2, ready: true, unschedulable });
+
+    it("a failed cordon names and records the nodes it had cordoned in name order", async () => {
+        // Listed al2-d, al2-c, al2-a: cordoned in that order before al2-b fails.
+        fake.reset({
+            nodes: [node("al2-d", false), node("al2-c", false), node("al2-a", false), node("al2-b", false)],
+        });
+        fake.faults = [{ method: "PATCH", path: /al2-b$/, kind: { status: 403, message: "forbidden" } }];
+        const inputs = { kubeconfig: kubeconfigYaml(), nodeGroupName: AL2 };
+        const error = await failure(cordonProviderWith(runtime()).create(inputs));
+        expect(error.message).toBe(
+            `cordon of node group "${AL2}" failed: cordoning node al2-b: HTTP 403: forbidden; 3 node(s) had been ` +
+                "cordoned: al2-a, al2-c, al2-d",
+        );
+        expect(error.properties).toStrictEqual({
+            ...inputs,
+            cordonedNodes: ["al2-a", "al2-c", "al2-d"],
+            alreadyCordonedNodes: [],
+        });
+    });
+
+    it("a failed re-cordon records the kept, new and departed nodes together in name order", async () => {
+        // al2-b is the cordon's own from the last run, al2-a has left the node group since; al2-c is cordoned now,
+        // then al2-d fails.
+        fake.reset({ nodes: [node("al2-c", false), node("al2-b", true), node("al2-d", false)] });
+        fake.faults = [{ method: "PATCH", path: /al2-d$/, kind: { status: 403, message: "forbidden" } }];
+        const inputs = { kubeconfig: kubeconfigYaml(), nodeGroupName: AL2 };
+        const olds: CordonOutputs = { ...inputs, cordonedNodes: ["al2-b", "al2-a"], alreadyCordonedNodes: [] };
+        const error = await failure(cordonProviderWith(runtime()).update!(`cordon/${AL2}`, olds, inputs));
+        expect(error.properties).toStrictEqual({
+            ...inputs,
+            cordonedNodes: ["al2-a", "al2-b", "al2-c"],
+            alreadyCordonedNodes: [],
+        });
+    });
+
+    it("a drain run again records the nodes an earlier run cordoned with its own in name order", async () => {
+        // al2-z was cordoned by the earlier drain run; this run cordons al2-a.
+        fake.reset({
+            nodes: [node("al2-z", true), node("al2-a", false), ...clusterNodes().filter((n) => n.nodeGroup === AL2023)],
+        });
+        const inputs = {
+            kubeconfig: kubeconfigYaml(),
+            nodeGroupName: AL2,
+            readyNodeGroupName: AL2023,
+            minReadyNodes: 1,
+            timeoutMinutes: 20,
+        };
+        const olds: DrainOutputs = {
+            ...inputs,
+            cordonedNodes: ["al2-z"],
+            evictedPods: [],
+            skippedPods: [],
+            emptyDirPods: [],
+            unmanagedPods: [],
+        };
+        const updated = await drainProviderWith(runtime()).update!(`drain/${AL2}`, olds, inputs);
+        expect((updated.outs as DrainOutputs).cordonedNodes).toStrictEqual(["al2-a", "al2-z"]);
+    });
+});
+
 describe("nodes the drain cordons itself", () => {
     it("are uncordoned by the rollback from drain; the cordon's own by the rollback to canary; others stay", async () => {
         fake.reset({
@@ -216,5 +278,39 @@ describe("pods recreated under the same name", () => {
                 `again.`,
         );
         expect(fake.writes().filter((w) => w.method === "POST")).toHaveLength(3);
+    });
+
+    it("names the pods that keep coming back in namespace/name order, whatever node order they are found in", async () => {
+        fake.reset({ nodes: clusterNodes() });
+        // Found node by node (al2-a first): db/pg-1 comes back first, then db/pg-0, then cache/redis-0.
+        fake.addPod({
+            namespace: "db",
+            name: "pg-1",
+            nodeName: "al2-a",
+            owner: "StatefulSet",
+            recreate: { nodeName: "al2-a", ticks: 0, times: Infinity },
+        });
+        for (const [namespace, name] of [
+            ["db", "pg-0"],
+            ["cache", "redis-0"],
+        ]) {
+            fake.addPod({
+                namespace,
+                name,
+                nodeName: "al2-b",
+                owner: "StatefulSet",
+                recreate: { nodeName: "al2-b", ticks: 0, times: Infinity },
+            });
+        }
+        const error = await failure(drainNodeGroup(...drainOptions(fakeTime())));
+        expect(error.message).toBe(
+            `drain of node group "${AL2}" stopped: 3 pod(s) were recreated on its cordoned nodes after eviction:\n` +
+                `  - cache/redis-0: recreated on AL2: tolerates the unschedulable taint\n` +
+                `  - db/pg-0: recreated on AL2: tolerates the unschedulable taint\n` +
+                `  - db/pg-1: recreated on AL2: tolerates the unschedulable taint\n` +
+                `A pod that tolerates node.kubernetes.io/unschedulable (or every taint) is scheduled onto cordoned ` +
+                `nodes. Narrow its tolerations or give it a node affinity for the new node group, then run pulumi up ` +
+                `again.`,
+        );
     });
 });
