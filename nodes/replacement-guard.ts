@@ -74,42 +74,45 @@ function replacingChanges(
     const { pool, poolIndex, planned, live } = args;
     if (live === undefined) return [];
     const key = (field: string) => `pools[${poolIndex}].${field}`;
-    const refuse = (
-        field: string,
-        value: unknown,
-        liveValue: unknown,
-        how = `keep ${JSON.stringify(liveValue)}`,
-        has = JSON.stringify(liveValue),
-    ) =>
-        `${key(field)}: ${JSON.stringify(value)} is not allowed; it would replace AL2023 node group ` +
-        `"${live.nodeGroupName}" (which has ${has}): EKS cannot change it in place (${UPDATE_API}) ` +
-        `and deletes the old node group without honouring PodDisruptionBudgets; ${how}, or add a new pool with the ` +
-        `new value, move the workloads to it, then remove this one, or set ${key("allowReplacement")}: true ` +
+    const refuse = (change: {
+        readonly field: string;
+        readonly value: unknown;
+        readonly liveValue: unknown;
+        /** What to do instead; by default keep the live value. */
+        readonly how?: string | undefined;
+        /** How the message names the live value; by default as JSON. */
+        readonly has?: string;
+    }) =>
+        `${key(change.field)}: ${JSON.stringify(change.value)} is not allowed; it would replace AL2023 node group ` +
+        `"${live.nodeGroupName}" (which has ${change.has ?? JSON.stringify(change.liveValue)}): EKS cannot change it ` +
+        `in place (${UPDATE_API}) and deletes the old node group without honouring PodDisruptionBudgets; ` +
+        `${change.how ?? `keep ${JSON.stringify(change.liveValue)}`}, or add a new pool with the new value, move the ` +
+        `workloads to it, then remove this one, or set ${key("allowReplacement")}: true ` +
         "(a new node group first, then the program drains the old one)";
     const problems: string[] = [];
     if (planned.nodeRoleArn !== undefined && planned.nodeRoleArn !== live.nodeRoleArn) {
         const how = planned.inherited.nodeRoleArn ? `set ${key("nodeRoleArn")} to ${live.nodeRoleArn}` : undefined;
-        problems.push(refuse("nodeRoleArn", planned.nodeRoleArn, live.nodeRoleArn, how));
+        problems.push(refuse({ field: "nodeRoleArn", value: planned.nodeRoleArn, liveValue: live.nodeRoleArn, how }));
     }
     if (planned.subnetIds !== undefined && !sameSet(planned.subnetIds, live.subnetIds)) {
         const how = planned.inherited.subnetIds ? `set ${key("subnetIds")} to the live ones` : undefined;
-        problems.push(refuse("subnetIds", planned.subnetIds, live.subnetIds, how));
+        problems.push(refuse({ field: "subnetIds", value: planned.subnetIds, liveValue: live.subnetIds, how }));
     }
     if (pool.capacityType !== live.capacityType) {
-        problems.push(refuse("capacityType", pool.capacityType, live.capacityType));
+        problems.push(refuse({ field: "capacityType", value: pool.capacityType, liveValue: live.capacityType }));
     }
     const amiType = pool.customAmi === undefined ? pool.amiType : "CUSTOM";
     if (amiType !== live.amiType) {
-        problems.push(refuse(pool.customAmi === undefined ? "amiType" : "customAmi", amiType, live.amiType));
+        const field = pool.customAmi === undefined ? "amiType" : "customAmi";
+        problems.push(refuse({ field, value: amiType, liveValue: live.amiType }));
     }
     if (live.instanceTypes.length > 0 && pool.instanceTypes.join(",") !== live.instanceTypes.join(",")) {
-        problems.push(refuse("instanceTypes", pool.instanceTypes, live.instanceTypes));
+        problems.push(refuse({ field: "instanceTypes", value: pool.instanceTypes, liveValue: live.instanceTypes }));
     } else if (live.instanceTypes.length === 0 && pool.instanceTypes.length > 1) {
         // Its one type is in the launch template (`instanceTypePlacement`), which holds only one.
         const how = "keep one instance type (a change of it is a rolling update of the launch template)";
-        problems.push(
-            refuse("instanceTypes", pool.instanceTypes, [], how, "its one instance type in its launch template"),
-        );
+        const has = "its one instance type in its launch template";
+        problems.push(refuse({ field: "instanceTypes", value: pool.instanceTypes, liveValue: [], how, has }));
     }
     return problems;
 }

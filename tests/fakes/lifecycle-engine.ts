@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import program from "../../index";
 import { evaluateOffline, optionsKey, type Evaluation } from "../../plan/evaluate";
@@ -12,6 +13,33 @@ const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const ADDON = "aws:eks/addon:Addon";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
+const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+
+/**
+ * The inputs whose change replaces a resource, as one text: an AL2023 node group named from a prefix (the inputs EKS
+ * cannot update, https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupConfig.html; the provider
+ * marks them ForceNew) and a NodeGroupRetirement (its node group's name). Undefined for every other resource.
+ */
+function replacementKey(type: string, inputs: Record<string, unknown>): string | undefined {
+    if (type === NODE_GROUP && typeof inputs.nodeGroupNamePrefix === "string") {
+        const { clusterName, nodeGroupNamePrefix, nodeRoleArn, capacityType, amiType, instanceTypes } = inputs;
+        const subnetIds = [...((inputs.subnetIds as string[] | undefined) ?? [])].sort();
+        return JSON.stringify({
+            clusterName,
+            nodeGroupNamePrefix,
+            nodeRoleArn,
+            subnetIds,
+            capacityType,
+            amiType,
+            instanceTypes,
+        });
+    }
+    if (type === DYNAMIC && typeof inputs.nodeGroupNamePrefix === "string" && "nodeGroupName" in inputs) {
+        return JSON.stringify({ nodeGroupName: inputs.nodeGroupName });
+    }
+    return undefined;
+}
+
 /** A launch template as EC2 keeps it across runs: its inputs and latest version, by resource name. */
 type LaunchTemplateVersions = Map<string, { readonly inputs: string; readonly version: number }>;
 
@@ -23,7 +51,7 @@ export class FailingCloud extends OfflineCloud {
     public readonly failed: string[] = [];
     private readonly failing: ReadonlySet<string>;
     private readonly cluster: CloudFacts;
-    private readonly inState: (key: string) => { readonly id: string } | undefined;
+    private readonly inState: (key: string) => StateEntry | undefined;
     private readonly launchTemplates: LaunchTemplateVersions;
 
     constructor(args: {
@@ -32,7 +60,7 @@ export class FailingCloud extends OfflineCloud {
         readonly otherStacks: Readonly<Record<string, Record<string, unknown>>>;
         readonly fail: readonly string[];
         /** The resource of a `<type>::<name>` key in the stack's state before the run; by default none. */
-        readonly inState?: (key: string) => { readonly id: string } | undefined;
+        readonly inState?: (key: string) => StateEntry | undefined;
         /** The stack's launch templates so far (updated by this run); other inputs make a new version. @default none */
         readonly launchTemplates?: LaunchTemplateVersions;
     }) {
@@ -60,6 +88,19 @@ export class FailingCloud extends OfflineCloud {
             const version = seen === undefined ? 1 : seen.inputs === inputs ? seen.version : seen.version + 1;
             this.launchTemplates.set(args.name, { inputs, version });
             answer.state = { ...answer.state, latestVersion: version };
+        }
+        const previous = this.inState(key);
+        const replaces = previous?.replacementKey !== replacementKey(args.type, args.inputs);
+        if (args.type === NODE_GROUP && previous !== undefined && replaces) {
+            // A replacement: Pulumi creates a new node group first, under a new name from the prefix.
+            const prefix = String(args.inputs.nodeGroupNamePrefix);
+            const suffix = crypto.createHash("sha256").update(`${args.name}/${String(previous.nodeGroupName)}`);
+            const nodeGroupName = `${prefix}${suffix.digest("hex").slice(0, 26)}`;
+            answer.state = {
+                ...answer.state,
+                nodeGroupName,
+                arn: String(answer.state.arn).replace(/\/[^/]+\/x$/, `/${nodeGroupName}/x`),
+            };
         }
         // The provider's id of an add-on is `<cluster>:<add-on>` (what an import names).
         const id =
@@ -98,6 +139,11 @@ export interface EngineRun {
     readonly failed: boolean;
     /** Names of the resources this run deleted (no longer declared), sorted. */
     readonly deleted: readonly string[];
+    /**
+     * Names of the resources this run replaced, in the order their old instances were deleted (after the new ones
+     * were created, dependents first: a node group's retirement before the node group).
+     */
+    readonly replaced: readonly string[];
     /** Names of the resources whose delete failed in this run. */
     readonly failedDeletes: readonly string[];
     /** The stack's outputs after the run (what the next run's StackReference to itself reads). */
@@ -113,6 +159,8 @@ function nameOf(key: string): string {
 interface StateEntry {
     readonly id: string;
     readonly protect: boolean;
+    /** The inputs whose change replaces it (`replacementKey`). */
+    readonly replacementKey?: string;
     readonly nodeGroupName?: string;
 }
 
@@ -126,6 +174,10 @@ interface StateEntry {
  *   are live in the cluster with the declared inputs (AL2 node groups keep what only EKS knows); creating an add-on
  *   the cluster already has, or importing with another id than the state's, fails the resource; a launch template
  *   updated with other inputs gets the next `latestVersion`;
+ * - a node group named from a prefix whose role, subnets, capacity type, AMI type or instance types changed is
+ *   replaced: the new one is created under a new name, and its NodeGroupRetirement with it; only after a run in which
+ *   nothing failed, the old instances are deleted, the retirement's before the node group's, and the old node group
+ *   leaves the cluster;
  * - only after a run in which nothing failed, resources no longer declared are deleted, and a node group among them
  *   leaves the cluster; a resource the previous run left protected is not deleted, and fails the update;
  * - deletes run after the program's outputs are registered; when one fails (`failDelete`), the update fails and
@@ -136,6 +188,8 @@ export class LifecycleEngine {
     private readonly live = new Map<string, CloudFacts>();
     private readonly outputs = new Map<string, Record<string, unknown>>();
     private readonly state = new Map<string, Map<string, StateEntry>>();
+    /** Old instances of replaced resources a failed run left for the next one to delete (Pulumi's pending deletes). */
+    private readonly pendingDeletes = new Map<string, [string, StateEntry][]>();
     private readonly launchTemplates = new Map<string, LaunchTemplateVersions>();
 
     /** `facts` per stack: the cluster before the first run. */
@@ -187,10 +241,12 @@ export class LifecycleEngine {
         for (const [key, answer] of cloud.states) {
             const options = evaluation.options.get(key);
             const nodeGroupName = answer.state.nodeGroupName as string | undefined;
+            const replacement = replacementKey(key.slice(0, key.indexOf("::")), answer.state);
             declared.set(key, {
                 id: answer.id,
                 protect: options?.protect ?? false,
                 ...(nodeGroupName && { nodeGroupName }),
+                ...(replacement !== undefined && { replacementKey: replacement }),
             });
             if (key.startsWith(`${NODE_GROUP}::`)) this.applyNodeGroup(stack, answer.state);
             if (key.startsWith(`${ADDON}::`)) this.applyAddon(stack, answer.state);
@@ -200,7 +256,18 @@ export class LifecycleEngine {
         const next = new Map([...state, ...declared]);
         const deleted: string[] = [];
         const failedDeletes: string[] = [];
+        const replaced: string[] = [];
         if (!failed) {
+            // The old instances of replaced resources go first, dependents before what they depend on.
+            const old = [...(this.pendingDeletes.get(stack) ?? []), ...replacedNow(state, declared)];
+            this.pendingDeletes.delete(stack);
+            old.sort(([a], [b]) => Number(a.startsWith(`${NODE_GROUP}::`)) - Number(b.startsWith(`${NODE_GROUP}::`)));
+            for (const [key, entry] of old) {
+                replaced.push(nameOf(key));
+                if (key.startsWith(`${NODE_GROUP}::`) && entry.nodeGroupName !== undefined) {
+                    this.deleteNodeGroup(stack, entry.nodeGroupName);
+                }
+            }
             const gone = [...state].filter(([key]) => !declared.has(key));
             const protectedOnes = gone.filter(([, entry]) => entry.protect);
             // "resource ... cannot be deleted because it is protected"
@@ -214,6 +281,12 @@ export class LifecycleEngine {
                 if (entry.nodeGroupName !== undefined) this.deleteNodeGroup(stack, entry.nodeGroupName);
             }
         }
+        if (failed && !refused) {
+            this.pendingDeletes.set(stack, [
+                ...(this.pendingDeletes.get(stack) ?? []),
+                ...replacedNow(state, declared),
+            ]);
+        }
         if (!refused) this.state.set(stack, next);
         const registered = evaluation.error === undefined;
         const outputs = !registered
@@ -222,7 +295,7 @@ export class LifecycleEngine {
               ? { ...previous, ...evaluation.outputs }
               : evaluation.outputs;
         this.outputs.set(stack, outputs);
-        return { evaluation, cloud, failed, deleted: deleted.sort(), failedDeletes, outputs };
+        return { evaluation, cloud, failed, deleted: deleted.sort(), replaced, failedDeletes, outputs };
     }
 
     /** The stack's launch templates, which its runs update in place. */
@@ -291,6 +364,17 @@ export class LifecycleEngine {
         delete nodegroups[name];
         this.live.set(stack, { ...facts, nodegroups });
     }
+}
+
+/** The state's entries of the resources a run replaced (declared again with other replacing inputs). */
+function replacedNow(
+    state: ReadonlyMap<string, StateEntry>,
+    declared: ReadonlyMap<string, StateEntry>,
+): [string, StateEntry][] {
+    return [...state].filter(([key, entry]) => {
+        const now = declared.get(key);
+        return now !== undefined && entry.replacementKey !== now.replacementKey;
+    });
 }
 
 /** The cluster of a stack before the migration: its facts without the AL2023 node groups the stack will create. */

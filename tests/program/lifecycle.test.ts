@@ -29,6 +29,9 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
  *   `instanceType`, and none on the node group) or `node group <types>` (and none in the template).
  * - `deleted`: the resources the run deleted (no longer declared); `al2InCluster`: the AL2 node groups still in the
  *   cluster after the run.
+ * - `replaced`: the resources the run replaced, in the order their old instances were deleted; when a pool's node
+ *   group is among them, the cluster holds only its new node group (a new name), the one the record names. Every
+ *   other step replaces nothing.
  * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
  * - `al2023Kubelet`: the `spec.kubelet` of the NodeConfig in the AL2023 launch template's user data (MIME parsed).
  */
@@ -51,6 +54,7 @@ interface Step {
     readonly pools?: Readonly<Record<string, string>>;
     readonly sameInputsAs?: string;
     readonly changedInputs?: readonly string[];
+    readonly replaced?: readonly string[];
     readonly instanceTypes?: Readonly<Record<string, string>>;
     readonly deleted?: readonly string[];
     readonly al2InCluster?: readonly string[];
@@ -125,14 +129,19 @@ const DEV: readonly Step[] = [
     { title: "day 2: subnets changed (would replace the node group)", phase: "decommission", change: "subnets",
       outcome: /pools\[0\]\.subnetIds: \["subnet-0a1b2c3d4e5f60718","subnet-0b2c3d4e5f6071829"\] is not allowed; it would replace AL2023 node group "general-\w+"/,
       record: { general: "decommission" } },
-    // Allowed: the record shows the node group's retirement. A real engine creates the new node group (a new name
-    // from the prefix), replaces the retirement (its nodeGroupName changed) and deletes the old retirement, whose
-    // delete drains the old node group (tests/cutover/drain/retirement.test.ts), before the old node group. This fake
-    // engine keeps the node group's name, so only the subnets change here (and the label of the labels step, which
-    // each step's config starts from the stack file again).
+    // Allowed: the record shows the node group's retirement. The new node group comes first (a new name from the
+    // prefix), the retirement follows it (its nodeGroupName changed), then the old retirement is deleted, whose delete
+    // drains the old node group through the Eviction API (tests/cutover/drain/retirement.test.ts), and only then the
+    // old node group. (The label is the labels step's: each step's config starts from the stack file again.)
     { title: "day 2: subnets changed with allowReplacement (a new node group first, the old one drained)", phase: "decommission",
       change: "subnets, allowReplacement", outcome: "ok", record: { general: "decommission" },
-      pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: ["general-ng: labels.tier", "general-ng: subnetIds"] },
+      pools: { general: "1/2/4 v1.33 | - | -" },
+      changedInputs: ["general-ng: labels.tier", "general-ng: subnetIds", "general-ng-retirement: nodeGroupName"],
+      replaced: ["general-ng-retirement", "general-ng"] },
+    { title: "the run after the replacement declares the same and replaces nothing", phase: "decommission",
+      change: "subnets, allowReplacement", outcome: "ok", record: { general: "decommission" },
+      pools: { general: "1/2/4 v1.33 | - | -" }, sameInputsAs: "day 2: subnets changed with allowReplacement (a new node group first, the old one drained)",
+      replaced: [] },
 ];
 
 /** prod, once dev has completed its migration. */
@@ -341,6 +350,15 @@ function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[],
             expect(Object.fromEntries(pools.map((pool) => [pool, poolText(run, pool)]))).toStrictEqual(step.pools);
         }
         if (step.deleted !== undefined) expect(run.deleted).toStrictEqual(step.deleted);
+        expect(run.replaced).toStrictEqual(step.replaced ?? []);
+        for (const pool of pools.filter((name) => step.replaced?.includes(`${name}-ng`))) {
+            const name = run.cloud.states.get(`${NODE_GROUP}::${pool}-ng`)!.state.nodeGroupName;
+            expect(name).not.toBe(before!.cloud.states.get(`${NODE_GROUP}::${pool}-ng`)!.state.nodeGroupName);
+            const inCluster = Object.keys(engine.facts(stack).nodegroups).filter((ng) => ng.startsWith(`${pool}-`));
+            expect(inCluster).toStrictEqual([name]);
+            const cutover = run.outputs.cutover as { pools: Record<string, { al2023NodeGroupName?: string }> };
+            expect(cutover.pools[pool].al2023NodeGroupName).toBe(name);
+        }
         if (step.al2InCluster !== undefined) {
             const names = Object.values(engine.facts(stack).nodegroups).map((ng) => ng.nodegroup.nodegroupName);
             expect(names.filter((name) => name.endsWith("-al2"))).toStrictEqual(step.al2InCluster);
