@@ -58,7 +58,8 @@ export function launchTemplateVersionData(
     request: Pick<LaunchTemplateVersionRequest, "launchTemplateId" | "version">,
 ): LaunchTemplateVersionData | undefined {
     const found = described.find(
-        (entry) => entry.LaunchTemplateId === request.launchTemplateId && String(entry.VersionNumber) === request.version,
+        (entry) =>
+            entry.LaunchTemplateId === request.launchTemplateId && String(entry.VersionNumber) === request.version,
     );
     if (found === undefined) return undefined;
     const data = found.LaunchTemplateData ?? {};
