@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { NodegroupHealthReader } from "../cutover/nodegroup-health";
 import type { NodeRepairReader } from "../cutover/nodegroup-repair";
 import { liveAddon, type AddonReader } from "../identity/pod-identity-agent";
-import { instanceTypeInvokeResult, launchTemplateInvokeResult } from "./offline-ec2";
+import { instanceTypeInvokeResult } from "./offline-ec2";
 import { factsRegion, type CloudFacts, type DescribeClusterOutput, type DescribeNodegroupOutput } from "./cloud-facts";
 
 // What the offline cloud answers the program's AWS reads with: each Pulumi data source (invoke) and the one AWS SDK
@@ -134,8 +134,6 @@ export function answerInvoke(
             }
             return nodeGroupInvokeResult(output);
         }
-        case "aws:ec2/getLaunchTemplate:getLaunchTemplate":
-            return launchTemplateInvokeResult(inputs.id, facts.launchTemplateVersions?.[inputs.id] ?? []);
         case "aws:ec2/getInstanceType:getInstanceType":
             return instanceTypeInvokeResult(facts.instanceTypes, inputs.instanceType);
         case "aws:ec2/getAmi:getAmi": {

@@ -6,6 +6,8 @@ import { factsRegion, type CloudFacts } from "./cloud-facts";
 import { answerInvoke, factsAddonReader, factsNodegroupHealth, factsNodeRepair } from "./invoke-answers";
 import { useNodeRepairReader } from "../cutover/nodegroup-repair";
 import { useAddonReader } from "../identity/pod-identity-agent";
+import { useLaunchTemplateVersionReader } from "../cutover/launch-template-version";
+import { factsLaunchTemplateVersionReader } from "./offline-ec2";
 
 /** One resource the program declared, with its inputs exactly as the engine would have received them. */
 export interface RecordedResource {
@@ -42,6 +44,8 @@ export class OfflineCloud implements pulumi.runtime.Mocks {
         useNodeRepairReader(factsNodeRepair(facts));
         // So is DescribeAddon (the agent add-on's adoption).
         useAddonReader(factsAddonReader(facts));
+        // And DescribeLaunchTemplateVersions (the version each AL2 node group runs), from the same facts.
+        useLaunchTemplateVersionReader(factsLaunchTemplateVersionReader(facts.launchTemplateVersions));
     }
 
     /**

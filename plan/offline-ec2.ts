@@ -1,4 +1,10 @@
-/** The offline cloud's EC2 answers: instance types and launch templates, from AWS-CLI-shaped facts. */
+/** The offline cloud's EC2 answers: instance types and launch template versions, from AWS-CLI-shaped facts. */
+
+import {
+    launchTemplateVersionData,
+    type DescribedLaunchTemplateVersion,
+    type LaunchTemplateVersionReader,
+} from "../cutover/launch-template-version";
 
 /** One entry of `aws ec2 describe-instance-types` output (the fields the program reads). */
 export interface InstanceTypeOutput {
@@ -6,26 +12,14 @@ export interface InstanceTypeOutput {
     readonly ProcessorInfo: { readonly SupportedArchitectures: readonly string[] };
 }
 
-/** One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads). */
-export interface LaunchTemplateVersionOutput {
+/**
+ * One entry of `aws ec2 describe-launch-template-versions` output (the fields the program reads; the facts loader
+ * checks the id and the version number).
+ */
+export type LaunchTemplateVersionOutput = DescribedLaunchTemplateVersion & {
     readonly LaunchTemplateId: string;
     readonly VersionNumber: number;
-    readonly DefaultVersion?: boolean;
-    readonly LaunchTemplateData: {
-        readonly UserData?: string;
-        readonly ImageId?: string;
-        readonly BlockDeviceMappings?: readonly {
-            readonly DeviceName: string;
-            readonly Ebs?: {
-                readonly VolumeSize?: number;
-                readonly VolumeType?: string;
-                readonly KmsKeyId?: string;
-                readonly Encrypted?: boolean;
-            };
-        }[];
-        readonly SecurityGroupIds?: readonly string[];
-    };
-}
+};
 
 /**
  * `describe-instance-types` → the shape `aws.ec2.getInstanceType` returns (the fields the program reads). An instance
@@ -48,39 +42,24 @@ export function instanceTypeInvokeResult(
     };
 }
 
-/** `describe-launch-template-versions` → the shape `aws.ec2.getLaunchTemplate` returns for its default version. */
-export function launchTemplateInvokeResult(
-    id: string,
-    versions: readonly LaunchTemplateVersionOutput[],
-): Record<string, unknown> {
-    // The provider reads the default version; the facts may hold the version the node group runs.
-    const chosen = versions.find((version) => version.DefaultVersion) ?? versions[0];
-    if (chosen === undefined) {
-        throw new Error(
-            `reading EC2 Launch Template (${id}): no describe-launch-template-versions output for it in the facts`,
-        );
-    }
-    const data = chosen.LaunchTemplateData;
-    return {
-        id: chosen.LaunchTemplateId,
-        defaultVersion: chosen.VersionNumber,
-        latestVersion: Math.max(...versions.map((version) => version.VersionNumber)),
-        userData: data.UserData ?? "",
-        imageId: data.ImageId ?? "",
-        blockDeviceMappings: (data.BlockDeviceMappings ?? []).map((mapping) => ({
-            deviceName: mapping.DeviceName,
-            ebs:
-                mapping.Ebs === undefined
-                    ? []
-                    : [
-                          {
-                              volumeSize: mapping.Ebs.VolumeSize ?? 0,
-                              volumeType: mapping.Ebs.VolumeType ?? "",
-                              kmsKeyId: mapping.Ebs.KmsKeyId ?? "",
-                              encrypted: mapping.Ebs.Encrypted === undefined ? "" : String(mapping.Ebs.Encrypted),
-                          },
-                      ],
-        })),
-        vpcSecurityGroupIds: [...(data.SecurityGroupIds ?? [])],
+/**
+ * DescribeLaunchTemplateVersions from the `describe-launch-template-versions` facts, through the same selection as
+ * the real call (`launchTemplateVersionData`): exactly the version asked for. A version missing from the facts fails
+ * as EC2 fails for a version that does not exist, saying which facts to add.
+ */
+export function factsLaunchTemplateVersionReader(
+    known: Readonly<Record<string, readonly LaunchTemplateVersionOutput[]>> | undefined,
+): LaunchTemplateVersionReader {
+    return async (request) => {
+        const data = launchTemplateVersionData(known?.[request.launchTemplateId] ?? [], request);
+        if (data === undefined) {
+            throw new Error(
+                `InvalidLaunchTemplateId.VersionNotFound: version ${request.version} of launch template ` +
+                    `${request.launchTemplateId} is not in the facts (add \`aws ec2 describe-launch-template-versions ` +
+                    `--launch-template-id ${request.launchTemplateId} --versions ${request.version}\` output to the ` +
+                    "facts folder)",
+            );
+        }
+        return data;
     };
 }

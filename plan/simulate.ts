@@ -12,8 +12,8 @@ import {
 import { effectivePhase, planPhase } from "../cutover/phase-plan";
 import { nodeGroupInvokeResult } from "./invoke-answers";
 import { type CloudFacts, type DescribeNodegroupOutput } from "./cloud-facts";
-import { launchTemplateInvokeResult } from "./offline-ec2";
-import { al2NodeGroupFacts, type Al2LaunchTemplateData } from "../program/pool-inheritance";
+import { launchTemplateVersionData } from "../cutover/launch-template-version";
+import { al2NodeGroupFacts } from "../program/pool-inheritance";
 import type { LegacyNodeGroupState } from "../cutover/live-node-groups";
 import type { InheritedNodeSettings } from "../cutover/cutover-record";
 import { withRehearsalNodeGroups } from "./rehearsal-facts";
@@ -105,20 +105,19 @@ interface PoolSimulation {
 
 /**
  * What an earlier deployment of this program recorded as inherited from the AL2 node group in the facts: its node
- * role, subnets and settings, with its launch template version's root volume and security groups when the facts
- * hold that version as the default (as the program reads it).
+ * role, subnets and settings, with the root volume and security groups of the launch template version it runs when
+ * the facts hold that version (as the program reads it).
  */
 function simulatedInheritance(live: DescribeNodegroupOutput, facts: CloudFacts): InheritedNodeSettings {
     const state = nodeGroupInvokeResult(live) as unknown as LegacyNodeGroupState;
     const template = live.nodegroup.launchTemplate;
-    const versions = template?.id === undefined ? [] : (facts.launchTemplateVersions?.[template.id] ?? []);
-    const data =
-        template?.id !== undefined && versions.length > 0
-            ? (launchTemplateInvokeResult(template.id, versions) as unknown as Al2LaunchTemplateData & {
-                  defaultVersion: number;
-              })
-            : undefined;
-    const runs = data !== undefined && String(data.defaultVersion) === template?.version ? data : undefined;
+    const runs =
+        template?.id === undefined || template.version === undefined
+            ? undefined
+            : launchTemplateVersionData(facts.launchTemplateVersions?.[template.id] ?? [], {
+                  launchTemplateId: template.id,
+                  version: template.version,
+              });
     return {
         nodeRoleArn: live.nodegroup.nodeRole,
         subnetIds: [...live.nodegroup.subnets],

@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import type { ClusterFacts } from "../common/cluster-facts";
 import { applyTranslation, type TranslatedPool } from "../nodes/apply-translation";
 import type { PoolConfig } from "../nodes/pools";
@@ -7,45 +6,21 @@ import { translateUserData } from "../nodes/userdata-translation/translate";
 import type { Al2Translation } from "../nodes/userdata-translation/translation";
 import type { RecordedAl2LaunchTemplate } from "../cutover/al2-snapshot";
 import type { PoolCutoverRecord } from "../cutover/cutover-record";
-
-/** The launch template an AL2 node group runs (`aws.eks.getNodeGroup` → `launchTemplates`). */
-export interface NodeGroupLaunchTemplate {
-    readonly id: string;
-    readonly version: string;
-}
-
-/**
- * The user data and image id of the launch template version the AL2 node group runs. `aws.ec2.getLaunchTemplate`
- * reads the template's default version only (it takes no version argument:
- * https://www.pulumi.com/registry/packages/aws/api-docs/ec2/getlaunchtemplate/), so a node group on another version
- * is a problem that names the command making it the default, never a silent read of the wrong version.
- */
-export async function readLaunchTemplate(
-    nodeGroupName: string,
-    template: NodeGroupLaunchTemplate,
-): Promise<{ userData: string; imageId: string } | { problem: string }> {
-    const found = await aws.ec2.getLaunchTemplate({ id: template.id });
-    if (String(found.defaultVersion) !== template.version) {
-        return {
-            problem: `AL2 node group "${nodeGroupName}" runs launch template ${template.id} version ${template.version}, but only its default version (${found.defaultVersion}) can be read: make ${template.version} the default (aws ec2 modify-launch-template --launch-template-id ${template.id} --default-version ${template.version}) or plan offline with its describe-launch-template-versions output`,
-        };
-    }
-    return { userData: found.userData, imageId: found.imageId };
-}
+import { readAl2LaunchTemplateVersion, type NodeGroupLaunchTemplate } from "./al2-launch-template";
 
 /** Where a pool's AL2 launch template source comes from in this run: the record, the live AL2 node group, or why not. */
 export type Al2LaunchTemplateRead =
     | { readonly from: "record" | "live"; readonly source: RecordedAl2LaunchTemplate }
-    /** Why it cannot be read; `translateAl2UserData` reports it at `pools[i].legacyNodeGroup`. */
+    /** Why the record cannot stand in for it; `translateAl2UserData` reports it at `pools[i].legacyNodeGroup`. */
     | { readonly problem: string };
 
 /**
  * The launch template source a pool's user data translation reads, once per run: the record's (written at the first
  * declaration, so it survives `decommission` and any later edit of the AL2 launch template), else the version the live
- * AL2 node group runs (records written before the source was recorded; this run then records it). Once the AL2 node
- * group is gone, a record without the source is a problem (the AL2023 launch template was built from it: declaring
- * it without would change its NodeConfig and roll the nodes), unless the snapshot shows no launch template or the
- * pool acknowledges it. Undefined: nothing to translate (greenfield, or the guards refuse the missing AL2 node group).
+ * AL2 node group runs (`readAl2LaunchTemplateVersion`: exactly that version, or the run fails; for records written
+ * before the source was recorded, and this run then records it). Once the AL2 node group is gone, a record without
+ * the source is a problem (the AL2023 launch template was built from it: declaring it without would change its
+ * NodeConfig and roll the nodes), unless the snapshot shows no launch template or the pool acknowledges it. Undefined: nothing to translate (greenfield, or the guards refuse the missing AL2 node group).
  */
 export async function readAl2LaunchTemplateSource(args: {
     readonly pool: Pick<PoolConfig, "name" | "legacyNodeGroup" | "al2Migration">;
@@ -53,6 +28,7 @@ export async function readAl2LaunchTemplateSource(args: {
     readonly previous?: PoolCutoverRecord;
     readonly legacy?: {
         readonly nodeGroupName: string;
+        readonly region: string;
         readonly amiType: string;
         readonly launchTemplates: readonly NodeGroupLaunchTemplate[];
     };
@@ -66,9 +42,8 @@ export async function readAl2LaunchTemplateSource(args: {
         if (!legacy.amiType.startsWith("AL2_") && legacy.amiType !== "CUSTOM") return undefined;
         const template = legacy.launchTemplates[0];
         if (template === undefined || template.id === "") return { from: "live", source: "none" };
-        const read = await readLaunchTemplate(legacy.nodeGroupName, template);
-        if ("problem" in read) return read;
-        return { from: "live", source: { id: template.id, version: template.version, ...read } };
+        const { userData, imageId } = await readAl2LaunchTemplateVersion({ poolIndex, legacy, template });
+        return { from: "live", source: { id: template.id, version: template.version, userData, imageId } };
     }
     if (previous === undefined) return undefined;
     const snapshot = previous.inherited?.al2;

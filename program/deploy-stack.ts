@@ -73,6 +73,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
             // Inherited once, when the AL2023 pool is first declared; from then on from the record.
             const inheritance = await readPoolInheritance({
                 pool,
+                poolIndex,
                 ...(previousPool !== undefined && { previous: previousPool }),
                 ...(live.legacy !== undefined && { legacy: live.legacy }),
                 ...(source.legacyNodeGroups === "import" && { readNodeRepair: nodeRepairReader() }),

@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import type { PoolCutoverRecord } from "../cutover/cutover-record";
 import type { LegacyNodeGroupState } from "../cutover/live-node-groups";
 import { LEGACY_TAINT } from "../cutover/phase-plan";
@@ -11,22 +10,11 @@ import {
 } from "../nodes/inheritance";
 import type { NodeTaint, PoolConfig } from "../nodes/pools";
 import type { NodeRepairReader, NodeRepairSetting } from "../cutover/nodegroup-repair";
+import type { LaunchTemplateVersionData } from "../cutover/launch-template-version";
+import { readAl2LaunchTemplateVersion } from "./al2-launch-template";
 
 /** The AL2 EKS AMI's root device (the block device mapping a launch template sizes the root volume with). */
 const AL2_ROOT_DEVICE = "/dev/xvda";
-
-/** What inheritance reads of the launch template version an AL2 node group runs (`aws.ec2.getLaunchTemplate`). */
-export interface Al2LaunchTemplateData {
-    readonly blockDeviceMappings: readonly {
-        readonly deviceName: string;
-        readonly ebs: readonly {
-            readonly volumeSize: number;
-            readonly volumeType: string;
-            readonly kmsKeyId: string;
-        }[];
-    }[];
-    readonly vpcSecurityGroupIds: readonly string[];
-}
 
 /**
  * The AL2 node group as inheritance sees it: its EKS settings without this program's own NoSchedule taint (which
@@ -35,11 +23,11 @@ export interface Al2LaunchTemplateData {
  */
 export function al2NodeGroupFacts(
     live: LegacyNodeGroupState,
-    template?: Al2LaunchTemplateData,
+    template?: LaunchTemplateVersionData,
     nodeRepair?: NodeRepairSetting,
 ): Al2NodeGroupFacts {
     const update = live.updateConfigs[0];
-    const root = template?.blockDeviceMappings.find((mapping) => mapping.deviceName === AL2_ROOT_DEVICE)?.ebs[0];
+    const root = template?.blockDeviceMappings.find((mapping) => mapping.deviceName === AL2_ROOT_DEVICE)?.ebs;
     const taints: NodeTaint[] = live.taints
         .filter((taint) => taint.key !== LEGACY_TAINT.key)
         .map((taint) => ({
@@ -53,13 +41,13 @@ export function al2NodeGroupFacts(
             : {
                   ...(root !== undefined && {
                       rootVolume: {
-                          ...(root.volumeSize > 0 && { sizeGiB: root.volumeSize }),
-                          ...(root.volumeType !== "" && { type: root.volumeType }),
-                          ...(root.kmsKeyId !== "" && { kmsKeyId: root.kmsKeyId }),
+                          ...(root.volumeSize !== undefined && root.volumeSize > 0 && { sizeGiB: root.volumeSize }),
+                          ...(root.volumeType !== undefined && root.volumeType !== "" && { type: root.volumeType }),
+                          ...(root.kmsKeyId !== undefined && root.kmsKeyId !== "" && { kmsKeyId: root.kmsKeyId }),
                       },
                   }),
-                  ...(template.vpcSecurityGroupIds.length > 0 && {
-                      securityGroupIds: [...template.vpcSecurityGroupIds],
+                  ...(template.securityGroupIds.length > 0 && {
+                      securityGroupIds: [...template.securityGroupIds],
                   }),
               };
     return {
@@ -79,18 +67,6 @@ export function al2NodeGroupFacts(
         ...(nodeRepair !== undefined && { nodeRepair: { enabled: nodeRepair.enabled } }),
         ...(launchTemplate !== undefined && { launchTemplate }),
     };
-}
-
-/**
- * The launch template data of the version an AL2 node group runs, or undefined: without a launch template, or when
- * that version is not the template's default (`aws.ec2.getLaunchTemplate` reads only the default; the user data
- * translation reports that case as a problem, so the run stops anyway).
- */
-export async function readAl2LaunchTemplate(live: LegacyNodeGroupState): Promise<Al2LaunchTemplateData | undefined> {
-    const template = live.launchTemplates[0];
-    if (template === undefined || template.id === "") return undefined;
-    const found = await aws.ec2.getLaunchTemplate({ id: template.id });
-    return String(found.defaultVersion) === template.version ? found : undefined;
 }
 
 /** Where a pool's inherited settings come from in this deployment, or why it inherits nothing. */
@@ -120,23 +96,28 @@ export function inheritanceSource(args: {
 
 /**
  * A pool's inheritance in this deployment: the record's AL2 node group, else, when the AL2023 pool is first
- * declared, the live AL2 node group (an AL2 AMI type; the guards refuse any other) with its launch template version
- * and, with `readNodeRepair` (an AL2 node group that exists: not a rehearsal's, created with the stack), its node
- * repair setting.
+ * declared, the live AL2 node group (an AL2 AMI type; the guards refuse any other) with the launch template version
+ * it runs (`readAl2LaunchTemplateVersion`: exactly that version, or the run fails naming `pools[poolIndex]`) and,
+ * with `readNodeRepair` (an AL2 node group that exists: not a rehearsal's, created with the stack), its node repair
+ * setting.
  */
 export async function readPoolInheritance(args: {
     readonly pool: PoolConfig;
+    readonly poolIndex: number;
     readonly previous?: PoolCutoverRecord;
     readonly legacy?: LegacyNodeGroupState;
     readonly readNodeRepair?: NodeRepairReader;
 }): Promise<PoolInheritance> {
-    const { pool, previous, legacy } = args;
+    const { pool, poolIndex, previous, legacy } = args;
     const first = previous?.inherited?.al2 === undefined && previous?.al2023NodeGroupName === undefined;
+    const template = legacy?.launchTemplates[0];
     const live =
         first && legacy !== undefined && legacy.amiType.startsWith("AL2_")
             ? al2NodeGroupFacts(
                   legacy,
-                  await readAl2LaunchTemplate(legacy),
+                  template === undefined || template.id === ""
+                      ? undefined
+                      : await readAl2LaunchTemplateVersion({ poolIndex, legacy, template }),
                   await args.readNodeRepair?.({
                       clusterName: legacy.clusterName,
                       nodeGroupName: legacy.nodeGroupName,

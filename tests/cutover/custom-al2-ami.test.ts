@@ -166,8 +166,8 @@ describe("recogniseCustomAl2Ami", () => {
         ],
         [
             "a launch template that could not be read",
-            { readProblem: "only its default version (2) can be read", callsBootstrap: false },
-            { al2: false, found: "only its default version (2) can be read" },
+            { readProblem: "it names no launch template by id to read its AMI from", callsBootstrap: false },
+            { al2: false, found: "it names no launch template by id to read its AMI from" },
         ],
     ])("%s", (_name, facts, expected) => {
         expect(recogniseCustomAl2Ami(facts)).toStrictEqual(expected);

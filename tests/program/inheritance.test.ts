@@ -86,7 +86,10 @@ const GPU_AL2 = (ng: any) => {
     ng.updateConfig = { maxUnavailablePercentage: 20 };
 };
 
-/** An AL2 node group on a launch template with an 80 GiB gp2 root volume, its own KMS key and security group. */
+/**
+ * An AL2 node group on version 2 of a launch template, with an 80 GiB gp2 root volume, its own KMS key and security
+ * group; the template's default is version 4 (a 30 GiB root volume, another security group), which it does not run.
+ */
 const LAUNCH_TEMPLATE_AL2 = (ng: any, facts: any) => {
     delete ng.diskSize;
     ng.launchTemplate = { id: LAUNCH_TEMPLATE_ID, name: "dev-general-al2", version: "2" };
@@ -94,8 +97,18 @@ const LAUNCH_TEMPLATE_AL2 = (ng: any, facts: any) => {
         [LAUNCH_TEMPLATE_ID]: [
             {
                 LaunchTemplateId: LAUNCH_TEMPLATE_ID,
-                VersionNumber: 2,
+                VersionNumber: 4,
                 DefaultVersion: true,
+                LaunchTemplateData: {
+                    UserData: Buffer.from("#!/bin/bash\n/etc/eks/bootstrap.sh shop-dev\n").toString("base64"),
+                    BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { VolumeSize: 30, VolumeType: "gp3" } }],
+                    SecurityGroupIds: ["sg-0aaaabbbbccccdddd"],
+                },
+            },
+            {
+                LaunchTemplateId: LAUNCH_TEMPLATE_ID,
+                VersionNumber: 2,
+                DefaultVersion: false,
                 LaunchTemplateData: {
                     UserData: Buffer.from("#!/bin/bash\n/etc/eks/bootstrap.sh shop-dev\n").toString("base64"),
                     BlockDeviceMappings: [
@@ -163,7 +176,7 @@ describe("a pool inherits what its config leaves out from the live AL2 node grou
             launchTemplate: { volumeSize: 30, securityGroups: undefined },
         },
         {
-            title: "a launch template: its root volume size and KMS key, its security groups after the cluster's",
+            title: "a launch template: the root volume size, KMS key and security groups of the version it runs (not the default)",
             pool: minimalPool(),
             al2: LAUNCH_TEMPLATE_AL2,
             nodeGroup: {

@@ -216,7 +216,6 @@ function launchTemplateFacts(): CloudFacts {
                 {
                     LaunchTemplateId: AL2_LAUNCH_TEMPLATE_ID,
                     VersionNumber: 3,
-                    DefaultVersion: true,
                     LaunchTemplateData: { UserData: userData.toString("base64") },
                 },
             ],
