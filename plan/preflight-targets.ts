@@ -1,12 +1,13 @@
 import type { StackConfig } from "../config/read-config";
 import type { CloudFacts, DescribeNodegroupOutput } from "./cloud-facts";
 import { poolTarget, type PoolTarget } from "../preflight/pool-target";
+import { launchTemplateVersionData } from "../cutover/launch-template-version";
 
 /** The tag the stack puts on each AL2023 node group, naming its pool (nodes/pool-tags.ts POOL_TAG). */
 const POOL_TAG = "eks-al2023-migration/pool";
 
 /**
- * The architecture of a CUSTOM node group's AMI in the facts: the launch template version it runs
+ * The architecture of a CUSTOM node group's AMI in the facts: exactly the launch template version it runs
  * (`describe-launch-template-versions`), that version's `ImageId`, and the image's `Architecture` (`describe-images`);
  * undefined when the facts lack one of them.
  */
@@ -15,13 +16,12 @@ function customImageArchitecture(
     facts: Pick<CloudFacts, "launchTemplateVersions" | "images">,
 ): string | undefined {
     const template = nodegroup.launchTemplate;
-    if (template?.id === undefined) return undefined;
-    const versions = facts.launchTemplateVersions?.[template.id] ?? [];
-    const runs =
-        versions.find((version) => String(version.VersionNumber) === template.version) ??
-        versions.find((version) => version.DefaultVersion);
-    const imageId = runs?.LaunchTemplateData.ImageId;
-    return imageId === undefined ? undefined : facts.images?.[imageId]?.Architecture;
+    if (template?.id === undefined || template.version === undefined) return undefined;
+    const runs = launchTemplateVersionData(facts.launchTemplateVersions?.[template.id] ?? [], {
+        launchTemplateId: template.id,
+        version: template.version,
+    });
+    return runs === undefined || runs.imageId === "" ? undefined : facts.images?.[runs.imageId]?.Architecture;
 }
 
 /**

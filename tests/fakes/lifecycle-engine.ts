@@ -91,16 +91,14 @@ export class FailingCloud extends OfflineCloud {
         }
         const previous = this.inState(key);
         const replaces = previous?.replacementKey !== replacementKey(args.type, args.inputs);
-        if (args.type === NODE_GROUP && previous !== undefined && replaces) {
-            // A replacement: Pulumi creates a new node group first, under a new name from the prefix.
+        if (args.type === NODE_GROUP && previous?.nodeGroupName !== undefined) {
+            // An update keeps the node group the state holds; a replacement creates a new one first, under a new name
+            // from the prefix.
             const prefix = String(args.inputs.nodeGroupNamePrefix);
-            const suffix = crypto.createHash("sha256").update(`${args.name}/${String(previous.nodeGroupName)}`);
-            const nodeGroupName = `${prefix}${suffix.digest("hex").slice(0, 26)}`;
-            answer.state = {
-                ...answer.state,
-                nodeGroupName,
-                arn: String(answer.state.arn).replace(/\/[^/]+\/x$/, `/${nodeGroupName}/x`),
-            };
+            const suffix = crypto.createHash("sha256").update(`${args.name}/${previous.nodeGroupName}`);
+            const nodeGroupName = replaces ? `${prefix}${suffix.digest("hex").slice(0, 26)}` : previous.nodeGroupName;
+            const arn = String(answer.state.arn).replace(/\/[^/]+\/x$/, `/${nodeGroupName}/x`);
+            answer.state = { ...answer.state, nodeGroupName, arn };
         }
         // The provider's id of an add-on is `<cluster>:<add-on>` (what an import names).
         const id =
@@ -257,22 +255,36 @@ export class LifecycleEngine {
         const deleted: string[] = [];
         const failedDeletes: string[] = [];
         const replaced: string[] = [];
-        if (!failed) {
+        // Deletes run only after a run in which nothing failed; a run that failed before them leaves its replaced
+        // resources' old instances for the next one.
+        const deletesRun = !failed;
+        if (deletesRun) {
             // The old instances of replaced resources go first, dependents before what they depend on.
             const old = [...(this.pendingDeletes.get(stack) ?? []), ...replacedNow(state, declared)];
             this.pendingDeletes.delete(stack);
             old.sort(([a], [b]) => Number(a.startsWith(`${NODE_GROUP}::`)) - Number(b.startsWith(`${NODE_GROUP}::`)));
-            for (const [key, entry] of old) {
+            for (const [index, [key, entry]] of old.entries()) {
+                if (args.failDelete?.includes(nameOf(key))) {
+                    // The update stops at a failed delete: this and every old instance after it wait for the next run.
+                    failedDeletes.push(nameOf(key));
+                    this.pendingDeletes.set(stack, old.slice(index));
+                    break;
+                }
                 replaced.push(nameOf(key));
                 if (key.startsWith(`${NODE_GROUP}::`) && entry.nodeGroupName !== undefined) {
                     this.deleteNodeGroup(stack, entry.nodeGroupName);
                 }
             }
+            if (failedDeletes.length > 0) failed = true;
             const gone = [...state].filter(([key]) => !declared.has(key));
             const protectedOnes = gone.filter(([, entry]) => entry.protect);
             // "resource ... cannot be deleted because it is protected"
             if (protectedOnes.length > 0) failed = true;
-            failedDeletes.push(...gone.map(([key]) => nameOf(key)).filter((name) => args.failDelete?.includes(name)));
+            if (failedDeletes.length === 0) {
+                failedDeletes.push(
+                    ...gone.map(([key]) => nameOf(key)).filter((name) => args.failDelete?.includes(name)),
+                );
+            }
             if (failedDeletes.length > 0) failed = true;
             for (const [key, entry] of gone) {
                 if (entry.protect || failedDeletes.length > 0) continue;
@@ -281,7 +293,7 @@ export class LifecycleEngine {
                 if (entry.nodeGroupName !== undefined) this.deleteNodeGroup(stack, entry.nodeGroupName);
             }
         }
-        if (failed && !refused) {
+        if (!deletesRun && !refused) {
             this.pendingDeletes.set(stack, [
                 ...(this.pendingDeletes.get(stack) ?? []),
                 ...replacedNow(state, declared),

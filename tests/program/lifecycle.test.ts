@@ -29,9 +29,9 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
  *   `instanceType`, and none on the node group) or `node group <types>` (and none in the template).
  * - `deleted`: the resources the run deleted (no longer declared); `al2InCluster`: the AL2 node groups still in the
  *   cluster after the run.
- * - `replaced`: the resources the run replaced, in the order their old instances were deleted; when a pool's node
- *   group is among them, the cluster holds only its new node group (a new name), the one the record names. Every
- *   other step replaces nothing.
+ * - `replaced`: the resources whose old instances the run deleted after replacing them, in that order; when a pool's
+ *   node group is among them, the cluster holds only its new node group, the one the record names. Every other step
+ *   deletes no replaced resource. `al2023InCluster`: how many AL2023 node groups of the first pool the cluster holds.
  * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
  * - `al2023Kubelet`: the `spec.kubelet` of the NodeConfig in the AL2023 launch template's user data (MIME parsed).
  */
@@ -55,6 +55,7 @@ interface Step {
     readonly sameInputsAs?: string;
     readonly changedInputs?: readonly string[];
     readonly replaced?: readonly string[];
+    readonly al2023InCluster?: number;
     readonly instanceTypes?: Readonly<Record<string, string>>;
     readonly deleted?: readonly string[];
     readonly al2InCluster?: readonly string[];
@@ -133,15 +134,20 @@ const DEV: readonly Step[] = [
     // prefix), the retirement follows it (its nodeGroupName changed), then the old retirement is deleted, whose delete
     // drains the old node group through the Eviction API (tests/cutover/drain/retirement.test.ts), and only then the
     // old node group. (The label is the labels step's: each step's config starts from the stack file again.)
+    { title: "day 2: allowReplacement: the new node group fails", phase: "decommission", change: "subnets, allowReplacement",
+      fail: "general-ng", outcome: "failed", record: { general: "decommission" }, al2023InCluster: 1 },
+    // Deletes run after the outputs: the record names the new node group; the old one is still there, not yet drained.
+    { title: "day 2: allowReplacement: the old node group's drain fails", phase: "decommission", change: "subnets, allowReplacement",
+      failDelete: "general-ng-retirement", outcome: "failed", record: { general: "decommission" }, al2023InCluster: 2,
+      changedInputs: ["general-ng: labels.tier", "general-ng: subnetIds", "general-ng-retirement: nodeGroupName"] },
     { title: "day 2: subnets changed with allowReplacement (a new node group first, the old one drained)", phase: "decommission",
       change: "subnets, allowReplacement", outcome: "ok", record: { general: "decommission" },
-      pools: { general: "1/2/4 v1.33 | - | -" },
-      changedInputs: ["general-ng: labels.tier", "general-ng: subnetIds", "general-ng-retirement: nodeGroupName"],
-      replaced: ["general-ng-retirement", "general-ng"] },
+      pools: { general: "1/2/4 v1.33 | - | -" }, changedInputs: [], replaced: ["general-ng-retirement", "general-ng"],
+      al2023InCluster: 1 },
     { title: "the run after the replacement declares the same and replaces nothing", phase: "decommission",
       change: "subnets, allowReplacement", outcome: "ok", record: { general: "decommission" },
       pools: { general: "1/2/4 v1.33 | - | -" }, sameInputsAs: "day 2: subnets changed with allowReplacement (a new node group first, the old one drained)",
-      replaced: [] },
+      al2023InCluster: 1 },
 ];
 
 /** prod, once dev has completed its migration. */
@@ -350,9 +356,12 @@ function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[],
         }
         if (step.deleted !== undefined) expect(run.deleted).toStrictEqual(step.deleted);
         expect(run.replaced).toStrictEqual(step.replaced ?? []);
+        if (step.al2023InCluster !== undefined) {
+            const inCluster = Object.keys(engine.facts(stack).nodegroups).filter((ng) => ng.startsWith(`${pools[0]}-`));
+            expect(inCluster.length).toBe(step.al2023InCluster);
+        }
         for (const pool of pools.filter((name) => step.replaced?.includes(`${name}-ng`))) {
             const name = run.cloud.states.get(`${NODE_GROUP}::${pool}-ng`)!.state.nodeGroupName;
-            expect(name).not.toBe(before!.cloud.states.get(`${NODE_GROUP}::${pool}-ng`)!.state.nodeGroupName);
             const inCluster = Object.keys(engine.facts(stack).nodegroups).filter((ng) => ng.startsWith(`${pool}-`));
             expect(inCluster).toStrictEqual([name]);
             const cutover = run.outputs.cutover as { pools: Record<string, { al2023NodeGroupName?: string }> };
