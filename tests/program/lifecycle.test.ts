@@ -73,8 +73,37 @@ const DEV: readonly Step[] = [
     { title: "prepare: AL2023 node group fails", phase: "prepare", fail: "general-ng", outcome: "failed", record: { general: "none" } },
     { title: "prepare: import of AL2 fails", phase: "prepare", fail: "general-legacy", outcome: "failed", record: { general: "none" },
       pools: { general: "0/0/1 v1.32 | - | -" } },
+    // The retirement (first declared in prepare, the drain a later replacement of the AL2023 node group runs) is part
+    // of the pool's record: it fails, nothing is recorded.
+    { title: "prepare: the AL2023 node group's retirement fails", phase: "prepare", fail: "general-ng-retirement", outcome: "failed",
+      record: { general: "none" }, pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" } },
+    // Identity resources. A failed role leaves the `serviceAccounts` output (its ARN) unresolved, so the run registers
+    // no output at all and the record stays none.
+    { title: "prepare: a workload role fails", phase: "prepare", fail: "workloads-shop-invoice-reader-role", outcome: "failed",
+      record: { general: "none" }, pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" } },
+    // Every other identity resource is in no output: the record advances to the pool's completed prepare (the import
+    // ran, the AL2023 node group exists). That is right: the record proves the pool's phase, and workload identities are
+    // declared the same in every phase, so the next run (in this phase or the next) creates what failed; the restart
+    // still waits for the whole role and the settle. From here on prepare no longer imports (the state holds the node
+    // group, the record says adopted).
+    { title: "prepare: a role's policy attachment fails", phase: "prepare",
+      fail: "workloads-kube-system-aws-load-balancer-controller-AWSLoadBalancerControllerIAMPolicy", outcome: "failed",
+      record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" } },
+    { title: "prepare: a role's inline policy fails", phase: "prepare", fail: "workloads-shop-invoice-reader-inline", outcome: "failed",
+      record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 protected | -" } },
+    { title: "prepare: a ServiceAccount patch (IRSA binding) fails", phase: "prepare", fail: "workloads-shop-invoice-reader-sa", outcome: "failed",
+      record: { general: "prepare adopted" } },
+    { title: "prepare: a created ServiceAccount (Pod Identity binding) fails", phase: "prepare", fail: "workloads-payments-payments-api-sa",
+      outcome: "failed", record: { general: "prepare adopted" } },
+    { title: "prepare: a Pod Identity association fails", phase: "prepare", fail: "workloads-payments-payments-api-association", outcome: "failed",
+      record: { general: "prepare adopted" } },
+    { title: "prepare: an association's settle fails", phase: "prepare", fail: "workloads-payments-payments-api-association-settle", outcome: "failed",
+      record: { general: "prepare adopted" } },
+    { title: "prepare: a restart fails", phase: "prepare", fail: "workloads-payments-payments-api-restart-deployment-payments-api", outcome: "failed",
+      record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 protected | -" } },
+    // The re-run completes every resource (the import ran in an earlier run, see above).
     { title: "prepare", phase: "prepare", outcome: "ok", record: { general: "prepare adopted" },
-      pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" } },
+      pools: { general: "0/0/1 v1.32 | 1/2/4 protected | -" } },
     { title: "canary: AL2023 node group fails", phase: "canary", fail: "general-ng", outcome: "failed", record: { general: "prepare adopted" } },
     { title: "canary: AL2 node group fails", phase: "canary", fail: "general-legacy", outcome: "failed", record: { general: "prepare adopted" } },
     { title: "canary", phase: "canary", outcome: "ok", record: { general: "canary adopted" },
@@ -87,10 +116,33 @@ const DEV: readonly Step[] = [
     // The issue's case: a drain that times out must not record drain, or decommission would follow.
     { title: "drain: drain times out", phase: "drain", fail: "general-legacy-drain", outcome: "failed", record: { general: "shift adopted" },
       pools: { general: "1/2/4 v1.32 | - | cordon" } },
+    // prod's pools share one `cutover` output: a failure in either pool holds back the record of both, and the re-run
+    // completes both (the other pool's resources are simply updated again).
+    { stack: "prod", title: "prod prepare: general's import of AL2 fails", phase: "prepare", fail: "general-legacy", outcome: "failed",
+      record: { general: "none", batch: "none" },
+      pools: { general: "0/0/2 v1.32 | - | -", batch: "0/0/1 v1.32 | 2/3/8 import protected | -" } },
+    { stack: "prod", title: "prod prepare: batch's AL2023 node group fails", phase: "prepare", fail: "batch-ng", outcome: "failed",
+      record: { general: "none", batch: "none" },
+      pools: { general: "0/0/2 v1.32 | 3/6/12 import protected | -", batch: "- | 2/3/8 import protected | -" } },
     { stack: "prod", title: "prod prepare", phase: "prepare", outcome: "ok", record: { general: "prepare adopted", batch: "prepare adopted" },
       pools: { general: "0/0/2 v1.32 | 3/6/12 import protected | -", batch: "0/0/1 v1.32 | 2/3/8 import protected | -" } },
+    { stack: "prod", title: "prod canary: general's AL2023 node group fails", phase: "canary", fail: "general-ng", outcome: "failed",
+      record: { general: "prepare adopted", batch: "prepare adopted" },
+      pools: { general: "- | 3/6/12 protected | -", batch: "1/1/8 v1.32 | 2/3/8 protected | -" } },
+    { stack: "prod", title: "prod canary: general's AL2 node group fails", phase: "canary", fail: "general-legacy", outcome: "failed",
+      record: { general: "prepare adopted", batch: "prepare adopted" },
+      pools: { general: "2/2/12 v1.32 | - | -", batch: "1/1/8 v1.32 | 2/3/8 protected | -" } },
     { stack: "prod", title: "prod canary", phase: "canary", outcome: "ok", record: { general: "canary adopted", batch: "canary adopted" },
       pools: { general: "2/2/12 v1.32 | 3/6/12 protected | -", batch: "1/1/8 v1.32 | 2/3/8 protected | -" } },
+    { stack: "prod", title: "prod shift: general's AL2023 node group fails", phase: "shift", fail: "general-ng", outcome: "failed",
+      record: { general: "canary adopted", batch: "canary adopted" },
+      pools: { general: "- | 3/6/12 protected tainted | -", batch: "2/3/8 v1.32 | 2/3/8 protected tainted | cordon" } },
+    { stack: "prod", title: "prod shift: general's cordon fails", phase: "shift", fail: "general-legacy-cordon", outcome: "failed",
+      record: { general: "canary adopted", batch: "canary adopted" },
+      pools: { general: "3/6/12 v1.32 | 3/6/12 protected tainted | -", batch: "2/3/8 v1.32 | 2/3/8 protected tainted | cordon" } },
+    { stack: "prod", title: "prod shift: batch's AL2 taint fails", phase: "shift", fail: "batch-legacy", outcome: "failed",
+      record: { general: "canary adopted", batch: "canary adopted" },
+      pools: { general: "3/6/12 v1.32 | 3/6/12 protected tainted | cordon", batch: "2/3/8 v1.32 | - | cordon" } },
     { stack: "prod", title: "prod shift", phase: "shift", outcome: "ok", record: { general: "shift adopted", batch: "shift adopted" },
       pools: { general: "3/6/12 v1.32 | 3/6/12 protected tainted | cordon", batch: "2/3/8 v1.32 | 2/3/8 protected tainted | cordon" } },
     // prod's gate reads dev's record: dev's failed drain recorded nothing, so prod may not drain.
@@ -155,10 +207,20 @@ const DEV: readonly Step[] = [
 const PROD: readonly Step[] = [
     { title: "drain: batch's drain times out", phase: "drain", fail: "batch-legacy-drain", outcome: "failed",
       record: { general: "shift adopted", batch: "shift adopted" } },
+    { title: "drain: general's scale-down of AL2 fails", phase: "drain", fail: "general-legacy", outcome: "failed",
+      record: { general: "shift adopted", batch: "shift adopted" },
+      pools: { general: "3/6/12 v1.32 | - | cordon drain", batch: "2/3/8 v1.32 | 0/0/8 tainted | cordon drain" } },
     { title: "drain", phase: "drain", outcome: "ok", record: { general: "drain adopted", batch: "drain adopted" },
       pools: { general: "3/6/12 v1.32 | 0/0/12 tainted | cordon drain", batch: "2/3/8 v1.32 | 0/0/8 tainted | cordon drain" } },
+    // A failed run deletes nothing: both AL2 node groups stay in the cluster and in the state, and the record in drain.
+    { title: "decommission: general's AL2023 node group fails", phase: "decommission", fail: "general-ng", outcome: "failed",
+      record: { general: "drain adopted", batch: "drain adopted" }, pools: { general: "- | - | -", batch: "2/3/8 v1.32 | - | -" },
+      deleted: [], al2InCluster: ["prod-batch-al2", "prod-general-al2"] },
+    { title: "decommission: batch's AL2023 node group fails", phase: "decommission", fail: "batch-ng", outcome: "failed",
+      record: { general: "drain adopted", batch: "drain adopted" }, pools: { general: "3/6/12 v1.32 | - | -", batch: "- | - | -" },
+      deleted: [], al2InCluster: ["prod-batch-al2", "prod-general-al2"] },
     { title: "decommission", phase: "decommission", outcome: "ok", record: { general: "decommission", batch: "decommission" },
-      pools: { general: "3/6/12 v1.32 | - | -", batch: "2/3/8 v1.32 | - | -" } },
+      pools: { general: "3/6/12 v1.32 | - | -", batch: "2/3/8 v1.32 | - | -" }, al2InCluster: [] },
     { title: "decommission again", phase: "decommission", outcome: "ok", record: { general: "decommission", batch: "decommission" },
       sameInputsAs: "decommission" },
     { title: "cluster upgraded to 1.33", phase: "decommission", change: "cluster 1.33", outcome: "ok",
