@@ -34,6 +34,8 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
  *   deletes no replaced resource. `al2023InCluster`: how many AL2023 node groups of the first pool the cluster holds.
  * - `stack`: a step of the other stack, where the order between the stacks matters (prod's promotion gate).
  * - `al2023Kubelet`: the `spec.kubelet` of the NodeConfig in the AL2023 launch template's user data (MIME parsed).
+ * - `heldBack`: resources the run did not apply (never registered), because something they wait for failed; the next
+ *   step that completes applies them.
  */
 interface Step {
     /** The stack the step runs; the table's own by default. */
@@ -60,6 +62,7 @@ interface Step {
     readonly deleted?: readonly string[];
     readonly al2InCluster?: readonly string[];
     readonly al2023Kubelet?: unknown;
+    readonly heldBack?: readonly string[];
 }
 
 /**
@@ -80,7 +83,8 @@ const DEV: readonly Step[] = [
     // Identity resources. A failed role leaves the `serviceAccounts` output (its ARN) unresolved, so the run registers
     // no output at all and the record stays none.
     { title: "prepare: a workload role fails", phase: "prepare", fail: "workloads-shop-invoice-reader-role", outcome: "failed",
-      record: { general: "none" }, pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" } },
+      record: { general: "none" }, pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" },
+      heldBack: ["workloads-shop-invoice-reader-inline", "workloads-shop-invoice-reader-sa", "workloads-shop-invoice-reader-restart-deployment-invoice-api"] },
     // Every other identity resource is in no output: the record advances to the pool's completed prepare (the import
     // ran, the AL2023 node group exists). That is right: the record proves the pool's phase, and workload identities are
     // declared the same in every phase, so the next run (in this phase or the next) creates what failed; the restart
@@ -88,17 +92,18 @@ const DEV: readonly Step[] = [
     // group, the record says adopted).
     { title: "prepare: a role's policy attachment fails", phase: "prepare",
       fail: "workloads-kube-system-aws-load-balancer-controller-AWSLoadBalancerControllerIAMPolicy", outcome: "failed",
-      record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" } },
+      record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 import protected | -" },
+      heldBack: ["workloads-kube-system-aws-load-balancer-controller-restart-deployment-aws-load-balancer-controller"] },
     { title: "prepare: a role's inline policy fails", phase: "prepare", fail: "workloads-shop-invoice-reader-inline", outcome: "failed",
-      record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 protected | -" } },
+      record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 protected | -" }, heldBack: ["workloads-shop-invoice-reader-restart-deployment-invoice-api"] },
     { title: "prepare: a ServiceAccount patch (IRSA binding) fails", phase: "prepare", fail: "workloads-shop-invoice-reader-sa", outcome: "failed",
-      record: { general: "prepare adopted" } },
+      record: { general: "prepare adopted" }, heldBack: ["workloads-shop-invoice-reader-restart-deployment-invoice-api"] },
     { title: "prepare: a created ServiceAccount (Pod Identity binding) fails", phase: "prepare", fail: "workloads-payments-payments-api-sa",
-      outcome: "failed", record: { general: "prepare adopted" } },
+      outcome: "failed", record: { general: "prepare adopted" }, heldBack: ["workloads-payments-payments-api-restart-deployment-payments-api"] },
     { title: "prepare: a Pod Identity association fails", phase: "prepare", fail: "workloads-payments-payments-api-association", outcome: "failed",
-      record: { general: "prepare adopted" } },
+      record: { general: "prepare adopted" }, heldBack: ["workloads-payments-payments-api-association-settle", "workloads-payments-payments-api-restart-deployment-payments-api"] },
     { title: "prepare: an association's settle fails", phase: "prepare", fail: "workloads-payments-payments-api-association-settle", outcome: "failed",
-      record: { general: "prepare adopted" } },
+      record: { general: "prepare adopted" }, heldBack: ["workloads-payments-payments-api-restart-deployment-payments-api"] },
     { title: "prepare: a restart fails", phase: "prepare", fail: "workloads-payments-payments-api-restart-deployment-payments-api", outcome: "failed",
       record: { general: "prepare adopted" }, pools: { general: "0/0/1 v1.32 | 1/2/4 protected | -" } },
     // The re-run completes every resource (the import ran in an earlier run, see above).
@@ -367,6 +372,8 @@ function declaredInputs(run: EngineRun): Record<string, unknown> {
 function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[], engine: LifecycleEngine): void {
     const runs = new Map<string, EngineRun>();
     let last: EngineRun | undefined;
+    /** What failed steps of each stack held back, until a step of that stack completes. */
+    const heldBack = { dev: [] as string[], prod: [] as string[] };
     it.each(steps.map((step, index) => ({ ...step, index })))(`${table} $index: $title`, async (step) => {
         const stack = step.stack ?? (table === "dev-lt" ? "dev" : table);
         const pools = Object.keys(step.record);
@@ -449,6 +456,15 @@ function describeTable(table: "dev" | "prod" | "dev-lt", steps: readonly Step[],
             });
         }
         if (step.changedInputs !== undefined) expect(changedInputs(before!, run)).toStrictEqual(step.changedInputs);
+        const applied = [...run.cloud.states.keys()].map((key) => key.slice(key.lastIndexOf("::") + 2));
+        if (step.heldBack !== undefined) {
+            expect(step.heldBack.filter((name) => applied.includes(name))).toStrictEqual([]);
+            heldBack[stack].push(...step.heldBack);
+        }
+        if (step.outcome === "ok") {
+            expect(heldBack[stack].filter((name) => !applied.includes(name))).toStrictEqual([]);
+            heldBack[stack] = [];
+        }
         if (step.instanceTypes !== undefined) {
             expect(Object.fromEntries(pools.map((pool) => [pool, instanceTypesText(run, pool)]))).toStrictEqual(
                 step.instanceTypes,
