@@ -4,6 +4,7 @@ import { CUTOVER_PHASES, type CutoverPhase } from "./phases";
 import type { ScalingConfig } from "../nodes/pools";
 import { Problems } from "../common/config-error";
 import type { Al2NodeGroupFacts } from "../nodes/inheritance";
+import type { InstanceTypesIn } from "../nodes/instance-type-placement";
 import { parseAl2LaunchTemplate, parseAl2Snapshot, type RecordedAl2LaunchTemplate } from "./al2-snapshot";
 
 /** The stack output that holds the CutoverRecord; the next deployment reads it back through a StackReference. */
@@ -36,6 +37,11 @@ export interface PoolCutoverRecord {
      * deletes it): `allowReplacement` needs it. Absent in records written before it existed.
      */
     readonly al2023Retirement?: boolean;
+    /**
+     * Where the AL2023 node group has its instance types, decided at its first declaration (`instanceTypesIn`): the live
+     * node group cannot tell. Absent in records written before it existed.
+     */
+    readonly instanceTypesIn?: InstanceTypesIn;
 }
 
 /** The settings an AL2023 node group takes from the AL2 node group it replaces (`pools[i].nodeRoleArn`/`subnetIds` unset). */
@@ -63,6 +69,9 @@ export interface CutoverRecord {
 
 /** The record before the first deployment. */
 export const EMPTY_CUTOVER_RECORD: CutoverRecord = { version: CUTOVER_RECORD_VERSION, pools: {} };
+
+/** Every placement `instanceTypesIn` may record (the compiler checks it against the type). */
+const INSTANCE_TYPES_IN: Readonly<Record<InstanceTypesIn, true>> = { launchTemplate: true, nodeGroup: true };
 
 function isObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -109,6 +118,18 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
     if (retirement !== undefined && retirement !== null && typeof retirement !== "boolean") {
         problems.add(`${key}.al2023Retirement`, retirement, "expected true or false");
     }
+    const placement = value.instanceTypesIn;
+    const instanceTypesIn =
+        typeof placement === "string" && Object.hasOwn(INSTANCE_TYPES_IN, placement)
+            ? (placement as InstanceTypesIn)
+            : undefined;
+    if (placement !== undefined && placement !== null && instanceTypesIn === undefined) {
+        problems.add(
+            `${key}.instanceTypesIn`,
+            placement,
+            `expected one of ${Object.keys(INSTANCE_TYPES_IN).join(", ")}`,
+        );
+    }
     const inherited = parseInherited(`${key}.inherited`, value.inherited, problems);
     const legacyNodeGroupName = optionalName("legacyNodeGroupName");
     const al2023NodeGroupName = optionalName("al2023NodeGroupName");
@@ -127,6 +148,7 @@ function parsePool(key: string, value: unknown, problems: Problems): PoolCutover
         ...(held === true ? { al2023HeldAtFullSize: true } : {}),
         ...(inherited !== undefined ? { inherited } : {}),
         ...(retirement === true ? { al2023Retirement: true } : {}),
+        ...(instanceTypesIn !== undefined ? { instanceTypesIn } : {}),
     };
 }
 
@@ -244,6 +266,8 @@ export function poolCutoverRecord(args: {
     readonly inherited?: InheritedNodeSettings;
     /** The AL2023 node group's NodeGroupRetirement was declared and created. @default false */
     readonly al2023Retirement?: boolean;
+    /** Where the AL2023 node group's instance types are declared (`instanceTypesIn`). */
+    readonly instanceTypesIn?: InstanceTypesIn;
 }): PoolCutoverRecord {
     const hasLegacy = args.legacyNodeGroupName !== undefined && args.legacySizeAtAdoption !== undefined;
     return {
@@ -265,5 +289,6 @@ export function poolCutoverRecord(args: {
             },
         }),
         ...(args.al2023Retirement === true && { al2023Retirement: true }),
+        ...(args.instanceTypesIn !== undefined && { instanceTypesIn: args.instanceTypesIn }),
     };
 }

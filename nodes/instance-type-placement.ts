@@ -1,4 +1,5 @@
-import type { LiveNodeGroupIdentity } from "./replacement-guard";
+/** Where a node group's instance types are: its launch template's `instanceType`, or its own `instanceTypes`. */
+export type InstanceTypesIn = "launchTemplate" | "nodeGroup";
 
 /**
  * Where a pool's instance types are declared: in its launch template (one type) or on its node group (`instanceTypes`),
@@ -12,19 +13,38 @@ export type InstanceTypePlacement =
     | { readonly in: "nodeGroup"; readonly instanceTypes: readonly string[] };
 
 /**
- * Where the pool's instance types go. A node group's `instanceTypes` cannot change in place (a change replaces the node
- * group), while a new launch template version is a rolling update that honours PodDisruptionBudgets
- * (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html). So a pool with one instance
- * type puts it in the launch template when its AL2023 node group is first declared (no live one) or when the live one
- * names no `instanceTypes` (created that way). A live node group that names `instanceTypes` (created before this rule)
- * keeps them there: moving them would fail its update. Several types can only go on the node group.
+ * Where the pool's AL2023 node group has (or, first declared, gets) its instance types. A node group's `instanceTypes`
+ * cannot change in place (a change replaces the node group), while a new launch template version is a rolling update
+ * that honours PodDisruptionBudgets (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html).
+ * The live node group cannot tell: "If the node group was deployed with a launch template, then this is null"
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html, `instanceTypes`). So the cutover record
+ * keeps the placement from the node group's first declaration, and it wins. Without one, a node group that exists (the
+ * record names it, or it is live) was created before the rule, with its types on the node group. A first declaration
+ * puts one type in the launch template and several on the node group (a template holds one).
+ */
+export function instanceTypesIn(args: {
+    readonly instanceTypes: readonly string[];
+    /** The last completed run's record of it (`instanceTypesIn`); undefined when not recorded. */
+    readonly recorded: InstanceTypesIn | undefined;
+    /** The pool's AL2023 node group exists: the record names it, or the live read found it. */
+    readonly al2023Exists: boolean;
+}): InstanceTypesIn {
+    if (args.recorded !== undefined) return args.recorded;
+    if (args.al2023Exists) return "nodeGroup";
+    return args.instanceTypes.length === 1 ? "launchTemplate" : "nodeGroup";
+}
+
+/**
+ * The pool's instance types where {@link instanceTypesIn} decided. Several types cannot go in a launch template: they go
+ * on the node group, which the replacement guard refuses for a node group with its type in its launch template.
  */
 export function instanceTypePlacement(args: {
     readonly instanceTypes: readonly string[];
-    readonly live: Pick<LiveNodeGroupIdentity, "instanceTypes"> | undefined;
+    readonly in: InstanceTypesIn;
 }): InstanceTypePlacement {
-    const { instanceTypes, live } = args;
-    const liveNamesTypes = live !== undefined && live.instanceTypes.length > 0;
-    if (instanceTypes.length === 1 && !liveNamesTypes) return { in: "launchTemplate", instanceType: instanceTypes[0] };
+    const { instanceTypes } = args;
+    if (args.in === "launchTemplate" && instanceTypes.length === 1) {
+        return { in: "launchTemplate", instanceType: instanceTypes[0] };
+    }
     return { in: "nodeGroup", instanceTypes: [...instanceTypes] };
 }

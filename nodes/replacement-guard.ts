@@ -1,5 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import type { PoolConfig } from "./pools";
+import type { InstanceTypesIn } from "./instance-type-placement";
 
 /** The AL2023 node group's settings this deployment plans that EKS cannot change in place. */
 export interface PlannedNodeGroupIdentity {
@@ -43,6 +44,8 @@ export function replacementProblems(args: {
     readonly poolIndex: number;
     readonly planned: PlannedNodeGroupIdentity;
     readonly live: LiveNodeGroupIdentity | undefined;
+    /** Where the live node group has its instance types (`instanceTypesIn`, the one decision the program declares). */
+    readonly instanceTypesIn: InstanceTypesIn;
     /** The last run's record shows the node group's NodeGroupRetirement (`al2023Retirement`). */
     readonly retirementRecorded: boolean;
     /** Config `protectNodeGroups`: the engine replaces no protected resource. */
@@ -71,7 +74,7 @@ export function replacementProblems(args: {
 function replacingChanges(
     args: Omit<Parameters<typeof replacementProblems>[0], "retirementRecorded" | "protectedNodeGroups">,
 ): string[] {
-    const { pool, poolIndex, planned, live } = args;
+    const { pool, poolIndex, planned, live, instanceTypesIn } = args;
     if (live === undefined) return [];
     const key = (field: string) => `pools[${poolIndex}].${field}`;
     const refuse = (change: {
@@ -106,13 +109,18 @@ function replacingChanges(
         const field = pool.customAmi === undefined ? "amiType" : "customAmi";
         problems.push(refuse({ field, value: amiType, liveValue: live.amiType }));
     }
-    if (live.instanceTypes.length > 0 && pool.instanceTypes.join(",") !== live.instanceTypes.join(",")) {
-        problems.push(refuse({ field: "instanceTypes", value: pool.instanceTypes, liveValue: live.instanceTypes }));
-    } else if (live.instanceTypes.length === 0 && pool.instanceTypes.length > 1) {
-        // Its one type is in the launch template (`instanceTypePlacement`), which holds only one.
+    if (instanceTypesIn === "launchTemplate" && pool.instanceTypes.length > 1) {
+        // Its one type is in the launch template (`instanceTypesIn`), which holds only one.
         const how = "keep one instance type (a change of it is a rolling update of the launch template)";
         const has = "its one instance type in its launch template";
         problems.push(refuse({ field: "instanceTypes", value: pool.instanceTypes, liveValue: [], how, has }));
+    } else if (
+        instanceTypesIn === "nodeGroup" &&
+        live.instanceTypes.length > 0 &&
+        pool.instanceTypes.join(",") !== live.instanceTypes.join(",")
+    ) {
+        // DescribeNodegroup may read them as null for a node group with a launch template: then nothing to compare.
+        problems.push(refuse({ field: "instanceTypes", value: pool.instanceTypes, liveValue: live.instanceTypes }));
     }
     return problems;
 }

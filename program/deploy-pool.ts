@@ -7,7 +7,7 @@ import { NodeLaunchTemplate } from "../nodes/launch-template";
 import { LegacyNodeGroup } from "../cutover/legacy-node-group";
 import { Al2023NodeGroup } from "../nodes/node-group";
 import { launchTemplateArgs, nodeGroupArgs } from "../nodes/pool-args";
-import { instanceTypePlacement } from "../nodes/instance-type-placement";
+import { instanceTypePlacement, type InstanceTypesIn } from "../nodes/instance-type-placement";
 import { completedPoolRecord } from "../cutover/completed-record";
 import type { InheritedSettings } from "../cutover/inherited-settings";
 import type { ClusterFacts } from "../common/cluster-facts";
@@ -61,6 +61,8 @@ export interface PoolContext extends PoolCutoverFacts {
     readonly liveLegacy?: LegacyNodeGroupState;
     /** The AL2023 node group the last deployment recorded, as it is live (the replacement guard compares it). */
     readonly liveAl2023?: LiveNodeGroupIdentity;
+    /** Where the AL2023 node group's instance types go (`instanceTypesIn`: recorded, or decided at first declaration). */
+    readonly instanceTypesIn: InstanceTypesIn;
     /** The node role and subnets the pool takes from its AL2 node group (recorded, live, or the AL2023 group's). */
     readonly inherited?: InheritedSettings;
     /** NodeConfig fields translated from the AL2 node group's user data that the pool has no key for. */
@@ -90,8 +92,8 @@ export function declarePool(
     const clusterDependsOn = [...shared.source.nodeGroupDependsOn];
     const nodeGroupOptions = { protect: config.protectNodeGroups, dependsOn: clusterDependsOn };
 
-    // One instance type goes in the launch template (a change rolls the nodes), unless the live node group names them.
-    const placement = instanceTypePlacement({ instanceTypes: pool.instanceTypes, live: context.liveAl2023 });
+    // One instance type goes in the launch template (a change rolls the nodes), unless recorded on the node group.
+    const placement = instanceTypePlacement({ instanceTypes: pool.instanceTypes, in: context.instanceTypesIn });
     const launchTemplate = new NodeLaunchTemplate(pool.name, {
         pool: launchTemplateArgs({
             pool,
@@ -225,6 +227,7 @@ export function declarePool(
             ...(legacyAtAdoption !== undefined && { legacySizeAtAdoption: legacyAtAdoption }),
             al2023HeldAtFullSize: held,
             al2023Retirement: true,
+            instanceTypesIn: placement.in,
         },
         al2023NodeGroupName: al2023.nodeGroupName,
         ...(context.inherited !== undefined && { inherited: context.inherited.settings }),

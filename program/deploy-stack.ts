@@ -7,6 +7,7 @@ import { inheritanceProblems, inheritedNodeSettings } from "../cutover/inherited
 import { agentManagedBefore, POD_IDENTITY_AGENT_OUTPUT, type AgentRecord } from "../identity/pod-identity-agent";
 import type { ClusterFacts } from "../common/cluster-facts";
 import { replacementProblems, type PlannedNodeGroupIdentity } from "../nodes/replacement-guard";
+import { instanceTypesIn } from "../nodes/instance-type-placement";
 import { openClusterSource, type ClusterSource } from "./cluster-source";
 import { readAl2LaunchTemplateSource, translateAl2UserData, type PoolTranslation } from "./al2-user-data";
 import { readCustomAmiFacts } from "./custom-al2-ami";
@@ -111,8 +112,15 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                           ...(live.legacy !== undefined && { legacy: live.legacy }),
                           ...(live.al2023 !== undefined && { al2023: live.al2023 }),
                       });
+            // Where the node group's instance types are: recorded at its first declaration, never read live.
+            const typesIn = instanceTypesIn({
+                instanceTypes: context.pool.instanceTypes,
+                recorded: previousPool?.instanceTypesIn,
+                al2023Exists: previousPool?.al2023NodeGroupName !== undefined || live.al2023 !== undefined,
+            });
             return {
                 ...context,
+                instanceTypesIn: typesIn,
                 ...(live.legacy !== undefined && { liveLegacy: live.legacy }),
                 ...(live.al2023 !== undefined && { liveAl2023: live.al2023 }),
                 ...(inherited !== undefined && { inherited }),
@@ -137,6 +145,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
                 poolIndex: context.poolIndex,
                 planned: plannedIdentity(context),
                 live: context.liveAl2023,
+                instanceTypesIn: context.instanceTypesIn,
                 retirementRecorded: context.previous?.al2023Retirement === true,
                 protectedNodeGroups: config.protectNodeGroups,
             }),

@@ -84,6 +84,36 @@ describe("parseCutoverRecord", () => {
     });
 });
 
+describe("parseCutoverRecord: where the instance types are (instanceTypesIn)", () => {
+    const pool = (extra: object) => ({
+        version: 1,
+        pools: { general: { phase: "canary", adopted: false, al2023NodeGroupName: "general-al2023", ...extra } },
+    });
+
+    it.each(["launchTemplate", "nodeGroup"])("reads back %s", (instanceTypesIn) => {
+        expect(parseCutoverRecord(pool({ instanceTypesIn })).pools.general).toStrictEqual({
+            phase: "canary",
+            adopted: false,
+            al2023NodeGroupName: "general-al2023",
+            instanceTypesIn,
+        });
+    });
+
+    it("a record written before it existed has none", () => {
+        expect(parseCutoverRecord(pool({})).pools.general).not.toHaveProperty("instanceTypesIn");
+    });
+
+    it.each([
+        { value: "template", shown: '"template"' },
+        { value: true, shown: "true" },
+        { value: ["nodeGroup"], shown: '["nodeGroup"]' },
+    ])("rejects $shown, naming the key and what is allowed", ({ value, shown }) => {
+        expect(configProblems(() => parseCutoverRecord(pool({ instanceTypesIn: value })))).toStrictEqual([
+            `cutover.pools.general.instanceTypesIn: ${shown} is not allowed; expected one of launchTemplate, nodeGroup`,
+        ]);
+    });
+});
+
 describe("parseCutoverRecord: the AL2 launch template source (inherited.al2LaunchTemplate)", () => {
     const USER_DATA = "IyEvYmluL2Jhc2gKL2V0Yy9la3MvYm9vdHN0cmFwLnNoIHNob3AtZGV2Cg==";
     /** A record of pool `general` whose `inherited` holds `al2LaunchTemplate`. */
@@ -302,6 +332,17 @@ describe("poolCutoverRecord", () => {
         expect(poolCutoverRecord({ phase: "shift", al2023NodeGroupName: "web-al2023" })).toStrictEqual(
             RECORD.pools.web,
         );
+    });
+
+    it("records where the instance types are when given", () => {
+        expect(
+            poolCutoverRecord({ phase: "prepare", al2023NodeGroupName: "web-al2023", instanceTypesIn: "nodeGroup" }),
+        ).toStrictEqual({
+            phase: "prepare",
+            adopted: false,
+            al2023NodeGroupName: "web-al2023",
+            instanceTypesIn: "nodeGroup",
+        });
     });
 });
 

@@ -4,7 +4,7 @@ import { NodeLaunchTemplate } from "../../nodes/launch-template";
 import { Al2023NodeGroup } from "../../nodes/node-group";
 import { NodeRole } from "../../nodes/node-role";
 import { launchTemplateArgs, nodeGroupArgs } from "../../nodes/pool-args";
-import { instanceTypePlacement } from "../../nodes/instance-type-placement";
+import { instanceTypePlacement, instanceTypesIn, type InstanceTypesIn } from "../../nodes/instance-type-placement";
 import { MIME_BOUNDARY, SHELL_SCRIPT_CONTENT_TYPE } from "../../nodes/nodeadm-user-data";
 import { lookupClusterFacts } from "../../common/cluster-facts";
 import { parseConfig } from "../../config/read-config";
@@ -45,8 +45,8 @@ async function declarePool(
     options: {
         scaling?: ScalingConfig;
         ignoreDesiredSizeChanges?: boolean;
-        /** The live AL2023 node group's `instanceTypes`; none by default (a first deployment). */
-        liveInstanceTypes?: string[];
+        /** Where the node group has its instance types; by default as on a first declaration. */
+        instanceTypesIn?: InstanceTypesIn;
     } = {},
 ): Promise<Declared> {
     const cloud = await useOfflineCloud(exampleFacts("dev"));
@@ -73,7 +73,9 @@ async function declarePool(
         const [poolConfig] = config.pools;
         const placement = instanceTypePlacement({
             instanceTypes: poolConfig.instanceTypes,
-            live: options.liveInstanceTypes && { instanceTypes: options.liveInstanceTypes },
+            in:
+                options.instanceTypesIn ??
+                instanceTypesIn({ instanceTypes: poolConfig.instanceTypes, recorded: undefined, al2023Exists: false }),
         });
         const template = new NodeLaunchTemplate(poolConfig.name, {
             pool: launchTemplateArgs({ pool: poolConfig, clusterName: facts.name, stackTags: config.tags, placement }),
@@ -254,8 +256,8 @@ describe("Al2023NodeGroup", () => {
         });
     });
 
-    it("a live node group created with instanceTypes keeps them on the node group; the template names none", async () => {
-        const { cloud } = await declarePool({ instanceTypes: ["m6i.xlarge"] }, { liveInstanceTypes: ["m6i.xlarge"] });
+    it("a node group with its instanceTypes on it (created so) keeps them there; the template names none", async () => {
+        const { cloud } = await declarePool({ instanceTypes: ["m6i.xlarge"] }, { instanceTypesIn: "nodeGroup" });
         expect(cloud.resource(LT, "general-lt").inputs).not.toHaveProperty("instanceType");
         expect(cloud.resource(NG, "general-ng").inputs.instanceTypes).toStrictEqual(["m6i.xlarge"]);
     });

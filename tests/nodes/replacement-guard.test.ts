@@ -105,6 +105,7 @@ describe("replacementProblems", () => {
                 poolIndex: 0,
                 planned: { ...planned, ...INHERITED },
                 live: LIVE,
+                instanceTypesIn: "nodeGroup",
                 retirementRecorded: false,
                 protectedNodeGroups: false,
             }),
@@ -136,10 +137,25 @@ describe("replacementProblems", () => {
                 poolIndex: 0,
                 planned: INHERITED,
                 live: { ...LIVE, instanceTypes: [] },
+                instanceTypesIn: "launchTemplate",
                 retirementRecorded: false,
                 protectedNodeGroups: false,
             }),
         ).toStrictEqual(problems);
+    });
+
+    it("a node group with several types on it that DescribeNodegroup reads as none (the doc's null): not refused as a template's", () => {
+        expect(
+            replacementProblems({
+                pool: poolConfig({ instanceTypes: ["m6i.xlarge", "m5.xlarge"] }),
+                poolIndex: 0,
+                planned: INHERITED,
+                live: { ...LIVE, instanceTypes: [] },
+                instanceTypesIn: "nodeGroup",
+                retirementRecorded: false,
+                protectedNodeGroups: false,
+            }),
+        ).toStrictEqual([]);
     });
 
     it("compares nothing on a first deployment", () => {
@@ -149,6 +165,7 @@ describe("replacementProblems", () => {
                 poolIndex: 0,
                 planned: INHERITED,
                 live: undefined,
+                instanceTypesIn: "launchTemplate",
                 retirementRecorded: false,
                 protectedNodeGroups: false,
             }),
@@ -204,6 +221,7 @@ describe("replacementProblems", () => {
                     poolIndex: 0,
                     planned: { subnetIds: ["subnet-0f60718293a4b5c6d"], ...INHERITED },
                     live: LIVE,
+                    instanceTypesIn: "nodeGroup",
                     retirementRecorded,
                     protectedNodeGroups,
                 }),

@@ -319,6 +319,114 @@ describe("the composed stack", () => {
         expect(inputs("batch-ng")).not.toHaveProperty("instanceTypes");
     });
 
+    it("records where the instance types went on a first deployment: one type launchTemplate, several nodeGroup", async () => {
+        const prod = ok(await evaluateStack("prod", "prepare", undefined));
+        const prodPools = (prod.outputs.cutover as { pools: Record<string, PoolCutoverRecord> }).pools;
+        expect([prodPools.general.instanceTypesIn, prodPools.batch.instanceTypesIn]).toStrictEqual([
+            "launchTemplate",
+            "launchTemplate",
+        ]);
+        // dev's general pool has three types (Pulumi.dev.yaml): on the node group.
+        const dev = ok(await evaluateStack("dev", "prepare", undefined));
+        const devGeneral = (dev.outputs.cutover as { pools: Record<string, PoolCutoverRecord> }).pools.general;
+        expect(devGeneral.instanceTypesIn).toBe("nodeGroup");
+        expect(dev.resources.find((r) => r.name === "general-ng")!.inputs.instanceTypes).toStrictEqual([
+            "t3.large",
+            "t3a.large",
+            "m6i.large",
+        ]);
+    });
+
+    describe("where a deployed AL2023 node group's instance types are: the record, never the live read", () => {
+        /** prod's facts with the AL2023 node groups' instanceTypes null, as DescribeNodegroup may answer with a launch template. */
+        function factsWithoutLiveTypes(): CloudFacts {
+            const facts = structuredClone(exampleFacts("prod"));
+            for (const name of [AL2023_NAMES["prod/general"], AL2023_NAMES["prod/batch"]]) {
+                delete (facts.nodegroups[name].nodegroup as { instanceTypes?: string[] }).instanceTypes;
+            }
+            return facts;
+        }
+        /** prod in canary after prepare, its record given `extra` per pool, with `facts`. */
+        const canary = (
+            facts: CloudFacts,
+            extra: Partial<PoolCutoverRecord>,
+            edit: (config: Record<string, unknown>) => void = () => {},
+        ) => {
+            const config: Record<string, unknown> = { ...stackFileConfig("prod"), cutoverPhase: "canary" };
+            edit(config);
+            const pool = (name: string, legacy: string) => ({
+                ...record("prod", name, legacy, "prepare", facts),
+                ...extra,
+            });
+            const pools = { general: pool("general", "prod-general-al2"), batch: pool("batch", "prod-batch-al2") };
+            return evaluateOffline({
+                stack: "prod",
+                config,
+                facts,
+                previousOutputs: { cutover: { version: 1, pools } },
+                otherStacks: {
+                    "acme/eks-al2023-migration/dev": {
+                        cutover: {
+                            version: 1,
+                            pools: {
+                                general: record("dev", "general", "dev-general-al2", "canary", exampleFacts("dev")),
+                            },
+                        },
+                    },
+                },
+                program,
+            });
+        };
+        const inputs = (e: Evaluation, name: string) => e.resources.find((r) => r.name === name)!.inputs;
+        const recorded = (e: Evaluation) => (e.outputs.cutover as { pools: Record<string, PoolCutoverRecord> }).pools;
+
+        it("an old record (no instanceTypesIn) and a live node group whose instanceTypes read as none: kept on the node group, recorded nodeGroup", async () => {
+            const old = ok(await canary(factsWithoutLiveTypes(), {}));
+            // Exactly the inputs of the node group as the live read with its instanceTypes gives them (tested above).
+            const asBefore = ok(await canary(exampleFacts("prod"), {}));
+            expect(inputs(old, "general-ng").instanceTypes).toStrictEqual(["m6i.xlarge"]);
+            expect(inputs(old, "batch-ng").instanceTypes).toStrictEqual(["r6i.2xlarge"]);
+            for (const name of ["general-ng", "batch-ng", "general-lt", "batch-lt"]) {
+                expect(inputs(old, name), name).toStrictEqual(inputs(asBefore, name));
+            }
+            expect(inputs(old, "general-lt")).not.toHaveProperty("instanceType");
+            expect(inputs(old, "batch-lt")).not.toHaveProperty("instanceType");
+            expect([recorded(old).general.instanceTypesIn, recorded(old).batch.instanceTypesIn]).toStrictEqual([
+                "nodeGroup",
+                "nodeGroup",
+            ]);
+        });
+
+        it("a record of launchTemplate keeps the type in the template, and a change of it is a new template version", async () => {
+            const facts = factsWithoutLiveTypes();
+            const same = ok(await canary(facts, { instanceTypesIn: "launchTemplate" }));
+            expect(inputs(same, "general-lt").instanceType).toBe("m6i.xlarge");
+            expect(inputs(same, "general-ng")).not.toHaveProperty("instanceTypes");
+            expect(recorded(same).general.instanceTypesIn).toBe("launchTemplate");
+            const changed = ok(
+                await canary(facts, { instanceTypesIn: "launchTemplate" }, (config) => {
+                    (config.pools as Record<string, unknown>[])[0].instanceTypes = ["m6i.2xlarge"];
+                }),
+            );
+            expect(inputs(changed, "general-lt").instanceType).toBe("m6i.2xlarge");
+            expect(inputs(changed, "general-ng")).not.toHaveProperty("instanceTypes");
+            // Several types cannot go in its template: refused before anything is declared.
+            const several = await canary(facts, { instanceTypesIn: "launchTemplate" }, (config) => {
+                (config.pools as Record<string, unknown>[])[0].instanceTypes = ["m6i.xlarge", "m5.xlarge"];
+            });
+            expect(String(several.error)).toContain(
+                'pools[0].instanceTypes: ["m6i.xlarge","m5.xlarge"] is not allowed; it would replace AL2023 node group "general-20261109101204556700000001" (which has its one instance type in its launch template)',
+            );
+            expect(several.resources.filter((r) => !r.type.startsWith("pulumi:pulumi:"))).toStrictEqual([]);
+        });
+
+        it("a record of nodeGroup keeps the types on the node group, whatever the live read says", async () => {
+            const kept = ok(await canary(factsWithoutLiveTypes(), { instanceTypesIn: "nodeGroup" }));
+            expect(inputs(kept, "general-ng").instanceTypes).toStrictEqual(["m6i.xlarge"]);
+            expect(inputs(kept, "general-lt")).not.toHaveProperty("instanceType");
+        });
+    });
+
     it("fails before declaring anything when a guard refuses the phase", async () => {
         const skipped = await evaluateStack("dev", "drain", "canary");
         expect(String(skipped.error)).toContain('cutoverPhase: "drain" is not allowed');
