@@ -20,7 +20,8 @@ export interface NodeLaunchTemplateArgs {
  * on the node group ("If you specify launchTemplate, then you can specify zero or one instance type in your launch
  * template or you can specify 0-20 instance types for instanceTypes. If however, you specify an instance type in
  * your launch template and specify any instanceTypes, the node group deployment will fail.",
- * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html; `instanceTypePlacement` decides);
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html; `instanceTypesIn` decides, from the
+ * record);
  * an image id only with `customAmi` (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html,
  * https://github.com/pulumi/pulumi-eks/issues/1285).
  */

@@ -30,8 +30,8 @@ export interface Al2023NodeGroupArgs {
  * An AL2023 EKS managed node group built from a NodeLaunchTemplate. It is auto-named from a prefix, so a change that
  * EKS can only make by replacement (subnets, `instanceTypes`, capacity type, AMI type) creates the new group before
  * the old one is deleted (Pulumi's default create-before-replace) without a name collision. A pool's one instance
- * type is in the launch template instead where it can be (`instanceTypePlacement`), so changing it is a new launch
- * template version: a rolling update.
+ * type is in the launch template instead where it can be (`instanceTypesIn` decides, from the record), so changing
+ * it is a new launch template version: a rolling update.
  */
 export class Al2023NodeGroup extends pulumi.ComponentResource {
     /** The node group name EKS knows (prefix + unique suffix). */

@@ -36,7 +36,7 @@ function al2023Plan(input: PlanInput, pool: string, lt: RecordedResource | undef
         nodeGroupNamePrefix: String(ng.nodeGroupNamePrefix ?? ng.nodeGroupName),
         ...(ng.amiType !== undefined && { amiType: String(ng.amiType) }),
         ...(imageId !== undefined && { customAmi: String(imageId) }),
-        // On the node group, or (one type) in the launch template (`instanceTypePlacement`).
+        // On the node group, or (one type) in the launch template (`instanceTypesIn`, recorded at the first declaration).
         instanceTypes:
             ng.instanceTypes !== undefined || lt?.inputs.instanceType === undefined
                 ? asStrings(ng.instanceTypes)
