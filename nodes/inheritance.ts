@@ -45,11 +45,6 @@ export interface InheritanceInput {
     /** The keys the pool's config sets itself (`pools[i]` as written): those are never inherited. */
     readonly explicitKeys: ReadonlySet<string>;
     readonly al2: Al2NodeGroupFacts;
-    /** Labels and taints the AL2 user data gave kubelet (`--node-labels`, `--register-with-taints`). */
-    readonly userData?: {
-        readonly labels: Readonly<Record<string, string>>;
-        readonly taints: readonly NodeTaint[];
-    };
 }
 
 /** The pool with what it inherits, where each setting came from, and how it differs from the AL2 node group. */
@@ -63,38 +58,51 @@ export interface InheritanceResult {
 
 const taintId = (taint: NodeTaint) => `${taint.key}:${taint.effect}`;
 
-function al2Labels(input: InheritanceInput): Record<string, string> {
-    const all = { ...input.al2.labels, ...input.userData?.labels };
+/** The AL2 node group's labels without the ones EKS or eksctl manage. */
+function al2Labels(al2: Al2NodeGroupFacts): Record<string, string> {
     return Object.fromEntries(
-        Object.entries(all).filter(([key]) => !MANAGED_LABEL_PREFIXES.some((prefix) => key.startsWith(prefix))),
+        Object.entries(al2.labels).filter(([key]) => !MANAGED_LABEL_PREFIXES.some((prefix) => key.startsWith(prefix))),
     );
 }
 
-function al2Taints(input: InheritanceInput): NodeTaint[] {
-    const byId = new Map<string, NodeTaint>();
-    for (const taint of [...input.al2.taints, ...(input.userData?.taints ?? [])]) byId.set(taintId(taint), taint);
-    return [...byId.values()];
+/**
+ * What the pool drops or changes of the labels and taints the AL2 nodes had, in words; `from` (when given) names
+ * where the AL2 ones came from, after each line (for example `AL2 user data --node-labels`).
+ */
+export function labelTaintChanges(args: {
+    readonly pool: Pick<PoolConfig, "labels" | "taints">;
+    readonly al2Labels: Readonly<Record<string, string>>;
+    readonly al2Taints: readonly NodeTaint[];
+    readonly from?: { readonly labels: string; readonly taints: string };
+}): string[] {
+    const { pool } = args;
+    const labelsFrom = args.from === undefined ? "" : ` (${args.from.labels})`;
+    const taintsFrom = args.from === undefined ? "" : ` (${args.from.taints})`;
+    const changes: string[] = [];
+    for (const [key, value] of Object.entries(args.al2Labels)) {
+        if (!(key in pool.labels)) changes.push(`label ${key}=${value} dropped${labelsFrom}`);
+        else if (pool.labels[key] !== value)
+            changes.push(`label ${key} changed from ${value} to ${pool.labels[key]}${labelsFrom}`);
+    }
+    const poolTaints = new Map(pool.taints.map((taint) => [taintId(taint), taint]));
+    for (const taint of args.al2Taints) {
+        const kept = poolTaints.get(taintId(taint));
+        if (kept === undefined)
+            changes.push(`taint ${taint.key}=${taint.value ?? ""}:${taint.effect} dropped${taintsFrom}`);
+        else if ((kept.value ?? "") !== (taint.value ?? ""))
+            changes.push(
+                `taint ${taint.key}:${taint.effect} value changed from ${taint.value ?? ""} to ${kept.value ?? ""}${taintsFrom}`,
+            );
+    }
+    return changes;
 }
 
 /** Lists how the pool's labels, taints, disk, instance types and capacity type differ from the AL2 node group's. */
 function differences(
     pool: PoolConfig,
-    al2: { labels: Record<string, string>; taints: NodeTaint[]; diskGiB?: number; facts: Al2NodeGroupFacts },
+    al2: { labels: Record<string, string>; taints: readonly NodeTaint[]; diskGiB?: number; facts: Al2NodeGroupFacts },
 ): string[] {
-    const changes: string[] = [];
-    for (const [key, value] of Object.entries(al2.labels)) {
-        if (!(key in pool.labels)) changes.push(`label ${key}=${value} dropped`);
-        else if (pool.labels[key] !== value) changes.push(`label ${key} changed from ${value} to ${pool.labels[key]}`);
-    }
-    const poolTaints = new Map(pool.taints.map((taint) => [taintId(taint), taint]));
-    for (const taint of al2.taints) {
-        const kept = poolTaints.get(taintId(taint));
-        if (kept === undefined) changes.push(`taint ${taint.key}=${taint.value ?? ""}:${taint.effect} dropped`);
-        else if ((kept.value ?? "") !== (taint.value ?? ""))
-            changes.push(
-                `taint ${taint.key}:${taint.effect} value changed from ${taint.value ?? ""} to ${kept.value ?? ""}`,
-            );
-    }
+    const changes = labelTaintChanges({ pool, al2Labels: al2.labels, al2Taints: al2.taints });
     if (al2.diskGiB !== undefined && pool.rootVolume.sizeGiB < al2.diskGiB) {
         changes.push(`root volume smaller: ${pool.rootVolume.sizeGiB} GiB instead of ${al2.diskGiB} GiB`);
     }
@@ -120,8 +128,8 @@ function al2UpdateConfig(update: Al2NodeGroupFacts["update"]): PoolConfig["updat
 
 /**
  * Fills every setting the pool's config leaves out from the AL2 node group it replaces: the AMI variant, instance
- * types, capacity type, labels (without the ones EKS or eksctl manage) and taints (the node group's and the user
- * data's), the root volume (never smaller than the AL2 one; its KMS key), extra security groups and the update
+ * types, capacity type, labels (without the ones EKS or eksctl manage) and taints of the node group (the user data's
+ * are `applyTranslation`'s), the root volume (never smaller than the AL2 one; its KMS key), extra security groups and the update
  * setting, and node auto repair. Pure; the caller passes what it read from EKS and EC2.
  */
 export function inheritPool(input: InheritanceInput): InheritanceResult {
@@ -139,8 +147,8 @@ export function inheritPool(input: InheritanceInput): InheritanceResult {
     const variant = al2023Variant(al2.amiType, al2.instanceTypes);
     if (variant?.note !== undefined && !explicitKeys.has("amiType") && !explicitKeys.has("customAmi"))
         notes.push(variant.note);
-    const labels = al2Labels(input);
-    const taints = al2Taints(input);
+    const labels = al2Labels(al2);
+    const taints = al2.taints;
     const volume = al2.launchTemplate?.rootVolume;
     const diskGiB = volume?.sizeGiB ?? al2.diskSize;
     const rootVolume: PoolConfig["rootVolume"] = {
@@ -166,7 +174,7 @@ export function inheritPool(input: InheritanceInput): InheritanceResult {
             pool.capacityType,
         ),
         labels: inherit("labels", Object.keys(labels).length > 0 ? labels : undefined, pool.labels),
-        taints: inherit("taints", taints.length > 0 ? taints : undefined, pool.taints),
+        taints: inherit("taints", taints.length > 0 ? [...taints] : undefined, pool.taints),
         rootVolume: inherit(
             "rootVolume",
             diskGiB !== undefined || volume?.kmsKeyId !== undefined ? rootVolume : undefined,

@@ -159,7 +159,7 @@ export async function deployStack(config: StackConfig, clusterSource?: ClusterSo
     // Planned only after the guards: a missing AL2 node group has no size at adoption to plan with.
     const pools: PoolContext[] = read.map((context) => ({
         ...context,
-        ...translatedPool(translations.byPool.get(context.pool.name), warnings),
+        ...translatedPool({ context, translated: translations.byPool.get(context.pool.name), warnings }),
         plan: planPhase({
             phase: context.phase,
             pool: context.pool,
@@ -242,16 +242,27 @@ function plannedIdentity(context: Pick<PoolContext, "pool" | "inherited">): Plan
     };
 }
 
-/** The translated pool and its extra NodeConfig fields, with the translation's warnings added to `warnings`. */
-function translatedPool(
-    translated: PoolTranslation | undefined,
-    warnings: string[],
-): Partial<Pick<PoolContext, "pool" | "extraSpec">> {
+/**
+ * The translated pool, its extra NodeConfig fields and its inheritance with what it drops or changes of the user
+ * data's labels and taints, with the translation's warnings added to `warnings`.
+ */
+function translatedPool(args: {
+    readonly context: Pick<PoolContext, "inheritance">;
+    readonly translated: PoolTranslation | undefined;
+    readonly warnings: string[];
+}): Partial<Pick<PoolContext, "pool" | "extraSpec" | "inheritance">> {
+    const { context, translated, warnings } = args;
     if (translated === undefined) return {};
     for (const item of translated.translation.items.filter((found) => found.warning)) {
         warnings.push(`pools: AL2 user data ${item.source}: ${item.note}`);
     }
-    return { pool: translated.pool, ...(translated.extraSpec !== undefined && { extraSpec: translated.extraSpec }) };
+    return {
+        pool: translated.pool,
+        ...(translated.extraSpec !== undefined && { extraSpec: translated.extraSpec }),
+        ...(context.inheritance !== undefined && {
+            inheritance: { ...context.inheritance, userDataChanges: translated.changes },
+        }),
+    };
 }
 
 /** A pool gets the stack's created node role only when it names none and has no AL2 node group to take it from. */

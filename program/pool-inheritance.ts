@@ -139,6 +139,8 @@ export async function readPoolInheritance(args: {
 export interface PoolInheritance {
     readonly source: InheritanceSource;
     readonly result?: InheritanceResult;
+    /** What the pool drops or changes of the AL2 user data's labels and taints (`applyTranslation`). */
+    readonly userDataChanges?: readonly string[];
 }
 
 /**
@@ -164,14 +166,14 @@ export interface InheritanceOutput {
     readonly notes: readonly string[];
 }
 
-/** The stack output of a pool's inheritance (pure). */
+/** The stack output of a pool's inheritance (pure): the node group's changes, then the user data's. */
 export function inheritanceOutput(inheritance: PoolInheritance): InheritanceOutput {
     const { source, result } = inheritance;
     return {
         from: source.from,
         ...(source.from === "none" && { reason: source.reason }),
         settings: result === undefined ? {} : { ...result.provenance },
-        changes: [...(result?.changes ?? [])],
+        changes: [...(result?.changes ?? []), ...(inheritance.userDataChanges ?? [])],
         notes: [...(result?.notes ?? [])],
     };
 }

@@ -110,7 +110,9 @@ describe("inheriting an AL2 node group's settings", () => {
         expect(result.changes).toStrictEqual([]);
     });
 
-    it("adds the user data's labels and taints and the launch template's disk, KMS key and security groups", () => {
+    // The user data's labels and taints are applyTranslation's (tests/program/al2-user-data.test.ts): only the node
+    // group's are inherited here.
+    it("takes the node group's labels and taints, and the launch template's disk, KMS key and security groups", () => {
         const result = inheritPool({
             pool: DEFAULT_POOL,
             explicitKeys: new Set(["name", "scaling"]),
@@ -118,15 +120,14 @@ describe("inheriting an AL2 node group's settings", () => {
                 ...AL2,
                 amiType: "AL2_x86_64",
                 diskSize: undefined,
-                taints: [],
+                taints: [{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }],
                 launchTemplate: {
                     rootVolume: { sizeGiB: 10, type: "gp2", kmsKeyId: "alias/nodes" },
                     securityGroupIds: ["sg-0123456789abcdef0"],
                 },
             },
-            userData: { labels: { team: "ml" }, taints: [{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }] },
         });
-        expect(result.pool.labels).toStrictEqual({ workload: "gpu", team: "ml" });
+        expect(result.pool.labels).toStrictEqual({ workload: "gpu" });
         expect(result.pool.taints).toStrictEqual([{ key: "dedicated", value: "ml", effect: "NO_EXECUTE" }]);
         // Never below the AL2023 AMI's 20 GiB snapshot, whatever the AL2 disk was.
         expect(result.pool.rootVolume).toStrictEqual({
