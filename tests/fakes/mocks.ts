@@ -15,6 +15,36 @@ export function exampleFacts(stack: "dev" | "prod"): CloudFacts {
     return loadCloudFacts(path.join(ROOT, "facts", stack));
 }
 
+/**
+ * `facts` with dev's AL2 node group (`dev-general-al2`) on version 3 of a launch template whose user data is
+ * `userData`, as `describe-nodegroup` and `describe-launch-template-versions` print them.
+ */
+export function withAl2LaunchTemplate(
+    facts: CloudFacts,
+    template: { readonly id: string; readonly userData: string | Buffer },
+): CloudFacts {
+    const al2 = facts.nodegroups["dev-general-al2"].nodegroup;
+    return {
+        ...facts,
+        nodegroups: {
+            ...facts.nodegroups,
+            "dev-general-al2": {
+                nodegroup: { ...al2, launchTemplate: { id: template.id, name: "dev-general-al2", version: "3" } },
+            },
+        },
+        launchTemplateVersions: {
+            ...facts.launchTemplateVersions,
+            [template.id]: [
+                {
+                    LaunchTemplateId: template.id,
+                    VersionNumber: 3,
+                    LaunchTemplateData: { UserData: Buffer.from(template.userData).toString("base64") },
+                },
+            ],
+        },
+    };
+}
+
 /** The raw config of `Pulumi.<stack>.yaml`, keys without the project prefix. */
 export function stackFileConfig(stack: "dev" | "prod"): Record<string, unknown> {
     const doc = parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateOffline } from "../../plan/evaluate";
-import type { CloudFacts } from "../../plan/cloud-facts";
 import { inheritanceField, inheritanceLines } from "../../plan/inheritance-report";
-import { exampleFacts, stackFileConfig } from "../fakes/mocks";
+import { exampleFacts, stackFileConfig, withAl2LaunchTemplate } from "../fakes/mocks";
 import { nodeConfigs } from "../fakes/mime";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,26 +24,11 @@ async function evaluate(edit: (pool: Json) => void) {
     const { default: program } = await import("../../index");
     const config = structuredClone(stackFileConfig("dev")) as Json;
     edit(config.pools[0]);
-    const facts = structuredClone(exampleFacts("dev")) as Json;
-    facts.nodegroups["dev-general-al2"].nodegroup.launchTemplate = {
-        id: LAUNCH_TEMPLATE_ID,
-        name: "dev-general-al2",
-        version: "3",
-    };
-    facts.launchTemplateVersions = {
-        [LAUNCH_TEMPLATE_ID]: [
-            {
-                LaunchTemplateId: LAUNCH_TEMPLATE_ID,
-                VersionNumber: 3,
-                DefaultVersion: true,
-                LaunchTemplateData: { UserData: Buffer.from(USER_DATA).toString("base64") },
-            },
-        ],
-    };
+    const facts = withAl2LaunchTemplate(exampleFacts("dev"), { id: LAUNCH_TEMPLATE_ID, userData: USER_DATA });
     const evaluation = await evaluateOffline({
         stack: "dev",
         config,
-        facts: facts as CloudFacts,
+        facts,
         previousOutputs: {},
         program,
     });

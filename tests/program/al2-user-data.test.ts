@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../common/config-error";
 import { evaluateOffline } from "../../plan/evaluate";
-import type { CloudFacts } from "../../plan/cloud-facts";
-import { exampleFacts, stackFileConfig } from "../fakes/mocks";
+import { exampleFacts, stackFileConfig, withAl2LaunchTemplate } from "../fakes/mocks";
 import { nodeConfigs } from "../fakes/mime";
 
 /** The parts of a NodeConfig the test reads. */
@@ -23,23 +22,8 @@ async function evaluate(acknowledge?: string[]) {
     const { default: program } = await import("../../index");
     const config = structuredClone(stackFileConfig("dev")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     if (acknowledge !== undefined) config.pools[0].al2Migration = { acknowledge };
-    const facts = structuredClone(exampleFacts("dev")) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    facts.nodegroups["dev-general-al2"].nodegroup.launchTemplate = {
-        id: LAUNCH_TEMPLATE_ID,
-        name: "dev-general-al2",
-        version: "3",
-    };
-    facts.launchTemplateVersions = {
-        [LAUNCH_TEMPLATE_ID]: [
-            {
-                LaunchTemplateId: LAUNCH_TEMPLATE_ID,
-                VersionNumber: 3,
-                DefaultVersion: true,
-                LaunchTemplateData: { UserData: Buffer.from(USER_DATA).toString("base64") },
-            },
-        ],
-    };
-    return evaluateOffline({ stack: "dev", config, facts: facts as CloudFacts, previousOutputs: {}, program });
+    const facts = withAl2LaunchTemplate(exampleFacts("dev"), { id: LAUNCH_TEMPLATE_ID, userData: USER_DATA });
+    return evaluateOffline({ stack: "dev", config, facts, previousOutputs: {}, program });
 }
 
 describe("an AL2 node group on a launch template", () => {
@@ -121,7 +105,7 @@ describe("a record written before it held the AL2 launch template source", () =>
         return evaluateOffline({
             stack: "dev",
             config,
-            facts: facts as CloudFacts,
+            facts,
             previousOutputs: oldRecord(args.al2),
             program,
         });

@@ -5,7 +5,7 @@ import type { CutoverPhase } from "../../cutover/phases";
 import type { CloudFacts } from "../../plan/cloud-facts";
 import { beforeMigration, LifecycleEngine, type EngineRun } from "../fakes/lifecycle-engine";
 import { nodeConfigs } from "../fakes/mime";
-import { exampleFacts, ROOT, stackFileConfig } from "../fakes/mocks";
+import { exampleFacts, ROOT, stackFileConfig, withAl2LaunchTemplate } from "../fakes/mocks";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
@@ -268,32 +268,11 @@ const AL2_LAUNCH_TEMPLATE_ID = "lt-0d1e2f3a4b5c6d7e8";
 /** dev's cluster before the migration, its AL2 node group on a launch template holding a corpus user data file. */
 function launchTemplateFacts(): CloudFacts {
     const facts = structuredClone(beforeMigration(exampleFacts("dev")));
+    delete (facts.nodegroups["dev-general-al2"].nodegroup as { diskSize?: number }).diskSize;
     const userData = fs.readFileSync(
         path.join(ROOT, "tests", "fixtures", "al2-userdata", "01-kubelet-extra-args-labels-taints.sh"),
     );
-    const al2 = { ...facts.nodegroups["dev-general-al2"].nodegroup };
-    delete al2.diskSize;
-    return {
-        ...facts,
-        nodegroups: {
-            ...facts.nodegroups,
-            "dev-general-al2": {
-                nodegroup: {
-                    ...al2,
-                    launchTemplate: { id: AL2_LAUNCH_TEMPLATE_ID, name: "dev-general-al2", version: "3" },
-                },
-            },
-        },
-        launchTemplateVersions: {
-            [AL2_LAUNCH_TEMPLATE_ID]: [
-                {
-                    LaunchTemplateId: AL2_LAUNCH_TEMPLATE_ID,
-                    VersionNumber: 3,
-                    LaunchTemplateData: { UserData: userData.toString("base64") },
-                },
-            ],
-        },
-    };
+    return withAl2LaunchTemplate(facts, { id: AL2_LAUNCH_TEMPLATE_ID, userData });
 }
 
 /** The exported record per pool, in the table's words. */
